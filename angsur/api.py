@@ -1,0 +1,78 @@
+"""The REST API under /api/ (django-ninja): session or bearer-token auth, JSON errors only."""
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from angsur.errors import DomainError
+from angsur.org.services import api_token_authenticate
+
+logger = logging.getLogger(__name__)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):  # noqa: ANN201
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="angsur API",
+    version="1",
+    description="Field credit for vehicle multifinance. Errors are JSON {code, message}.",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, **extra: object) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None, "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return _error(request, 400, "invalid_input", _("The request body or parameters are not valid."), errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "not_authenticated", _("Log in or send a valid API token."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", _("The record was not found or is outside your branch."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {403: "forbidden", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    message = _("The request was refused (CSRF check failed or not allowed).") if exc.status_code == 403 else str(exc)
+    return _error(request, exc.status_code, code, message)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled API error", extra={"request_id": getattr(request, "request_id", "")})
+    return _error(request, 500, "server_error", _("An unexpected error occurred; it has been logged."))
+
+
+api.add_router("", "angsur.org.api.router")
+api.add_router("", "angsur.dealers.api.router")
+api.add_router("", "angsur.audit.api.router")
+api.add_router("", "angsur.products.api.router")

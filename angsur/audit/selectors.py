@@ -1,0 +1,40 @@
+"""Read the audit trail, scoped to what the viewer may see."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from angsur.audit.models import AuditEvent
+from angsur.org.scoping import scope_to_branch
+
+
+def audit_event_list(
+    *,
+    viewer,  # noqa: ANN001
+    object_type: str = "",
+    object_id: str = "",
+    actor: str = "",
+    action: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Audit events the viewer may see, newest first, filtered."""
+    qs = scope_to_branch(AuditEvent.objects.select_related("actor", "branch"), viewer, branch_field="branch")
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if actor:
+        qs = qs.filter(actor_username__iexact=actor)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if date_from:
+        qs = qs.filter(occurred_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(occurred_at__date__lte=date_to)
+    return qs.order_by("-occurred_at", "-id")
+
+
+def audit_object_types() -> list[str]:
+    """Distinct object types present in the trail."""
+    return list(AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct())

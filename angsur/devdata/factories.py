@@ -1,0 +1,155 @@
+"""Factories for demo data and tests: every record is made through the real services."""
+
+import datetime as dt
+from decimal import Decimal
+from itertools import count
+
+from angsur.dealers.models import Dealer, VehicleKind
+from angsur.dealers.services import dealer_create, dealer_user_link
+from angsur.org.models import Branch, BranchTimeZone, Company, User
+from angsur.org.roles import Role
+from angsur.org.services import branch_create, company_create, user_create
+from angsur.products.models import (
+    CompanyNpf,
+    FeeBasis,
+    FeeCode,
+    InsuranceKind,
+    MinDpTier,
+    Product,
+    ProductKind,
+    RateCard,
+    RateCardFee,
+    RateCardLine,
+)
+
+DEMO_PASSWORD = "demo-angsur"
+_seq = count(1)
+
+# Username prefix per role, as printed in the README's demo logins.
+ROLE_PREFIX = {
+    Role.CMO: "cmo",
+    Role.MARKETING_SUPERVISOR: "ms",
+    Role.MARKETING_HEAD: "mh",
+    Role.CREDIT_ANALYST: "ca",
+    Role.CHIEF_CREDIT_ANALYST: "cca",
+    Role.BRANCH_MANAGER: "bm",
+    Role.ADMIN: "adm",
+    Role.FRONT_OFFICE: "fo",
+    Role.COLLECTOR: "coll",
+    Role.REMEDIAL: "rem",
+}
+
+
+def make_company(code: str = "AMF", name: str = "PT Angsur Multifinance") -> Company:
+    existing = Company.objects.filter(code=code).first()
+    return existing or company_create(actor=None, code=code, name=name)
+
+
+def make_branch(code: str | None = None, *, company: Company | None = None, name: str = "", time_zone: str = BranchTimeZone.WIB,
+                is_head_office: bool = False) -> Branch:
+    code = code or f"B{next(_seq):02d}"
+    existing = Branch.objects.filter(code=code).first()
+    if existing:
+        return existing
+    return branch_create(actor=None, company=company or make_company(), code=code, name=name or f"Cabang {code}",
+                         time_zone=time_zone, is_head_office=is_head_office)
+
+
+def make_user(role: str, branch: Branch | None = None, *, username: str | None = None, password: str = DEMO_PASSWORD,
+              first_name: str = "", last_name: str = "") -> User:
+    if role != Role.HO_ADMIN and branch is None:
+        branch = make_branch()
+    username = username or f"{ROLE_PREFIX.get(role, role)}.{(branch.code if branch else 'ho').lower()}.{next(_seq)}"
+    existing = User.objects.filter(username=username).first()
+    if existing:
+        return existing
+    return user_create(actor=None, username=username, password=password, role=role, branch=branch,
+                       first_name=first_name or role.replace("_", " ").title(), last_name=last_name)
+
+
+def make_dealer(branch: Branch | None = None, *, code: str | None = None, name: str = "", brand: str = "Honda",
+                vehicle_kind: str = VehicleKind.MOTORCYCLE, **fields: object) -> Dealer:
+    branch = branch or make_branch()
+    code = code or f"D{next(_seq):04d}"
+    existing = Dealer.objects.filter(code=code).first()
+    if existing:
+        return existing
+    return dealer_create(actor=None, branch=branch, code=code, name=name or f"Dealer {code}", brand=brand,
+                         vehicle_kind=vehicle_kind, **fields)
+
+
+def make_dealer_user(dealer: Dealer, *, username: str | None = None, password: str = DEMO_PASSWORD) -> User:
+    user = make_user(Role.DEALER, dealer.branch, username=username or f"dealer.{dealer.code.lower()}", password=password,
+                     first_name=dealer.contact_name or "Staf", last_name=dealer.name[:30])
+    dealer_user_link(actor=None, user=user, dealer=dealer)
+    return user
+
+
+def make_rate_card(product: Product, *, effective_from: dt.date, timing: str, rate_kind: str = "flat", min_dp_pct: str = "20",
+          lines: list[tuple[int, int, int, str, str]], fees: list[tuple[str, str, int, str, bool]] = (),
+          branch: Branch | None = None, insurance_kind: str = InsuranceKind.TLO, max_age: int = 15,
+          rounding_unit: int = 1000, life_pct: str = "0") -> RateCard:
+    card, created = RateCard.objects.get_or_create(
+        product=product, branch=branch, effective_from=effective_from,
+        defaults={"timing": timing, "rate_kind": rate_kind, "min_dp_pct": Decimal(min_dp_pct), "insurance_kind": insurance_kind,
+                  "max_vehicle_age_at_maturity": max_age, "rounding_unit": rounding_unit, "life_insurance_pct": Decimal(life_pct)},
+    )
+    if created:
+        RateCardLine.objects.bulk_create(
+            RateCardLine(rate_card=card, tenor_months=t, vehicle_age_from=a0, vehicle_age_to=a1, rate_pct=Decimal(r), insurance_pct=Decimal(i))
+            for t, a0, a1, r, i in lines
+        )
+        RateCardFee.objects.bulk_create(
+            RateCardFee(rate_card=card, code=c, basis=b, amount_sen=amt * 100, pct=Decimal(p), financed=fin) for c, b, amt, p, fin in fees
+        )
+    return card
+
+
+def make_policy_tables(effective_from: dt.date = dt.date(2019, 1, 1), npf_pct: str = "2.35") -> None:
+    """POJK 35/POJK.05/2018 Pasal 20 minimum-DP tiers (kept as a table: sources disagree on the worst tiers)."""
+    if not MinDpTier.objects.exists():
+        rows = [("1", "0"), ("3", "10"), ("5", "15"), ("100", "20")]
+        MinDpTier.objects.bulk_create(
+            MinDpTier(vehicle_kind=kind, npf_max_pct=Decimal(n), min_dp_pct=Decimal(d), effective_from=effective_from)
+            for kind in (VehicleKind.MOTORCYCLE, VehicleKind.CAR) for n, d in rows
+        )
+    CompanyNpf.objects.get_or_create(effective_from=effective_from, defaults={"npf_pct": Decimal(npf_pct), "is_sound": True})
+
+
+def make_products(effective_from: dt.date = dt.date(2026, 1, 1)) -> dict[str, Product]:
+    """The demo catalogue: realistic rate cards for each product kind."""
+    make_policy_tables()
+    specs = [
+        ("OJK17", "Simulasi OJK (17% flat)", ProductKind.NEW_MOTORCYCLE, VehicleKind.MOTORCYCLE),
+        ("NMC", "Motor Baru", ProductKind.NEW_MOTORCYCLE, VehicleKind.MOTORCYCLE),
+        ("UMC", "Motor Bekas", ProductKind.USED_MOTORCYCLE, VehicleKind.MOTORCYCLE),
+        ("NCAR", "Mobil Baru", ProductKind.NEW_CAR, VehicleKind.CAR),
+        ("UCAR", "Mobil Bekas", ProductKind.USED_CAR, VehicleKind.CAR),
+        ("MPB", "Multiguna Jaminan BPKB", ProductKind.MULTIPURPOSE, VehicleKind.CAR),
+    ]
+    products = {}
+    for code, name, kind, vkind in specs:
+        products[code], _ = Product.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "vehicle_kind": vkind})
+    # domain.md §3: OJK literacy example — OTR 15,000,000, DP 3,000,000, 17 % flat, 12 months → 1,170,000.
+    make_rate_card(products["OJK17"], effective_from=effective_from, timing="addb", min_dp_pct="20", insurance_kind=InsuranceKind.NONE,
+          lines=[(t, 0, 99, "17", "0") for t in (12, 24, 36)])
+    make_rate_card(products["NMC"], effective_from=effective_from, timing="addm", min_dp_pct="15", max_age=10,
+          lines=[(12, 0, 1, "17", "2.2"), (18, 0, 1, "17.5", "3.1"), (24, 0, 1, "18", "3.9"), (30, 0, 1, "18.5", "4.6"), (36, 0, 1, "19", "5.2")],
+          fees=[(FeeCode.ADMIN, FeeBasis.FIXED, 500_000, "0", False), (FeeCode.FIDUCIARY, FeeBasis.FIXED, 100_000, "0", True)])
+    make_rate_card(products["UMC"], effective_from=effective_from, timing="addb", min_dp_pct="25", max_age=12,
+          lines=[(t, a0, a1, r, i) for t, r0, i in ((12, 22, "2.6"), (18, 23, "3.6"), (24, 24, "4.5"), (36, 26, "6.0"))
+                 for a0, a1, r in ((0, 5, str(r0)), (6, 9, str(r0 + 3)))],
+          fees=[(FeeCode.ADMIN, FeeBasis.FIXED, 750_000, "0", False), (FeeCode.FIDUCIARY, FeeBasis.FIXED, 100_000, "0", True)])
+    make_rate_card(products["NCAR"], effective_from=effective_from, timing="addb", min_dp_pct="20", insurance_kind=InsuranceKind.ALL_RISK, max_age=10,
+          lines=[(12, 0, 1, "8.5", "2.9"), (24, 0, 1, "9", "5.4"), (36, 0, 1, "9.5", "7.6"), (48, 0, 1, "10.5", "9.5"), (60, 0, 1, "11", "11.2")],
+          fees=[(FeeCode.ADMIN, FeeBasis.FIXED, 2_500_000, "0", False), (FeeCode.PROVISION, FeeBasis.PRINCIPAL, 0, "1", True),
+                (FeeCode.FIDUCIARY, FeeBasis.FIXED, 250_000, "0", True)], life_pct="0.5")
+    make_rate_card(products["UCAR"], effective_from=effective_from, timing="addb", min_dp_pct="25", max_age=15,
+          lines=[(t, a0, a1, r, i) for t, r0, i in ((12, 12, "2.1"), (24, 13, "3.9"), (36, 14, "5.5"), (48, 15, "6.9"))
+                 for a0, a1, r in ((0, 5, str(r0)), (6, 10, str(r0 + 2)))],
+          fees=[(FeeCode.ADMIN, FeeBasis.FIXED, 3_000_000, "0", False), (FeeCode.PROVISION, FeeBasis.PRINCIPAL, 0, "1.5", True)])
+    make_rate_card(products["MPB"], effective_from=effective_from, timing="addb", rate_kind="effective", min_dp_pct="30", max_age=15,
+          insurance_kind=InsuranceKind.TLO,
+          lines=[(t, 0, 12, r, i) for t, r, i in ((12, "22", "1.4"), (24, "23", "2.6"), (36, "24", "3.6"))],
+          fees=[(FeeCode.ADMIN, FeeBasis.FIXED, 1_500_000, "0", True), (FeeCode.PROVISION, FeeBasis.PRINCIPAL, 0, "2", True)])
+    return products

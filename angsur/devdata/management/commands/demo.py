@@ -1,0 +1,53 @@
+"""`angsur demo`: migrate, seed the demo company, print the logins, serve on 127.0.0.1:8000."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+
+from angsur.devdata.seed import DEMO_PASSWORD, demo_logins, is_seeded, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Migrate, seed the demo company (idempotent) and serve it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--reset", action="store_true", help="Drop all data and seed again.")
+        parser.add_argument("--no-serve", action="store_true", help="Seed and exit.")
+        parser.add_argument("--addrport", default="127.0.0.1:8000", help="Where to serve (default 127.0.0.1:8000).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["reset"]:
+            self._reset()
+        call_command("migrate", interactive=False, verbosity=0)
+        if is_seeded():
+            self.stdout.write("Demo data already present (use --reset to rebuild).")
+        else:
+            self.stdout.write("Seeding the demo company…")
+            seed_demo()
+        self._print_logins()
+        if not options["no_serve"]:
+            self.stdout.write(self.style.SUCCESS(f"Serving angsur on http://{options['addrport']}/ (Ctrl+C to stop)"))
+            call_command("runserver", options["addrport"], use_reloader=False)
+
+    def _reset(self) -> None:
+        db = settings.DATABASES["default"]
+        if db["ENGINE"].endswith("sqlite3") and str(db["NAME"]) != ":memory:":
+            connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db['NAME']}{suffix}").unlink(missing_ok=True)
+        else:
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("flush", interactive=False, verbosity=0)
+        self.stdout.write("Database reset.")
+
+    def _print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING(f"Demo logins (password for all: {DEMO_PASSWORD})"))
+        for row in demo_logins():
+            note = f"  {row.note}" if row.note else ""
+            self.stdout.write(f"  {row.username:<22} {row.role:<22} {row.branch:<4}{note}")
+        self.stdout.write("")

@@ -1,0 +1,59 @@
+"""Roles (domain.md §1) and the capabilities each role holds.
+
+Permissions are declared here once, as data: a role holds capabilities; views, API endpoints
+and services ask ``user_can(user, Capability.X)``. Branch scoping is separate (see scoping.py).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CMO = "cmo", _("Credit Marketing Officer")
+    MARKETING_SUPERVISOR = "marketing_supervisor", _("Marketing Supervisor")
+    MARKETING_HEAD = "marketing_head", _("Marketing Head")
+    CREDIT_ANALYST = "credit_analyst", _("Credit Analyst")
+    CHIEF_CREDIT_ANALYST = "chief_credit_analyst", _("Chief Credit Analyst")
+    BRANCH_MANAGER = "branch_manager", _("Branch Manager")
+    ADMIN = "admin", _("Admin")
+    FRONT_OFFICE = "front_office", _("Front Office")
+    COLLECTOR = "collector", _("Collector")
+    REMEDIAL = "remedial", _("Remedial")
+    DEALER = "dealer", _("Dealer user")
+    HO_ADMIN = "ho_admin", _("Head-office Administrator")
+
+
+class Capability(models.TextChoices):
+    AUDIT_VIEW = "audit.view", _("View the audit trail")
+    DEALER_VIEW = "dealer.view", _("View dealers")
+    DEALER_MANAGE = "dealer.manage", _("Manage dealers")
+    QUOTE_CREATE = "quote.create", _("Create quotes")
+    QUOTE_VIEW = "quote.view", _("View saved quotes")
+    PRODUCT_VIEW = "product.view", _("View products and rate cards")
+    CONFIG_MANAGE = "config.manage", _("Manage head-office configuration")
+    API_TOKEN = "api.token", _("Use API tokens")
+
+
+_ALL = frozenset(Capability)
+_MARKETING = frozenset(
+    {Capability.DEALER_VIEW, Capability.QUOTE_CREATE, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN}
+)
+_CREDIT = frozenset({Capability.DEALER_VIEW, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN})
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.CMO: _MARKETING,
+    Role.MARKETING_SUPERVISOR: _MARKETING,
+    Role.MARKETING_HEAD: _MARKETING | {Capability.DEALER_MANAGE},
+    Role.CREDIT_ANALYST: _CREDIT | {Capability.QUOTE_CREATE},
+    Role.CHIEF_CREDIT_ANALYST: _CREDIT | {Capability.QUOTE_CREATE},
+    Role.BRANCH_MANAGER: _MARKETING | _CREDIT | {Capability.AUDIT_VIEW, Capability.DEALER_MANAGE},
+    Role.ADMIN: frozenset({Capability.DEALER_VIEW, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN}),
+    Role.FRONT_OFFICE: frozenset({Capability.QUOTE_CREATE, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN}),
+    Role.COLLECTOR: frozenset({Capability.API_TOKEN}),
+    Role.REMEDIAL: frozenset({Capability.API_TOKEN}),
+    Role.DEALER: frozenset({Capability.QUOTE_CREATE, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN}),
+    Role.HO_ADMIN: _ALL,
+}
+
+# Roles that work for the company at head office and see every branch.
+HEAD_OFFICE_ROLES = frozenset({Role.HO_ADMIN})

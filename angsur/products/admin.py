@@ -1,0 +1,74 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from angsur.audit.admin import AuditedModelAdmin
+from angsur.products.models import CompanyNpf, MinDpTier, Product, RateCard, RateCardFee, RateCardLine, SavedQuote
+
+
+def rate_card_in_use(card: Any) -> bool:
+    """A rate card that priced a saved quote is frozen: publish a new version instead of editing it."""
+    return card is not None and card.pk is not None and SavedQuote.objects.filter(rate_card=card).exists()
+
+
+class FrozenWhenUsedMixin:
+    """Refuse changes to a rate card (and its lines and fees) once a saved quote used it."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not rate_card_in_use(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not rate_card_in_use(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class FrozenInlineMixin(FrozenWhenUsedMixin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not rate_card_in_use(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+
+
+class RateCardLineInline(FrozenInlineMixin, admin.TabularInline):
+    model = RateCardLine
+    extra = 1
+
+
+class RateCardFeeInline(FrozenInlineMixin, admin.TabularInline):
+    model = RateCardFee
+    extra = 1
+
+
+@admin.register(Product)
+class ProductAdmin(AuditedModelAdmin):
+    list_display = ("code", "name", "kind", "vehicle_kind", "is_active")
+
+
+@admin.register(RateCard)
+class RateCardAdmin(FrozenWhenUsedMixin, AuditedModelAdmin):
+    list_display = ("product", "branch", "effective_from", "rate_kind", "timing", "min_dp_pct", "is_active")
+    list_filter = ("product", "branch", "is_active")
+    inlines = [RateCardLineInline, RateCardFeeInline]
+
+
+@admin.register(MinDpTier)
+class MinDpTierAdmin(AuditedModelAdmin):
+    list_display = ("vehicle_kind", "npf_max_pct", "min_dp_pct", "effective_from")
+
+
+@admin.register(CompanyNpf)
+class CompanyNpfAdmin(AuditedModelAdmin):
+    list_display = ("npf_pct", "is_sound", "effective_from")
+
+
+@admin.register(SavedQuote)
+class SavedQuoteAdmin(admin.ModelAdmin):
+    list_display = ("pk", "prospect_name", "product", "tenor_months", "branch", "created_by", "created_at")
+    list_filter = ("branch", "product")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,115 @@
+"""API: products and quotes (POST /api/quotes prices by product or by explicit terms)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from pydantic import Field
+
+from angsur.dealers.selectors import dealer_get
+from angsur.errors import DomainError
+from angsur.org.clock import branch_today
+from angsur.org.roles import Capability
+from angsur.org.scoping import require
+from angsur.products.selectors import product_get_by_code, product_list, quote_get, quote_list
+from angsur.products.services import quote_from_terms, quote_price, quote_save
+
+router = Router(tags=["quotes"])
+
+Money = Decimal
+
+
+class QuoteIn(Schema):
+    otr: Money = Field(..., description="OTR price in rupiah")
+    down_payment: Money | None = Field(None, description="DP in rupiah (or give down_payment_pct)")
+    down_payment_pct: Decimal | None = Field(None, ge=0, lt=100)
+    tenor_months: int = Field(..., ge=1, le=120)
+    product: str | None = Field(None, description="Product code; prices on its rate card in force")
+    vehicle_year: int | None = Field(None, ge=1980, le=2100)
+    vehicle_condition: Literal["new", "used"] = "new"
+    flat_rate: Decimal | None = Field(None, description="Flat rate % p.a. (without product)")
+    effective_rate: Decimal | None = Field(None, description="Effective rate % p.a. (without product)")
+    timing: Literal["addb", "addm"] = "addb"
+    rounding: Decimal = Field(Decimal("1000"), gt=0)
+    rounding_direction: Literal["up", "down", "half_up"] = "up"
+    first_due_date: dt.date | None = None
+    save: bool = False
+    prospect_name: str = Field("", max_length=120)
+    prospect_phone: str = Field("", max_length=20)
+    vehicle_brand: str = Field("", max_length=60)
+    vehicle_model: str = Field("", max_length=80)
+    dealer_id: int | None = None
+
+
+class ProductOut(Schema):
+    code: str
+    name: str
+    kind: str
+    vehicle_kind: str
+
+
+def _down_payment(payload: QuoteIn) -> Decimal:
+    if payload.down_payment is not None:
+        return payload.down_payment
+    if payload.down_payment_pct is not None:
+        return (payload.otr * payload.down_payment_pct / 100).to_integral_value(rounding="ROUND_CEILING")
+    raise DomainError("required", _("Give the down payment as an amount or a percentage."), field="down_payment")
+
+
+@router.get("/products", response=list[ProductOut])
+def products(request: HttpRequest) -> list:
+    require(request.auth, Capability.PRODUCT_VIEW)
+    return list(product_list())
+
+
+@router.post("/quotes", response={200: dict, 201: dict})
+def quote_create(request: HttpRequest, payload: QuoteIn) -> tuple[int, dict[str, Any]]:
+    """Price a quote; with `save: true` (and a product) store it for the prospect."""
+    user = request.auth
+    require(user, Capability.QUOTE_CREATE)
+    as_of = branch_today(user)
+    dp = _down_payment(payload)
+    if payload.product is None:
+        quote = quote_from_terms(
+            otr=payload.otr, down_payment=dp, tenor_months=payload.tenor_months, as_of=as_of,
+            flat_rate=payload.flat_rate, effective_rate=payload.effective_rate, timing=payload.timing,
+            rounding_unit=payload.rounding, rounding_direction=payload.rounding_direction, first_due_date=payload.first_due_date,
+        )
+        return 200, quote.as_dict()
+    product = product_get_by_code(payload.product)
+    if payload.vehicle_year is None:
+        raise DomainError("required", _("The vehicle year is required to price a product."), field="vehicle_year")
+    if payload.save:
+        dealer = dealer_get(viewer=user, pk=payload.dealer_id) if payload.dealer_id else None
+        saved = quote_save(
+            actor=user, product=product, as_of=as_of, otr=payload.otr, down_payment=dp, tenor_months=payload.tenor_months,
+            vehicle_year=payload.vehicle_year, vehicle_condition=payload.vehicle_condition,
+            prospect_name=payload.prospect_name, prospect_phone=payload.prospect_phone,
+            vehicle_brand=payload.vehicle_brand, vehicle_model=payload.vehicle_model, dealer=dealer,
+            first_due_date=payload.first_due_date,
+        )
+        return 201, {"id": saved.pk, **saved.result}
+    priced = quote_price(
+        product=product, branch_id=user.branch_id, as_of=as_of, otr=payload.otr, down_payment=dp,
+        tenor_months=payload.tenor_months, vehicle_year=payload.vehicle_year, first_due_date=payload.first_due_date,
+    )
+    return 200, {**priced.quote.as_dict(), "product": product.code, "min_dp_pct": str(priced.min_dp_pct),
+                 "allowed_tenors": list(priced.allowed_tenors)}
+
+
+@router.get("/quotes", response=list[dict])
+def quotes(request: HttpRequest, limit: int = 50) -> list:
+    require(request.auth, Capability.QUOTE_VIEW)
+    rows = quote_list(viewer=request.auth)[: max(1, min(limit, 200))]
+    return [{"id": q.pk, "prospect_name": q.prospect_name, "product": q.product.code, "tenor_months": q.tenor_months,
+             "installment": str(q.installment), "tdp": str(q.tdp), "as_of": q.as_of.isoformat()} for q in rows]
+
+
+@router.get("/quotes/{quote_id}", response=dict)
+def quote_detail(request: HttpRequest, quote_id: int) -> dict:
+    require(request.auth, Capability.QUOTE_VIEW)
+    q = quote_get(viewer=request.auth, pk=quote_id)
+    return {"id": q.pk, "prospect_name": q.prospect_name, "product": q.product.code, **q.result}

@@ -1,0 +1,46 @@
+"""Translate the finance core's error codes into the user's language."""
+
+from django.utils.translation import gettext as _
+
+from angsur.errors import DomainError
+from angsur.finance import FinanceError
+from angsur.web.templatetags.money import format_rupiah
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "amount_not_positive": _("%(field)s must be greater than zero."),
+        "amount_negative": _("%(field)s cannot be negative."),
+        "dp_not_below_otr": _("The down payment must be less than the OTR price."),
+        "tenor_not_allowed": _("This product does not offer a tenor of %(tenor)s months."),
+        "rate_out_of_range": _("The rate must be between 0 and 100 %%."),
+        "dp_below_minimum": _("The down payment is below the minimum of %(required_pct)s %% (%(required_amount)s)."),
+        "vehicle_too_old": _("The vehicle would be older than %(max_age)s years at the end of the tenor."),
+        "income_not_positive": _("Verified income must be greater than zero."),
+        "installment_not_positive": _("The rounding leaves no positive last installment; choose another rounding."),
+        "fractional_sen": _("The amount has more than two decimals."),
+        "invalid_rounding": _("The rounding unit must be greater than zero."),
+    }
+
+
+FIELD_LABELS = {
+    "otr": "OTR",
+    "down_payment": "DP",
+    "tenor_months": "Tenor",
+    "rate": "Rate",
+    "installment": "Installment",
+}
+
+
+def finance_error_to_domain(error: FinanceError) -> DomainError:
+    """Map a FinanceError to a DomainError with a translated message naming the field."""
+    params = dict(getattr(error, "params", {}) or {})
+    params.setdefault("field", FIELD_LABELS.get(error.field or "", error.field or ""))
+    if "required_amount" in params:
+        params["required_amount"] = format_rupiah(params["required_amount"])
+    template = _messages().get(error.code)
+    try:
+        message = template % params if template else str(error)
+    except (KeyError, TypeError, ValueError):
+        message = template or str(error)
+    return DomainError(error.code, message, field=error.field)

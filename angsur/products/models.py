@@ -1,0 +1,260 @@
+"""Products, versioned rate cards, regulatory policy tables, and saved quotes.
+
+Money is stored in integer sen (rupiah × 100) — SQLite keeps DecimalField as a float.
+Percentages (rates, premiums) are DecimalField with 4 decimals: they are inputs, never sums.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from angsur.dealers.models import VehicleKind
+from angsur.finance.money import from_minor
+
+PCT = {"max_digits": 9, "decimal_places": 4, "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]}
+
+
+class ProductKind(models.TextChoices):
+    NEW_MOTORCYCLE = "new_motorcycle", _("New motorcycle")
+    USED_MOTORCYCLE = "used_motorcycle", _("Used motorcycle")
+    NEW_CAR = "new_car", _("New car")
+    USED_CAR = "used_car", _("Used car")
+    MULTIPURPOSE = "multipurpose", _("Multipurpose (BPKB-backed)")
+
+
+class Timing(models.TextChoices):
+    ADDB = "addb", _("ADDB (in arrears)")
+    ADDM = "addm", _("ADDM (in advance)")
+
+
+class RateKind(models.TextChoices):
+    FLAT = "flat", _("Flat")
+    EFFECTIVE = "effective", _("Effective (annuity)")
+
+
+class RoundingDirection(models.TextChoices):
+    UP = "up", _("Up")
+    DOWN = "down", _("Down")
+    HALF_UP = "half_up", _("Nearest")
+
+
+class Residue(models.TextChoices):
+    INTEREST = "interest", _("Absorbed by interest (all installments equal)")
+    LAST_INSTALLMENT = "last_installment", _("Absorbed by the last installment")
+
+
+class InsuranceKind(models.TextChoices):
+    TLO = "tlo", _("Total loss only (TLO)")
+    ALL_RISK = "all_risk", _("All risk (comprehensive)")
+    NONE = "none", _("None")
+
+
+class Product(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=ProductKind.choices)
+    vehicle_kind = models.CharField(_("vehicle kind"), max_length=20, choices=VehicleKind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    @property
+    def is_new_vehicle(self) -> bool:
+        return self.kind in {ProductKind.NEW_CAR, ProductKind.NEW_MOTORCYCLE}
+
+
+class RateCard(models.Model):
+    """One version of a product's price terms, in force from `effective_from` (company-wide or for one branch)."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="rate_cards", verbose_name=_("product"))
+    branch = models.ForeignKey(
+        "org.Branch", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("branch"),
+        help_text=_("Empty: company-wide. A branch card overrides the company card for that branch."),
+    )
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    effective_from = models.DateField(_("effective from"))
+    timing = models.CharField(_("payment timing"), max_length=4, choices=Timing.choices, default=Timing.ADDB)
+    rate_kind = models.CharField(_("rate kind"), max_length=10, choices=RateKind.choices, default=RateKind.FLAT)
+    rounding_unit = models.PositiveIntegerField(_("rounding unit (Rp)"), default=1000, validators=[MinValueValidator(1)])
+    rounding_direction = models.CharField(_("rounding direction"), max_length=10, choices=RoundingDirection.choices, default=RoundingDirection.UP)
+    residue = models.CharField(_("rounding residue"), max_length=20, choices=Residue.choices, default=Residue.INTEREST)
+    min_dp_pct = models.DecimalField(_("product minimum DP %"), default=Decimal("20"), **PCT)
+    max_vehicle_age_at_maturity = models.PositiveIntegerField(_("max vehicle age at maturity (years)"), default=15)
+    insurance_kind = models.CharField(_("insurance"), max_length=10, choices=InsuranceKind.choices, default=InsuranceKind.TLO)
+    insurance_financed = models.BooleanField(_("insurance premium financed"), default=True)
+    life_insurance_pct = models.DecimalField(_("life insurance % of principal"), default=Decimal("0"), **PCT)
+    life_insurance_financed = models.BooleanField(_("life insurance financed"), default=True)
+    dp_step = models.PositiveBigIntegerField(_("DP step for counter-offers (Rp)"), default=100000)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("rate card")
+        verbose_name_plural = _("rate cards")
+        ordering = ["product__code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "branch", "effective_from"], name="rate_card_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.branch.code if self.branch_id else "*"
+        return f"{self.product.code} {scope} {self.effective_from:%Y-%m-%d}"
+
+
+class RateCardLine(models.Model):
+    """Rate and insurance premium for one tenor and vehicle-age band (age in years at application)."""
+
+    rate_card = models.ForeignKey(RateCard, on_delete=models.CASCADE, related_name="lines")
+    tenor_months = models.PositiveIntegerField(_("tenor (months)"), validators=[MinValueValidator(1), MaxValueValidator(120)])
+    vehicle_age_from = models.PositiveIntegerField(_("vehicle age from (years)"), default=0)
+    vehicle_age_to = models.PositiveIntegerField(_("vehicle age to (years)"), default=99)
+    rate_pct = models.DecimalField(_("rate % per year"), **PCT)
+    insurance_pct = models.DecimalField(
+        _("insurance premium % of OTR for the whole tenor"), default=Decimal("0"), **PCT
+    )
+
+    class Meta:
+        verbose_name = _("rate card line")
+        verbose_name_plural = _("rate card lines")
+        ordering = ["tenor_months", "vehicle_age_from"]
+
+    def __str__(self) -> str:
+        return f"{self.tenor_months} bln {self.vehicle_age_from}-{self.vehicle_age_to} th: {self.rate_pct}%"
+
+
+class FeeBasis(models.TextChoices):
+    FIXED = "fixed", _("Fixed amount")
+    OTR = "otr", _("% of OTR")
+    PRINCIPAL = "principal", _("% of principal (OTR − DP)")
+
+
+class FeeCode(models.TextChoices):
+    ADMIN = "admin", _("Admin fee")
+    PROVISION = "provision", _("Provision (provisi)")
+    FIDUCIARY = "fiduciary", _("Fiduciary fee")
+    OTHER = "other", _("Other")
+
+
+class RateCardFee(models.Model):
+    rate_card = models.ForeignKey(RateCard, on_delete=models.CASCADE, related_name="fees")
+    code = models.CharField(_("fee"), max_length=20, choices=FeeCode.choices)
+    basis = models.CharField(_("basis"), max_length=10, choices=FeeBasis.choices, default=FeeBasis.FIXED)
+    amount_sen = models.BigIntegerField(_("fixed amount (sen)"), default=0, validators=[MinValueValidator(0)])
+    pct = models.DecimalField(_("percent"), default=Decimal("0"), **PCT)
+    financed = models.BooleanField(_("financed"), default=False)
+
+    class Meta:
+        verbose_name = _("fee")
+        verbose_name_plural = _("fees")
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+    @property
+    def value(self) -> Decimal:
+        return from_minor(self.amount_sen) if self.basis == FeeBasis.FIXED else self.pct
+
+
+class MinDpTier(models.Model):
+    """Regulatory minimum DP (POJK 35/POJK.05/2018 Pasal 20) by vehicle kind and the company's NPF."""
+
+    vehicle_kind = models.CharField(_("vehicle kind"), max_length=20, choices=VehicleKind.choices)
+    npf_max_pct = models.DecimalField(_("NPF up to %"), **PCT)
+    min_dp_pct = models.DecimalField(_("minimum DP %"), **PCT)
+    effective_from = models.DateField(_("effective from"))
+
+    class Meta:
+        verbose_name = _("minimum-DP tier")
+        verbose_name_plural = _("minimum-DP tiers")
+        ordering = ["vehicle_kind", "npf_max_pct"]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle_kind} NPF≤{self.npf_max_pct}% → DP≥{self.min_dp_pct}%"
+
+
+class CompanyNpf(models.Model):
+    """The company's vehicle-financing net NPF and soundness, which selects the minimum-DP tier."""
+
+    npf_pct = models.DecimalField(_("net NPF %"), **PCT)
+    is_sound = models.BooleanField(_("soundness at least 'sehat'"), default=True)
+    effective_from = models.DateField(_("effective from"), unique=True)
+
+    class Meta:
+        verbose_name = _("company NPF")
+        verbose_name_plural = _("company NPF")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"NPF {self.npf_pct}% from {self.effective_from}"
+
+
+class VehicleCondition(models.TextChoices):
+    NEW = "new", _("New")
+    USED = "used", _("Used")
+
+
+class SavedQuote(models.Model):
+    """A priced quote given to a prospect; immutable, so it stays reproducible after rate cards change."""
+
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dealer = models.ForeignKey("dealers.Dealer", on_delete=models.PROTECT, null=True, blank=True, related_name="quotes")
+    created_at = models.DateTimeField(auto_now_add=True)
+    as_of = models.DateField(_("priced on"))
+    prospect_name = models.CharField(_("prospect name"), max_length=120)
+    prospect_phone = models.CharField(_("prospect phone"), max_length=20, blank=True)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    rate_card = models.ForeignKey(RateCard, on_delete=models.PROTECT, related_name="+")
+    vehicle_brand = models.CharField(_("brand"), max_length=60, blank=True)
+    vehicle_model = models.CharField(_("model"), max_length=80, blank=True)
+    vehicle_year = models.PositiveIntegerField(_("year"))
+    vehicle_condition = models.CharField(_("condition"), max_length=10, choices=VehicleCondition.choices)
+    otr_sen = models.BigIntegerField()
+    down_payment_sen = models.BigIntegerField()
+    tenor_months = models.PositiveIntegerField()
+    timing = models.CharField(max_length=4, choices=Timing.choices)
+    financed_principal_sen = models.BigIntegerField()
+    installment_sen = models.BigIntegerField()
+    tdp_sen = models.BigIntegerField()
+    total_interest_sen = models.BigIntegerField()
+    flat_rate_annual = models.DecimalField(max_digits=9, decimal_places=4)
+    effective_rate_annual = models.DecimalField(max_digits=9, decimal_places=4)
+    result = models.JSONField(help_text="The finance core's full quote (amounts as decimal strings).")
+
+    class Meta:
+        verbose_name = _("saved quote")
+        verbose_name_plural = _("saved quotes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["branch", "created_at"]), models.Index(fields=["created_by", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.prospect_name} {self.tenor_months}×{self.installment}"
+
+    @property
+    def installment(self) -> Decimal:
+        return from_minor(self.installment_sen)
+
+    @property
+    def otr(self) -> Decimal:
+        return from_minor(self.otr_sen)
+
+    @property
+    def down_payment(self) -> Decimal:
+        return from_minor(self.down_payment_sen)
+
+    @property
+    def tdp(self) -> Decimal:
+        return from_minor(self.tdp_sen)
+
+    @property
+    def financed_principal(self) -> Decimal:
+        return from_minor(self.financed_principal_sen)

@@ -1,0 +1,242 @@
+"""Price a quote from a product's rate card, and save it for a prospect."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from angsur.audit.services import audit_record
+from angsur.dealers.selectors import dealer_of
+from angsur.errors import DomainError, PermissionDenied
+from angsur.finance import (
+    FeeSpec,
+    FinanceError,
+    Quote,
+    QuoteInput,
+    RateSpec,
+    RoundingRule,
+    Timing,
+    check_minimum_dp,
+    check_vehicle_age_at_maturity,
+    compute_quote,
+)
+from angsur.finance.money import to_minor
+from angsur.org.models import User
+from angsur.org.roles import Capability, Role
+from angsur.org.scoping import require
+from angsur.products.errors import finance_error_to_domain
+from angsur.products.models import FeeBasis, InsuranceKind, Product, RateCard, SavedQuote
+from angsur.products.selectors import rate_card_in_force, rate_card_line_for, rate_card_tenors, regulatory_min_dp_pct
+
+
+@dataclass(frozen=True)
+class PricedQuote:
+    """A finance-core quote together with the product terms it was priced on."""
+
+    quote: Quote
+    rate_card: RateCard
+    rate_pct: Decimal
+    min_dp_pct: Decimal
+    allowed_tenors: tuple[int, ...]
+
+
+def _vehicle_age(vehicle_year: int, as_of: dt.date) -> int:
+    return max(0, as_of.year - vehicle_year)
+
+
+def _quote_input(
+    *, card: RateCard, otr: Decimal, down_payment: Decimal, tenor_months: int, vehicle_year: int, as_of: dt.date,
+    first_due_date: dt.date | None,
+) -> tuple[QuoteInput, Decimal, tuple[int, ...]]:
+    age = _vehicle_age(vehicle_year, as_of)
+    tenors = rate_card_tenors(card, vehicle_age=age)
+    line = rate_card_line_for(card, tenor_months=tenor_months, vehicle_age=age)
+    if line is None:
+        if not tenors:
+            raise DomainError(
+                "vehicle_too_old", _("This product does not finance a vehicle of %(age)s years.") % {"age": age}, field="vehicle_year"
+            )
+        raise DomainError(
+            "tenor_not_allowed",
+            _("This product does not offer a tenor of %(tenor)s months (allowed: %(allowed)s).")
+            % {"tenor": tenor_months, "allowed": ", ".join(str(t) for t in tenors)},
+            field="tenor_months",
+        )
+    fees: list[FeeSpec] = [FeeSpec(code=f.code, basis=f.basis, value=f.value, financed=f.financed) for f in card.fees.all()]
+    if card.insurance_kind != InsuranceKind.NONE and line.insurance_pct > 0:
+        fees.append(FeeSpec(code=f"insurance_{card.insurance_kind}", basis=FeeBasis.OTR, value=line.insurance_pct, financed=card.insurance_financed))
+    if card.life_insurance_pct > 0:
+        fees.append(FeeSpec(code="life_insurance", basis=FeeBasis.PRINCIPAL, value=card.life_insurance_pct, financed=card.life_insurance_financed))
+    data = QuoteInput(
+        otr=otr,
+        down_payment=down_payment,
+        tenor_months=tenor_months,
+        rate=RateSpec(kind=card.rate_kind, annual_pct=line.rate_pct),
+        timing=Timing(card.timing),
+        fees=tuple(fees),
+        rounding=RoundingRule(unit=Decimal(card.rounding_unit), direction=card.rounding_direction),
+        residue=card.residue,
+        contract_date=as_of,
+        first_due_date=first_due_date,
+        allowed_tenors=tenors,
+    )
+    return data, line.rate_pct, tenors
+
+
+def quote_price(
+    *,
+    product: Product,
+    branch_id: int | None,
+    as_of: dt.date,
+    otr: Decimal,
+    down_payment: Decimal,
+    tenor_months: int,
+    vehicle_year: int,
+    first_due_date: dt.date | None = None,
+    enforce_min_dp: bool = True,
+) -> PricedQuote:
+    """Price one quote on the rate card in force, checking minimum DP and vehicle age at maturity."""
+    card = rate_card_in_force(product=product, branch_id=branch_id, as_of=as_of)
+    if vehicle_year > as_of.year + 1:
+        raise DomainError("invalid_vehicle_year", _("The vehicle year lies in the future."), field="vehicle_year")
+    min_dp_pct = max(card.min_dp_pct, regulatory_min_dp_pct(vehicle_kind=product.vehicle_kind, as_of=as_of))
+    try:
+        data, rate_pct, tenors = _quote_input(
+            card=card, otr=otr, down_payment=down_payment, tenor_months=tenor_months, vehicle_year=vehicle_year, as_of=as_of,
+            first_due_date=first_due_date,
+        )
+        check_vehicle_age_at_maturity(vehicle_year, as_of, tenor_months, card.max_vehicle_age_at_maturity)
+        quote = compute_quote(data)
+        if enforce_min_dp:
+            check_minimum_dp(otr, down_payment, min_dp_pct)
+    except FinanceError as error:
+        raise finance_error_to_domain(error) from error
+    return PricedQuote(quote=quote, rate_card=card, rate_pct=rate_pct, min_dp_pct=min_dp_pct, allowed_tenors=tenors)
+
+
+def quote_compare(
+    *, product: Product, branch_id: int | None, as_of: dt.date, otr: Decimal, down_payment: Decimal, vehicle_year: int
+) -> list[tuple[int, PricedQuote | None, DomainError | None]]:
+    """Price every tenor the product allows, side by side (a refused tenor carries its reason)."""
+    card = rate_card_in_force(product=product, branch_id=branch_id, as_of=as_of)
+    rows: list[tuple[int, PricedQuote | None, DomainError | None]] = []
+    for tenor in rate_card_tenors(card, vehicle_age=_vehicle_age(vehicle_year, as_of)):
+        try:
+            priced = quote_price(
+                product=product, branch_id=branch_id, as_of=as_of, otr=otr, down_payment=down_payment,
+                tenor_months=tenor, vehicle_year=vehicle_year,
+            )
+            rows.append((tenor, priced, None))
+        except DomainError as error:
+            rows.append((tenor, None, error))
+    return rows
+
+
+@transaction.atomic
+def quote_save(
+    *,
+    actor: User,
+    product: Product,
+    as_of: dt.date,
+    otr: Decimal,
+    down_payment: Decimal,
+    tenor_months: int,
+    vehicle_year: int,
+    vehicle_condition: str,
+    prospect_name: str,
+    prospect_phone: str = "",
+    vehicle_brand: str = "",
+    vehicle_model: str = "",
+    dealer: Any | None = None,
+    first_due_date: dt.date | None = None,
+) -> SavedQuote:
+    """Price and save a quote for a prospect (audited)."""
+    require(actor, Capability.QUOTE_CREATE)
+    if actor.branch_id is None:
+        raise PermissionDenied("branch_required", _("Quotes are made in a branch; your account has none."))
+    if actor.role == Role.DEALER:
+        dealer = dealer_of(actor)
+    elif dealer is not None and dealer.branch_id != actor.branch_id:
+        raise DomainError("dealer_outside_branch", _("The dealer belongs to another branch."), field="dealer")
+    if not prospect_name.strip():
+        raise DomainError("required", _("The prospect's name is required."), field="prospect_name")
+    priced = quote_price(
+        product=product, branch_id=actor.branch_id, as_of=as_of, otr=otr, down_payment=down_payment,
+        tenor_months=tenor_months, vehicle_year=vehicle_year, first_due_date=first_due_date,
+    )
+    q = priced.quote
+    saved = SavedQuote.objects.create(
+        branch_id=actor.branch_id,
+        created_by=actor,
+        dealer=dealer,
+        as_of=as_of,
+        prospect_name=prospect_name.strip()[:120],
+        prospect_phone=prospect_phone.strip()[:20],
+        product=product,
+        rate_card=priced.rate_card,
+        vehicle_brand=vehicle_brand[:60],
+        vehicle_model=vehicle_model[:80],
+        vehicle_year=vehicle_year,
+        vehicle_condition=vehicle_condition,
+        otr_sen=to_minor(otr),
+        down_payment_sen=to_minor(down_payment),
+        tenor_months=tenor_months,
+        timing=q.timing.value if hasattr(q.timing, "value") else str(q.timing),
+        financed_principal_sen=to_minor(q.financed_principal),
+        installment_sen=to_minor(q.installment),
+        tdp_sen=to_minor(q.tdp.total),
+        total_interest_sen=to_minor(q.total_interest),
+        flat_rate_annual=q.flat_rate_annual,
+        effective_rate_annual=q.effective_rate_annual,
+        result=q.as_dict(),
+    )
+    audit_record(
+        actor=actor,
+        action="quote.save",
+        obj=saved,
+        after={
+            "product": product.code,
+            "rate_card": priced.rate_card.pk,
+            "otr": str(otr),
+            "down_payment": str(down_payment),
+            "tenor_months": tenor_months,
+            "installment": str(q.installment),
+            "tdp": str(q.tdp.total),
+        },
+    )
+    return saved
+
+
+def quote_from_terms(
+    *,
+    otr: Decimal,
+    down_payment: Decimal,
+    tenor_months: int,
+    as_of: dt.date,
+    flat_rate: Decimal | None = None,
+    effective_rate: Decimal | None = None,
+    timing: str = "addb",
+    rounding_unit: Decimal = Decimal("1000"),
+    rounding_direction: str = "up",
+    residue: str = "interest",
+    first_due_date: dt.date | None = None,
+) -> Quote:
+    """Price a quote from explicit terms (no product): the CLI's and the API's free simulation."""
+    if (flat_rate is None) == (effective_rate is None):
+        raise DomainError("rate_required", _("Give exactly one of the flat rate or the effective rate."), field="rate")
+    if timing not in {t.value for t in Timing}:
+        raise DomainError("invalid_timing", _("Payment timing must be addb or addm."), field="timing")
+    rate = RateSpec(kind="flat", annual_pct=flat_rate) if flat_rate is not None else RateSpec(kind="effective", annual_pct=effective_rate)
+    try:
+        return compute_quote(
+            QuoteInput(
+                otr=otr, down_payment=down_payment, tenor_months=tenor_months, rate=rate, timing=Timing(timing),
+                rounding=RoundingRule(unit=rounding_unit, direction=rounding_direction), residue=residue,
+                contract_date=as_of, first_due_date=first_due_date,
+            )
+        )
+    except FinanceError as error:
+        raise finance_error_to_domain(error) from error

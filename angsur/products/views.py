@@ -1,0 +1,88 @@
+"""Quote screens for the CMO (phone width), the quote sheet PDF, and the product catalogue."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+import datetime as dt
+
+from angsur.documents.pdf import render_pdf
+from angsur.errors import DomainError
+from angsur.org.clock import branch_today
+from angsur.org.roles import Capability
+from angsur.org.scoping import require
+from angsur.products.forms import QuoteForm, SaveQuoteForm
+from angsur.products.selectors import product_list as select_products
+from angsur.products.selectors import quote_get
+from angsur.products.services import quote_compare, quote_price, quote_save
+
+
+def _today(request: HttpRequest) -> "dt.date":
+    """The business date in the user's branch time zone."""
+    return branch_today(request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quote_new(request: HttpRequest) -> HttpResponse:
+    require(request.user, Capability.QUOTE_CREATE)
+    saving = request.method == "POST" and "save" in request.POST
+    form_class = SaveQuoteForm if saving else QuoteForm
+    form = form_class(request.POST or None, user=request.user)
+    context: dict = {"form": form}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            as_of = _today(request)
+            try:
+                if saving:
+                    saved = quote_save(
+                        actor=request.user, product=data["product"], as_of=as_of, otr=data["otr"],
+                        down_payment=data["down_payment"], tenor_months=data["tenor_months"],
+                        vehicle_year=data["vehicle_year"], vehicle_condition=data["vehicle_condition"],
+                        prospect_name=data["prospect_name"], prospect_phone=data["prospect_phone"],
+                        vehicle_brand=data["vehicle_brand"], vehicle_model=data["vehicle_model"], dealer=data.get("dealer"),
+                    )
+                    if request.htmx:
+                        return HttpResponseClientRedirect(reverse("quote_detail", args=[saved.pk]))
+                    return redirect("quote_detail", pk=saved.pk)
+                common = {"product": data["product"], "branch_id": request.user.branch_id, "as_of": as_of, "otr": data["otr"],
+                          "down_payment": data["down_payment"], "vehicle_year": data["vehicle_year"]}
+                context["priced"] = quote_price(tenor_months=data["tenor_months"], **common)
+                context["comparison"] = quote_compare(**common)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+                status = 400
+        else:
+            status = 400
+    template = "products/_quote_result.html" if request.htmx else "products/quote_new.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Capability.QUOTE_VIEW)
+    quote = quote_get(viewer=request.user, pk=pk)
+    return render(request, "products/quote_detail.html", {"quote": quote, "result": quote.result})
+
+
+@login_required
+def quote_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Capability.QUOTE_VIEW)
+    quote = quote_get(viewer=request.user, pk=pk)
+    pdf = render_pdf("products/quote_sheet.html", {"quote": quote, "result": quote.result, "user": request.user}, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="simulasi-kredit-{quote.pk}.pdf"'
+    return response
+
+
+@login_required
+def product_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Capability.PRODUCT_VIEW)
+    products = select_products().prefetch_related("rate_cards__lines", "rate_cards__fees", "rate_cards__branch")
+    return render(request, "products/product_list.html", {"products": products, "title": _("Products")})

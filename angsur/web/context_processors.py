@@ -1,0 +1,34 @@
+"""Template context every page needs: the user's role, branch and menu."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from angsur.org.roles import Capability
+from angsur.org.scoping import user_can
+
+MENU = [
+    ("home", _("Home"), None),
+    ("quote_new", _("Quote"), Capability.QUOTE_CREATE),
+    ("dealer_list", _("Dealers"), Capability.DEALER_VIEW),
+    ("product_list", _("Products"), Capability.PRODUCT_VIEW),
+    ("audit_list", _("Audit trail"), Capability.AUDIT_VIEW),
+]
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": []}
+    menu = []
+    for name, label, capability in MENU:
+        if capability is None or user_can(user, capability):
+            try:
+                menu.append({"url": reverse(name), "label": label, "name": name})
+            except Exception:  # noqa: BLE001 - a menu entry whose app is not installed is skipped
+                continue
+    if user.is_staff:
+        menu.append({"url": reverse("admin:index"), "label": _("Configuration"), "name": "admin"})
+    return {"menu": menu, "can": lambda cap: user_can(user, cap)}

@@ -1,0 +1,57 @@
+"""Format money for people: ``{{ amount|rupiah }}`` → Rp1.500.000 (id) / Rp1,500,000 (en)."""
+
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_currency, format_decimal
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+_LOCALES = {"id": "id_ID", "en": "en_ID"}
+
+
+def _locale() -> str:
+    return _LOCALES.get((get_language() or "id")[:2], "id_ID")
+
+
+def format_rupiah(value: object) -> str:
+    """Format a Decimal/int/str amount as rupiah without decimals (rounded half-up for display only)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return format_currency(amount, "IDR", locale=_locale(), format="¤#,##0", currency_digits=False)
+
+
+@register.filter
+def rupiah(value: object) -> str:
+    return format_rupiah(value)
+
+
+@register.filter
+def percent(value: object, digits: int = 2) -> str:
+    """Format a percent figure (17 → 17,00 %)."""
+    if value is None or value == "":
+        return ""
+    pattern = "#,##0." + "0" * int(digits)
+    return format_decimal(Decimal(str(value)), format=pattern, locale=_locale()) + " %"
+
+
+@register.filter
+def fee_label(code: str) -> str:
+    """Human label for a fee code in a quote's TDP breakdown."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "admin": _("Admin fee"),
+        "provision": _("Provision"),
+        "fiduciary": _("Fiduciary fee"),
+        "insurance_tlo": _("Insurance (TLO)"),
+        "insurance_all_risk": _("Insurance (all risk)"),
+        "life_insurance": _("Life insurance"),
+        "other": _("Other fee"),
+    }
+    return labels.get(code, code)

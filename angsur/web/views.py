@@ -1,0 +1,90 @@
+"""The web shell: login, logout, per-role home, errors."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from angsur.errors import DomainError
+from angsur.org.roles import Role
+from angsur.org.services import login_authenticate
+from angsur.web.home import home_context
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
+    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput, max_length=256)
+
+    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.user = login_authenticate(username=data["username"], password=data["password"], request=self.request)
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
+        return data
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = LoginForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.user)
+        next_url = request.GET.get("next", "")
+        if next_url.startswith("/") and not next_url.startswith("//"):
+            return redirect(next_url)
+        return redirect("home")
+    return render(request, "registration/login.html", {"form": form}, status=200 if request.method == "GET" or form.is_valid() else 400)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You have logged out."))
+    return redirect("login")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = home_context(user)
+    template = f"web/home/{user.role}.html" if user.role in Role.values else "web/home/default.html"
+    return render(request, [template, "web/home/default.html"], context)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {"title": _("Not found"), "message": _("The page or record was not found, or it is outside your branch.")}, status=404)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {"title": _("Not allowed"), "message": _("Your role is not allowed to open this page.")}, status=403)
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/error.html", {"title": _("Bad request"), "message": _("The request could not be understood.")}, status=400)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/error.html", {"title": _("Something went wrong"), "message": _("The error has been logged. Please try again.")}, status=500)
+
+
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """Unknown paths under /api/ answer in JSON like the rest of the API."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"code": "not_found", "message": _("No such API endpoint.")}, status=404)

@@ -1,0 +1,52 @@
+"""A CMO at phone width quotes three tenors, saves the quote and downloads the PDF."""
+
+import pytest
+
+from angsur.devdata.factories import DEMO_PASSWORD
+
+from .conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_cmo_quotes_three_tenors_and_downloads_the_pdf(phone, cmo_a, dealer_a, products, tmp_path):
+    login(phone, cmo_a.username, DEMO_PASSWORD)
+    phone.goto("/quotes/new/")
+    phone.select_option("#id_product", "OJK17")
+    phone.select_option("#id_dealer", str(dealer_a.pk))
+    phone.fill("#id_vehicle_brand", "Honda")
+    phone.fill("#id_vehicle_model", "Vario 125")
+    phone.fill("#id_vehicle_year", "2026")
+    phone.fill("#id_otr", "15.000.000")
+    phone.fill("#id_down_payment", "3.000.000")
+    phone.fill("#id_tenor_months", "12")
+    phone.click("button[name=calculate]")
+    phone.wait_for_selector("[data-testid=tenor-comparison]")
+    assert phone.inner_text("[data-testid=installment]") == "Rp1.170.000"
+    rows = phone.locator("[data-testid=tenor-comparison] tbody tr")
+    assert rows.count() == 3
+    assert [rows.nth(i).locator("td").first.inner_text() for i in range(3)] == ["12", "24", "36"]
+    # the page fits the phone: no horizontal scrolling of the whole document
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    phone.screenshot(path=str(tmp_path / "quote-phone.png"), full_page=True)
+
+    # a DP below the minimum is refused with the reason, without losing what was typed
+    phone.fill("#id_down_payment", "1.000.000")
+    phone.click("button[name=calculate]")
+    phone.wait_for_selector("[data-testid=quote-errors]")
+    assert "20" in phone.inner_text("[data-testid=quote-errors]")
+    assert phone.input_value("#id_otr") == "15.000.000"
+
+    phone.fill("#id_down_payment", "3.000.000")
+    phone.click("summary")
+    phone.fill("#id_prospect_name", "Budi Santoso")
+    phone.fill("#id_prospect_phone", "0812-3456-7890")
+    phone.click("button[name=save]")
+    phone.wait_for_selector("[data-testid=quote-title]")
+    assert "Budi Santoso" in phone.inner_text("[data-testid=quote-title]")
+    with phone.expect_download() as download_info:
+        phone.click("[data-testid=quote-pdf]")
+    download = download_info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")

@@ -1,0 +1,108 @@
+"""Logins, lock-out, roles, and production settings."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from angsur.audit.models import AuditEvent
+from angsur.devdata.factories import DEMO_PASSWORD, make_user
+from angsur.org.models import User
+from angsur.org.roles import ROLE_CAPABILITIES, Role
+
+
+def test_production_hasher_is_argon2():
+    assert django_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_wrong_password_is_refused_with_a_translated_message(cmo_a):
+    response = Client().post("/login/", {"username": cmo_a.username, "password": "wrong-password"})
+    assert response.status_code == 400
+    assert "Nama pengguna atau kata sandi salah" in response.content.decode()
+    assert AuditEvent.objects.filter(action="auth.login_failed", object_id=str(cmo_a.pk)).exists()
+
+
+def test_unknown_user_gets_the_same_message(db):
+    response = Client().post("/login/", {"username": "nobody", "password": "whatever123"})
+    assert "Nama pengguna atau kata sandi salah" in response.content.decode()
+
+
+def test_english_switch_translates_the_error(cmo_a):
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    response = client.post("/login/", {"username": cmo_a.username, "password": "bad"})
+    assert "Wrong username or password" in response.content.decode()
+
+
+def test_account_locks_after_repeated_failures_and_refuses_even_the_right_password(settings, cmo_a):
+    settings.ANGSUR_LOGIN_MAX_FAILURES = 3
+    client = Client()
+    for _ in range(3):
+        client.post("/login/", {"username": cmo_a.username, "password": "bad-password"})
+    cmo_a.refresh_from_db()
+    assert cmo_a.locked_until is not None
+    response = client.post("/login/", {"username": cmo_a.username, "password": DEMO_PASSWORD})
+    assert response.status_code == 400
+    assert "terkunci" in response.content.decode()
+    assert AuditEvent.objects.filter(action="auth.account_locked", object_id=str(cmo_a.pk)).exists()
+
+
+def test_successful_login_resets_the_failure_counter(cmo_a):
+    client = Client()
+    client.post("/login/", {"username": cmo_a.username, "password": "bad-password"})
+    assert User.objects.get(pk=cmo_a.pk).failed_login_count == 1
+    assert client.post("/login/", {"username": cmo_a.username, "password": DEMO_PASSWORD}).status_code == 302
+    assert User.objects.get(pk=cmo_a.pk).failed_login_count == 0
+
+
+def test_api_token_login_counts_toward_lockout(settings, cmo_a):
+    settings.ANGSUR_LOGIN_MAX_FAILURES = 2
+    client = Client()
+    for _ in range(2):
+        response = client.post("/api/auth/token", {"username": cmo_a.username, "password": "bad"}, content_type="application/json")
+        assert response.status_code == 401
+        assert response.json()["code"] == "invalid_credentials"
+    response = client.post("/api/auth/token", {"username": cmo_a.username, "password": DEMO_PASSWORD}, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "account_locked"
+
+
+@pytest.mark.parametrize("role", [r for r in Role.values])
+def test_every_role_has_a_home_page(web, branch_a, head_office, role):
+    user = make_user(role, None if role == Role.HO_ADMIN else branch_a, username=f"u.{role}")
+    if role == Role.DEALER:
+        from angsur.devdata.factories import make_dealer
+        from angsur.dealers.services import dealer_user_link
+
+        dealer_user_link(actor=None, user=user, dealer=make_dealer(branch_a))
+    response = web(user).get("/")
+    assert response.status_code == 200
+    assert str(Role(role).label) in response.content.decode() or role in response.content.decode()
+
+
+def test_every_role_has_declared_capabilities():
+    assert set(ROLE_CAPABILITIES) == set(Role.values)
+
+
+def test_anonymous_user_is_sent_to_login(db):
+    response = Client().get("/dealers/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_check_deploy_passes_under_production_variables(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "angsur.example.co.id",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "angsur.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
