@@ -61,8 +61,12 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {403: "forbidden", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    message = _("The request was refused (CSRF check failed or not allowed).") if exc.status_code == 403 else str(exc)
+    code = {400: "invalid_input", 403: "forbidden", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    messages = {
+        400: _("The request body is not valid JSON."),
+        403: _("The request was refused (CSRF check failed or not allowed)."),
+    }
+    message = messages.get(exc.status_code, str(exc))
     return _error(request, exc.status_code, code, message)
 
 

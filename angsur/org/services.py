@@ -28,43 +28,52 @@ def _lock_window() -> dt.timedelta:
 
 
 def login_authenticate(*, username: str, password: str, request: Any | None = None, now: dt.datetime | None = None) -> User:
-    """Check credentials, counting failures and locking the account after too many."""
+    """Check credentials, counting failures and locking the account after too many.
+
+    Failures are committed (counter and audit event) before the error is raised, so a refused
+    login leaves its trace even though the request fails.
+    """
     now = now or timezone.now()
-    generic = LoginError("invalid_credentials", _("Wrong username or password."))
+    refusal: LoginError | None = None
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username__iexact=username.strip()).first()
         if user is not None and user.locked_until and user.locked_until > now:
             audit_record(actor=None, action="auth.login_refused_locked", obj=user, branch=user.branch)
-            raise LoginError(
+            refusal = LoginError(
                 "account_locked",
                 _("This account is locked after too many failed logins. Try again after %(time)s.")
                 % {"time": timezone.localtime(user.locked_until).strftime("%H:%M")},
                 status=403,
             )
+    if refusal is not None:
+        raise refusal
     authenticated = authenticate(request, username=user.username if user else username, password=password)
     with transaction.atomic():
         if authenticated is None:
+            refusal = LoginError("invalid_credentials", _("Wrong username or password."))
             if user is None:
                 audit_record(actor=None, action="auth.login_failed", object_type="org.user", object_repr=username[:150])
-                raise generic
-            user = User.objects.select_for_update().get(pk=user.pk)
-            user.failed_login_count += 1
-            fields = ["failed_login_count"]
-            action = "auth.login_failed"
-            if user.failed_login_count >= settings.ANGSUR_LOGIN_MAX_FAILURES:
-                user.locked_until = now + _lock_window()
+            else:
+                user = User.objects.select_for_update().get(pk=user.pk)
+                user.failed_login_count += 1
+                fields = ["failed_login_count"]
+                action = "auth.login_failed"
+                if user.failed_login_count >= settings.ANGSUR_LOGIN_MAX_FAILURES:
+                    user.locked_until = now + _lock_window()
+                    user.failed_login_count = 0
+                    fields.append("locked_until")
+                    action = "auth.account_locked"
+                user.save(update_fields=fields)
+                audit_record(actor=None, action=action, obj=user, branch=user.branch, after=snapshot(user, fields))
+        else:
+            user = User.objects.select_for_update().get(pk=authenticated.pk)
+            if user.failed_login_count or user.locked_until:
                 user.failed_login_count = 0
-                fields.append("locked_until")
-                action = "auth.account_locked"
-            user.save(update_fields=fields)
-            audit_record(actor=None, action=action, obj=user, branch=user.branch, after=snapshot(user, fields))
-            raise generic
-        user = User.objects.select_for_update().get(pk=authenticated.pk)
-        if user.failed_login_count or user.locked_until:
-            user.failed_login_count = 0
-            user.locked_until = None
-            user.save(update_fields=["failed_login_count", "locked_until"])
-        audit_record(actor=user, action="auth.login", obj=user, branch=user.branch)
+                user.locked_until = None
+                user.save(update_fields=["failed_login_count", "locked_until"])
+            audit_record(actor=user, action="auth.login", obj=user, branch=user.branch)
+    if refusal is not None:
+        raise refusal
     return user
 
 

@@ -28,7 +28,7 @@ class QuoteForm(forms.Form):
     tenor_months = forms.IntegerField(label=_("Tenor (months)"), min_value=1, max_value=120)
     prospect_name = forms.CharField(label=_("Prospect name"), max_length=120, required=False)
     prospect_phone = forms.CharField(label=_("Prospect phone"), max_length=20, required=False)
-    dealer = forms.ModelChoiceField(label=_("Dealer"), queryset=None, required=False)
+    dealer = forms.ModelChoiceField(label=_("Dealer"), queryset=None, required=False, empty_label=_("— no dealer —"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

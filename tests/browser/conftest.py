@@ -66,7 +66,13 @@ def desktop(chromium, live_server):
     context.close()
 
 
-def login(page, username: str, password: str) -> None:
+@pytest.fixture
+def login():
+    """login(page, username, password) through the real login form."""
+    return _login
+
+
+def _login(page, username: str, password: str) -> None:
     page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)

@@ -4,12 +4,10 @@ import pytest
 
 from angsur.devdata.factories import DEMO_PASSWORD
 
-from .conftest import login
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_cmo_quotes_three_tenors_and_downloads_the_pdf(phone, cmo_a, dealer_a, products, tmp_path):
+def test_cmo_quotes_three_tenors_and_downloads_the_pdf(phone, cmo_a, dealer_a, products, tmp_path, login):
     login(phone, cmo_a.username, DEMO_PASSWORD)
     phone.goto("/quotes/new/")
     phone.select_option("#id_product", "OJK17")

@@ -6,8 +6,6 @@ from angsur.dealers.services import dealer_user_link
 from angsur.devdata.factories import DEMO_PASSWORD, make_dealer, make_user
 from angsur.org.roles import Role
 
-from .conftest import login
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HOME_TITLES = {
@@ -20,7 +18,7 @@ HOME_TITLES = {
 }
 
 
-def test_each_role_logs_in_and_sees_its_home(desktop, branch_a, head_office):
+def test_each_role_logs_in_and_sees_its_home(desktop, branch_a, head_office, login):
     dealer = make_dealer(branch_a, code="JKT-HON1", name="Honda Jaya")
     for role in Role.values:
         user = make_user(role, None if role == Role.HO_ADMIN else branch_a, username=f"b.{role}")
@@ -35,7 +33,7 @@ def test_each_role_logs_in_and_sees_its_home(desktop, branch_a, head_office):
         desktop.wait_for_url("**/login/")
 
 
-def test_cmo_of_branch_a_is_refused_a_record_of_branch_b(phone, cmo_a, dealer_a, dealer_b):
+def test_cmo_of_branch_a_is_refused_a_record_of_branch_b(phone, cmo_a, dealer_a, dealer_b, login):
     login(phone, cmo_a.username, DEMO_PASSWORD)
     phone.goto(f"/dealers/{dealer_a.pk}/")
     assert phone.inner_text("[data-testid=dealer-name]") == dealer_a.name
