@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "angsur.audit",
     "angsur.dealers",
     "angsur.products",
+    "angsur.origination",
     "angsur.documents",
     "angsur.web",
     "angsur.devdata",
@@ -166,3 +167,8 @@ LOGGING = {
 # Money: installment rounding defaults (products override per rate card).
 ANGSUR_DEFAULT_ROUNDING_UNIT = env.int("ANGSUR_DEFAULT_ROUNDING_UNIT", default=1000)
 ANGSUR_DEFAULT_ROUNDING_DIRECTION = env.str("ANGSUR_DEFAULT_ROUNDING_DIRECTION", default="up")
+
+# Uploads (documents, survey photos): images and PDF only, at most this size.
+ANGSUR_MAX_UPLOAD_BYTES = env.int("ANGSUR_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

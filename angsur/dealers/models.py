@@ -49,3 +49,16 @@ class DealerUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.dealer}"
+
+
+class DealerCoverage(models.Model):
+    """Which CMOs and supervisors cover which dealers (orders from a dealer go to its CMO)."""
+
+    dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE, related_name="coverage")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="covered_dealers")
+    is_primary = models.BooleanField(_("primary CMO"), default=False)
+
+    class Meta:
+        verbose_name = _("dealer coverage")
+        verbose_name_plural = _("dealer coverage")
+        constraints = [models.UniqueConstraint(fields=["dealer", "user"], name="dealer_coverage_unique")]

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from angsur.audit.services import audit_record, snapshot
-from angsur.dealers.models import Dealer, DealerUser
+from angsur.dealers.models import Dealer, DealerCoverage, DealerUser
 from angsur.errors import DomainError
 from angsur.org.models import Branch, User
 from angsur.org.roles import Role
@@ -32,3 +32,14 @@ def dealer_user_link(*, actor: User | None, user: User, dealer: Dealer) -> Deale
     link, _created = DealerUser.objects.update_or_create(user=user, defaults={"dealer": dealer})
     audit_record(actor=actor, action="dealer.user_link", obj=link, branch=dealer.branch, after={"user": user.pk, "dealer": dealer.pk})
     return link
+
+
+@transaction.atomic
+def dealer_coverage_set(*, actor: User | None, dealer: Dealer, user: User, is_primary: bool = False) -> None:
+    """Assign a CMO or supervisor to cover a dealer."""
+    if user.branch_id != dealer.branch_id or user.role not in {Role.CMO, Role.MARKETING_SUPERVISOR, Role.MARKETING_HEAD}:
+        raise DomainError("coverage_invalid", _("Only marketing staff of the dealer's branch can cover it."), field="user")
+    if is_primary:
+        DealerCoverage.objects.filter(dealer=dealer, is_primary=True).update(is_primary=False)
+    DealerCoverage.objects.update_or_create(dealer=dealer, user=user, defaults={"is_primary": is_primary})
+    audit_record(actor=actor, action="dealer.coverage_set", obj=dealer, after={"user": user.pk, "is_primary": is_primary})

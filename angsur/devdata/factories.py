@@ -153,3 +153,65 @@ def make_products(effective_from: dt.date = dt.date(2026, 1, 1)) -> dict[str, Pr
           lines=[(t, 0, 12, r, i) for t, r, i in ((12, "22", "1.4"), (24, "23", "2.6"), (36, "24", "3.6"))],
           fees=[(FeeCode.ADMIN, FeeBasis.FIXED, 1_500_000, "0", True), (FeeCode.PROVISION, FeeBasis.PRINCIPAL, 0, "2", True)])
     return products
+
+
+def make_credit_config(effective_from: dt.date = dt.date(2019, 1, 1)) -> None:
+    """Credit policy, authority matrix, scorecard, document checklist and service-level targets."""
+    from angsur.origination.models import DocumentKind
+    from angsur.products.models import AuthorityRule, CreditPolicy, DocumentRequirement, ScorecardConfig, ServiceLevelTarget
+    from angsur.scoring import DEFAULT_SCORECARD, scorecard_to_dict
+
+    CreditPolicy.objects.get_or_create(effective_from=effective_from)
+    if not AuthorityRule.objects.exists():
+        AuthorityRule.objects.bulk_create([
+            AuthorityRule(role=Role.CREDIT_ANALYST, level=1, max_financed_sen=50_000_000 * 100, worst_grade="C"),
+            AuthorityRule(role=Role.CHIEF_CREDIT_ANALYST, level=2, max_financed_sen=250_000_000 * 100, worst_grade="D"),
+            AuthorityRule(role=Role.MARKETING_HEAD, level=2, max_financed_sen=150_000_000 * 100, worst_grade="C"),
+            AuthorityRule(role=Role.BRANCH_MANAGER, level=3, max_financed_sen=1_000_000_000 * 100, worst_grade="E"),
+        ])
+    ScorecardConfig.objects.get_or_create(code=DEFAULT_SCORECARD.code, effective_from=effective_from,
+                                          defaults={"definition": scorecard_to_dict(DEFAULT_SCORECARD)})
+    ServiceLevelTarget.objects.get_or_create(branch=None)
+    for product in Product.objects.all():
+        kinds = [DocumentKind.EKTP, DocumentKind.KK, DocumentKind.PBB_OR_ELECTRICITY, DocumentKind.APPLICANT_PHOTO]
+        kinds.append(DocumentKind.BPKB if product.kind == ProductKind.MULTIPURPOSE else DocumentKind.PAYSLIP)
+        for kind in kinds:
+            DocumentRequirement.objects.get_or_create(product=product, kind=kind)
+
+
+def nik_for(birth_date: dt.date, sex: str = "M", region: str = "317509", serial: int = 1) -> str:
+    """A well-formed NIK: region, DDMMYY (day + 40 for women), serial."""
+    day = birth_date.day + (40 if sex == "F" else 0)
+    return f"{region}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+
+
+def party_data(*, name: str = "Budi Santoso", birth_date: dt.date = dt.date(1990, 1, 12), sex: str = "M", serial: int = 1,
+               phone: str = "0812-3456-7890", income: Decimal = Decimal("6000000"), employment_months: int = 36,
+               marital_status: str = "married", employment_type: str = "employee"):
+    from angsur.origination.services import PartyData
+
+    return PartyData(full_name=name, nik=nik_for(birth_date, sex, serial=serial), birth_place="Jakarta", birth_date=birth_date,
+                     sex=sex, marital_status=marital_status, phone=phone, ktp_address="Jl. Pemuda No. 10, Rawamangun, Jakarta Timur",
+                     mother_maiden_name="Siti", employment_type=employment_type, employer_name="PT Maju Jaya", position="Staf",
+                     employment_months=employment_months, monthly_income=income)
+
+
+def make_application(*, actor: User, dealer: Dealer, product_code: str = "NMC", as_of: dt.date = dt.date(2026, 11, 2),
+                     otr: Decimal = Decimal("23400000"), down_payment: Decimal = Decimal("4700000"), tenor_months: int = 24,
+                     income: Decimal = Decimal("6000000"), submit: bool = True, applicant=None, existing: Decimal = Decimal(0),
+                     frame_number: str = "", latitude: Decimal | None = Decimal("-6.200000"),
+                     longitude: Decimal | None = Decimal("106.900000")):
+    from angsur.origination.services import HouseholdData, VehicleData, application_create
+
+    product = Product.objects.get(code=product_code)
+    return application_create(
+        actor=actor, dealer=dealer, product=product, as_of=as_of,
+        vehicle=VehicleData(kind=product.vehicle_kind, brand=dealer.brand, model="Vario 125", year=as_of.year, condition="new",
+                            colour="Hitam", frame_number=frame_number),
+        otr=otr, down_payment=down_payment, tenor_months=tenor_months,
+        applicant=applicant or party_data(income=income),
+        household=HouseholdData(declared_income=income, household_expense=Decimal("2000000"), dependents=2, residence_ownership="own",
+                                residence_months=48, address_latitude=latitude, address_longitude=longitude,
+                                obligations=(("Bank BRI", existing),) if existing else ()),
+        submit=submit,
+    )

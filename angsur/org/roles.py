@@ -32,28 +32,47 @@ class Capability(models.TextChoices):
     PRODUCT_VIEW = "product.view", _("View products and rate cards")
     CONFIG_MANAGE = "config.manage", _("Manage head-office configuration")
     API_TOKEN = "api.token", _("Use API tokens")
+    ORDER_CREATE = "order.create", _("Create orders and applications")
+    APPLICATION_VIEW = "application.view", _("View applications")
+    SURVEY_ASSIGN = "survey.assign", _("Assign surveys")
+    SURVEY_DO = "survey.do", _("Carry out surveys")
+    CREDIT_DECIDE = "credit.decide", _("Analyse and decide applications")
+    APPEAL = "application.appeal", _("Appeal rejections")
 
 
 _ALL = frozenset(Capability)
 _MARKETING = frozenset(
-    {Capability.DEALER_VIEW, Capability.QUOTE_CREATE, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN}
+    {Capability.DEALER_VIEW, Capability.QUOTE_CREATE, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN,
+     Capability.ORDER_CREATE, Capability.APPLICATION_VIEW, Capability.SURVEY_DO}
 )
-_CREDIT = frozenset({Capability.DEALER_VIEW, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN})
+_SUPERVISION = frozenset({Capability.SURVEY_ASSIGN, Capability.APPEAL})
+_CREDIT = frozenset({Capability.DEALER_VIEW, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN,
+                     Capability.APPLICATION_VIEW, Capability.CREDIT_DECIDE})
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CMO: _MARKETING,
-    Role.MARKETING_SUPERVISOR: _MARKETING,
-    Role.MARKETING_HEAD: _MARKETING | {Capability.DEALER_MANAGE},
+    Role.MARKETING_SUPERVISOR: _MARKETING | _SUPERVISION,
+    Role.MARKETING_HEAD: _MARKETING | _SUPERVISION | {Capability.DEALER_MANAGE, Capability.CREDIT_DECIDE},
     Role.CREDIT_ANALYST: _CREDIT | {Capability.QUOTE_CREATE},
     Role.CHIEF_CREDIT_ANALYST: _CREDIT | {Capability.QUOTE_CREATE},
-    Role.BRANCH_MANAGER: _MARKETING | _CREDIT | {Capability.AUDIT_VIEW, Capability.DEALER_MANAGE},
-    Role.ADMIN: frozenset({Capability.DEALER_VIEW, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN}),
+    Role.BRANCH_MANAGER: _MARKETING | _CREDIT | {Capability.AUDIT_VIEW, Capability.DEALER_MANAGE, Capability.SURVEY_ASSIGN},
+    Role.ADMIN: frozenset({Capability.DEALER_VIEW, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN,
+                           Capability.APPLICATION_VIEW}),
     Role.FRONT_OFFICE: frozenset({Capability.QUOTE_CREATE, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN}),
     Role.COLLECTOR: frozenset({Capability.API_TOKEN}),
     Role.REMEDIAL: frozenset({Capability.API_TOKEN}),
-    Role.DEALER: frozenset({Capability.QUOTE_CREATE, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN}),
+    Role.DEALER: frozenset({Capability.ORDER_CREATE, Capability.APPLICATION_VIEW, Capability.QUOTE_CREATE, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN}),
     Role.HO_ADMIN: _ALL,
 }
+
+# Credit authority level of each deciding role (the chain CA → MH/CCA → BM).
+DECISION_LEVEL: dict[str, int] = {
+    Role.CREDIT_ANALYST: 1,
+    Role.CHIEF_CREDIT_ANALYST: 2,
+    Role.MARKETING_HEAD: 2,
+    Role.BRANCH_MANAGER: 3,
+}
+MAX_DECISION_LEVEL = 3
 
 # Roles that work for the company at head office and see every branch.
 HEAD_OFFICE_ROLES = frozenset({Role.HO_ADMIN})

@@ -258,3 +258,86 @@ class SavedQuote(models.Model):
     @property
     def financed_principal(self) -> Decimal:
         return from_minor(self.financed_principal_sen)
+
+
+class CreditPolicy(models.Model):
+    """Knock-out and policy-rule limits (practice, not regulation: configuration, versioned by date)."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    max_dsr_pct = models.DecimalField(_("DSR ceiling %"), default=Decimal("33"), **PCT)
+    min_age_at_application = models.PositiveSmallIntegerField(_("minimum age at application"), default=21)
+    max_age_at_maturity_employee = models.PositiveSmallIntegerField(_("maximum age at maturity (employee)"), default=55)
+    max_age_at_maturity_self_employed = models.PositiveSmallIntegerField(_("maximum age at maturity (self-employed)"), default=60)
+    min_residence_months = models.PositiveSmallIntegerField(_("minimum length of stay (months)"), default=12)
+    min_employment_months = models.PositiveSmallIntegerField(_("minimum length of employment (months)"), default=12)
+    bureau_reject_from_kol = models.PositiveSmallIntegerField(_("reject from bureau Kol"), default=3)
+    bureau_enquiry_max_age_days = models.PositiveSmallIntegerField(_("bureau enquiry valid for (days)"), default=30)
+
+    class Meta:
+        verbose_name = _("credit policy")
+        verbose_name_plural = _("credit policies")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{_('Credit policy')} {self.effective_from}"
+
+
+class AuthorityRule(models.Model):
+    """Authority matrix: a role may approve up to an amount and down to a risk grade (optionally per product)."""
+
+    role = models.CharField(_("role"), max_length=32)
+    level = models.PositiveSmallIntegerField(_("level"), help_text=_("1 analyst, 2 chief analyst / marketing head, 3 branch manager"))
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("product"))
+    max_financed_sen = models.BigIntegerField(_("maximum financed amount (sen)"))
+    worst_grade = models.CharField(_("worst risk grade allowed"), max_length=2)
+
+    class Meta:
+        verbose_name = _("authority rule")
+        verbose_name_plural = _("authority matrix")
+        ordering = ["level", "role"]
+
+    def __str__(self) -> str:
+        return f"L{self.level} {self.role} ≤ {from_minor(self.max_financed_sen)} grade ≥ {self.worst_grade}"
+
+
+class ScorecardConfig(models.Model):
+    """An application scorecard (attributes, bins, points, grades) stored as JSON, versioned by date."""
+
+    code = models.CharField(_("code"), max_length=40)
+    definition = models.JSONField(_("definition"))
+    effective_from = models.DateField(_("effective from"))
+
+    class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+        ordering = ["-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["code", "effective_from"], name="scorecard_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.effective_from}"
+
+
+class DocumentRequirement(models.Model):
+    """The document checklist per product."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="document_requirements")
+    kind = models.CharField(_("document"), max_length=24)
+    required = models.BooleanField(_("required"), default=True)
+
+    class Meta:
+        verbose_name = _("document requirement")
+        verbose_name_plural = _("document checklist")
+        constraints = [models.UniqueConstraint(fields=["product", "kind"], name="document_requirement_unique")]
+
+
+class ServiceLevelTarget(models.Model):
+    """Turnaround targets (hours); a branch row overrides the company row."""
+
+    branch = models.OneToOneField("org.Branch", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    submit_to_survey_hours = models.PositiveIntegerField(_("order → survey (hours)"), default=24)
+    survey_to_decision_hours = models.PositiveIntegerField(_("survey → decision (hours)"), default=24)
+    submit_to_decision_hours = models.PositiveIntegerField(_("order → decision (hours)"), default=48)
+
+    class Meta:
+        verbose_name = _("service-level target")
+        verbose_name_plural = _("service-level targets")

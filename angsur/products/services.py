@@ -240,3 +240,71 @@ def quote_from_terms(
         )
     except FinanceError as error:
         raise finance_error_to_domain(error) from error
+
+
+@dataclass(frozen=True)
+class CounterOffer:
+    """A workable deal: the terms that bring the DSR within the ceiling and meet the minimum DP."""
+
+    kind: str  # "dp": larger DP at the same tenor; "tenor": longer tenor at the same DP
+    down_payment: Decimal
+    tenor_months: int
+    installment: Decimal
+    tdp: Decimal
+    dsr_pct: Decimal
+
+    def as_dict(self) -> dict[str, str | int]:
+        return {"kind": self.kind, "down_payment": str(self.down_payment), "tenor_months": self.tenor_months,
+                "installment": str(self.installment), "tdp": str(self.tdp), "dsr_pct": str(self.dsr_pct)}
+
+
+def counter_offers(
+    *,
+    product: Product,
+    branch_id: int | None,
+    as_of: dt.date,
+    otr: Decimal,
+    down_payment: Decimal,
+    tenor_months: int,
+    vehicle_year: int,
+    income: Decimal,
+    existing_installments: Decimal,
+    max_dsr_pct: Decimal,
+) -> list[CounterOffer]:
+    """Counter-offers from the quote engine: the smallest DP at this tenor, and the shortest tenor at this DP."""
+    from angsur.finance import solve_min_down_payment
+    from angsur.scoring import dsr_pct
+
+    card = rate_card_in_force(product=product, branch_id=branch_id, as_of=as_of)
+    min_dp_pct = max(card.min_dp_pct, regulatory_min_dp_pct(vehicle_kind=product.vehicle_kind, as_of=as_of))
+    room = income * max_dsr_pct / 100 - existing_installments
+    if room <= 0:
+        return []
+    offers: list[CounterOffer] = []
+
+    def priced(kind: str, dp: Decimal, tenor: int) -> None:
+        try:
+            p = quote_price(product=product, branch_id=branch_id, as_of=as_of, otr=otr, down_payment=dp, tenor_months=tenor,
+                            vehicle_year=vehicle_year)
+        except DomainError:
+            return
+        ratio = dsr_pct(new_installment=p.quote.installment, existing_installments=existing_installments, verified_income=income)
+        if ratio <= max_dsr_pct:
+            offers.append(CounterOffer(kind, dp, tenor, p.quote.installment, p.quote.tdp.total, ratio))
+
+    try:
+        data, _rate, tenors = _quote_input(card=card, otr=otr, down_payment=down_payment, tenor_months=tenor_months,
+                                           vehicle_year=vehicle_year, as_of=as_of, first_due_date=None)
+        dp = solve_min_down_payment(data, max_installment=room, min_dp_pct=min_dp_pct, step=Decimal(card.dp_step))
+        if dp is not None and dp > down_payment:
+            priced("dp", dp, tenor_months)
+        # Each tenor has its own rate line, so price the longer tenors one by one (there are few).
+        if down_payment * 100 >= otr * min_dp_pct:
+            before = len(offers)
+            for tenor in (t for t in tenors if t > tenor_months):
+                priced("tenor", down_payment, tenor)
+                if len(offers) > before:
+                    break
+    except (FinanceError, DomainError):
+        return offers
+    return offers

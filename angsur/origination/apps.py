@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OriginationConfig(AppConfig):
+    name = "angsur.origination"
+    label = "origination"
+    verbose_name = _("Origination")

@@ -1,0 +1,374 @@
+"""Orders and applications, parties, documents, surveys, bureau checks, flags, decisions and appeals.
+
+Money is integer sen; an approved application carries everything a contract needs: the quote as
+priced (terms and the finance core's full result), parties, vehicle, dealer and the owning CMO.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from angsur.finance.money import from_minor
+from angsur.origination.workflow import Status
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class MaritalStatus(models.TextChoices):
+    SINGLE = "single", _("Single")
+    MARRIED = "married", _("Married")
+    DIVORCED = "divorced", _("Divorced")
+    WIDOWED = "widowed", _("Widowed")
+
+
+class EmploymentType(models.TextChoices):
+    EMPLOYEE = "employee", _("Employee")
+    SELF_EMPLOYED = "self_employed", _("Self-employed / business owner")
+    OTHER = "other", _("Other")
+
+
+class ResidenceOwnership(models.TextChoices):
+    OWN = "own", _("Own")
+    FAMILY = "family", _("Family-owned")
+    RENT = "rent", _("Rented")
+    OFFICIAL = "official", _("Official housing")
+
+
+class Application(models.Model):
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="applications")
+    dealer = models.ForeignKey("dealers.Dealer", on_delete=models.PROTECT, related_name="applications")
+    cmo = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_applications",
+                            verbose_name=_("CMO"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped by every transition.")
+    # authority level that must decide next (1 analyst, 2 chief analyst / marketing head, 3 branch manager)
+    decision_level = models.PositiveSmallIntegerField(default=1)
+    appeal_count = models.PositiveSmallIntegerField(default=0)
+
+    # vehicle
+    vehicle_kind = models.CharField(_("vehicle kind"), max_length=20)
+    vehicle_brand = models.CharField(_("brand"), max_length=60)
+    vehicle_model = models.CharField(_("model"), max_length=80)
+    vehicle_year = models.PositiveIntegerField(_("year"))
+    vehicle_condition = models.CharField(_("condition"), max_length=10)
+    vehicle_colour = models.CharField(_("colour"), max_length=40, blank=True)
+    frame_number = models.CharField(_("frame number"), max_length=40, blank=True, db_index=True)
+    engine_number = models.CharField(_("engine number"), max_length=40, blank=True)
+
+    # the quote as priced (re-priced when a counter-offer is accepted)
+    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
+    rate_card = models.ForeignKey("products.RateCard", on_delete=models.PROTECT, related_name="+")
+    priced_on = models.DateField(_("priced on"))
+    otr_sen = models.BigIntegerField()
+    down_payment_sen = models.BigIntegerField()
+    tenor_months = models.PositiveIntegerField()
+    installment_sen = models.BigIntegerField()
+    financed_principal_sen = models.BigIntegerField()
+    tdp_sen = models.BigIntegerField()
+    min_dp_pct = models.DecimalField(max_digits=9, decimal_places=4)
+    quote_result = models.JSONField()
+
+    # household finances declared at application, verified by the survey
+    declared_income_sen = models.BigIntegerField(_("declared net monthly income"), default=0)
+    household_expense_sen = models.BigIntegerField(_("monthly household expenses"), default=0)
+    dependents = models.PositiveSmallIntegerField(_("dependents"), default=0)
+    residence_ownership = models.CharField(_("residence"), max_length=10, choices=ResidenceOwnership.choices, blank=True)
+    residence_months = models.PositiveIntegerField(_("length of stay (months)"), default=0)
+    address_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    address_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    # denormalised for worklists and search (indexed); the full party lives in Party
+    applicant_name = models.CharField(_("applicant"), max_length=120, db_index=True)
+    applicant_nik = models.CharField(_("NIK"), max_length=16, db_index=True)
+    applicant_phone = models.CharField(_("phone"), max_length=20, db_index=True)
+
+    # service-level timestamps
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    survey_assigned_at = models.DateTimeField(null=True, blank=True)
+    surveyed_at = models.DateTimeField(null=True, blank=True)
+    analysis_started_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["branch", "status", "submitted_at"]),
+            models.Index(fields=["dealer", "created_at"]),
+            models.Index(fields=["cmo", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.applicant_name}"
+
+    @property
+    def otr(self) -> Decimal:
+        return from_minor(self.otr_sen)
+
+    @property
+    def down_payment(self) -> Decimal:
+        return from_minor(self.down_payment_sen)
+
+    @property
+    def installment(self) -> Decimal:
+        return from_minor(self.installment_sen)
+
+    @property
+    def financed_principal(self) -> Decimal:
+        return from_minor(self.financed_principal_sen)
+
+    @property
+    def tdp(self) -> Decimal:
+        return from_minor(self.tdp_sen)
+
+    @property
+    def declared_income(self) -> Decimal:
+        return from_minor(self.declared_income_sen)
+
+    @property
+    def household_expense(self) -> Decimal:
+        return from_minor(self.household_expense_sen)
+
+    @property
+    def dp_pct(self) -> Decimal:
+        return (Decimal(self.down_payment_sen) * 100 / Decimal(self.otr_sen)).quantize(Decimal("0.01")) if self.otr_sen else Decimal(0)
+
+
+class PartyRole(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    SPOUSE = "spouse", _("Spouse")
+    GUARANTOR = "guarantor", _("Guarantor")
+
+
+class Party(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("role"), max_length=10, choices=PartyRole.choices)
+    full_name = models.CharField(_("full name"), max_length=120)
+    nik = models.CharField(_("NIK"), max_length=16, db_index=True)
+    kk_number = models.CharField(_("family card (KK) number"), max_length=16, blank=True)
+    birth_place = models.CharField(_("place of birth"), max_length=60)
+    birth_date = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    marital_status = models.CharField(_("marital status"), max_length=10, choices=MaritalStatus.choices)
+    mother_maiden_name = models.CharField(_("mother's maiden name"), max_length=120, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20)
+    phone_alt = models.CharField(_("other phone"), max_length=20, blank=True)
+    ktp_address = models.TextField(_("address on KTP"))
+    domicile_address = models.TextField(_("domicile address"), blank=True)
+    employment_type = models.CharField(_("employment"), max_length=16, choices=EmploymentType.choices, default=EmploymentType.EMPLOYEE)
+    employer_name = models.CharField(_("employer / business"), max_length=120, blank=True)
+    position = models.CharField(_("position"), max_length=80, blank=True)
+    employment_months = models.PositiveIntegerField(_("length of employment (months)"), default=0)
+    monthly_income_sen = models.BigIntegerField(_("net monthly income"), default=0)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [models.UniqueConstraint(fields=["application", "role"], name="one_party_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.full_name}"
+
+
+class Obligation(models.Model):
+    """An existing loan installment of the household (counts in the DSR)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="obligations")
+    lender = models.CharField(_("lender"), max_length=120)
+    monthly_installment_sen = models.BigIntegerField(_("monthly installment"))
+    outstanding_sen = models.BigIntegerField(_("outstanding"), default=0)
+
+    @property
+    def monthly_installment(self) -> Decimal:
+        return from_minor(self.monthly_installment_sen)
+
+
+class DocumentKind(models.TextChoices):
+    EKTP = "ektp", _("e-KTP")
+    KK = "kk", _("Family card (KK)")
+    PAYSLIP = "payslip", _("Payslip")
+    BANK_STATEMENT = "bank_statement", _("Bank statement")
+    PBB_OR_ELECTRICITY = "pbb_or_electricity", _("PBB or electricity bill")
+    APPLICANT_PHOTO = "applicant_photo", _("Applicant photo")
+    BPKB = "bpkb", _("BPKB copy")
+    OTHER = "other", _("Other")
+
+
+class Document(models.Model):
+    """An uploaded document, stored outside the web root and served only through a permission check."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=24, choices=DocumentKind.choices)
+    file = models.FileField(upload_to="applications/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["kind", "uploaded_at"]
+
+
+class SurveyStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    DRAFT = "draft", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
+class Recommendation(models.TextChoices):
+    RECOMMEND = "recommend", _("Recommend")
+    NOT_RECOMMEND = "not_recommend", _("Do not recommend")
+
+
+class Survey(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="surveys")
+    surveyor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="surveys")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_for = models.DateTimeField(_("visit scheduled for"))
+    status = models.CharField(max_length=12, choices=SurveyStatus.choices, default=SurveyStatus.SCHEDULED)
+    draft = models.JSONField(default=dict, blank=True, help_text="Saved-as-you-go form data before completion.")
+    residence_ownership = models.CharField(_("residence ownership"), max_length=10, choices=ResidenceOwnership.choices, blank=True)
+    residence_months = models.PositiveIntegerField(_("length of stay (months)"), default=0)
+    house_type = models.CharField(_("house type"), max_length=40, blank=True)
+    house_condition = models.CharField(_("house condition"), max_length=40, blank=True)
+    road_access = models.CharField(_("road access"), max_length=40, blank=True)
+    employer_verified = models.BooleanField(_("employment verified"), default=False)
+    employment_verification = models.CharField(_("how employment was verified"), max_length=200, blank=True)
+    employment_months = models.PositiveIntegerField(_("verified length of employment (months)"), default=0)
+    dependents = models.PositiveSmallIntegerField(_("dependents (from KK)"), default=0)
+    verified_income_sen = models.BigIntegerField(_("verified net monthly income"), default=0)
+    household_income_sen = models.BigIntegerField(_("other household income"), default=0)
+    household_expense_sen = models.BigIntegerField(_("household expenses"), default=0)
+    recommendation = models.CharField(_("recommendation"), max_length=16, choices=Recommendation.choices, blank=True)
+    recommendation_reason = models.TextField(_("reason"), blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    distance_from_address_m = models.PositiveIntegerField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["-scheduled_for"]
+        indexes = [models.Index(fields=["surveyor", "status", "scheduled_for"])]
+
+    @property
+    def verified_income(self) -> Decimal:
+        return from_minor(self.verified_income_sen)
+
+
+class Informant(models.Model):
+    """A neighbour check (cek lingkungan): at least two per survey."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="informants")
+    name = models.CharField(_("name"), max_length=120)
+    relation = models.CharField(_("relation"), max_length=60)
+    confirms_residence = models.BooleanField(_("confirms the applicant lives here"))
+    answer = models.TextField(_("what they said"))
+
+
+class SurveyPhoto(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to="surveys/%Y/%m/")
+    caption = models.CharField(max_length=120, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    taken_at = models.DateTimeField()
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+
+
+class BureauCheck(models.Model):
+    """A SLIK (credit bureau) result, entered or imported with the enquiry date and the applicant's consent."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="bureau_checks")
+    enquiry_date = models.DateField(_("enquiry date"))
+    consent_given = models.BooleanField(_("applicant consented"))
+    worst_collectibility = models.PositiveSmallIntegerField(_("worst collectibility (Kol)"), null=True, blank=True)
+    outstanding_sen = models.BigIntegerField(_("outstanding debt"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-enquiry_date", "-id"]
+
+
+class FlagKind(models.TextChoices):
+    DUPLICATE_NIK = "duplicate_nik", _("Same NIK in another open application")
+    DUPLICATE_PHONE = "duplicate_phone", _("Same phone in another open application")
+    DUPLICATE_FRAME = "duplicate_frame", _("Same frame number in another open application")
+    NEGATIVE_NIK = "negative_nik", _("NIK on the negative list")
+    NEGATIVE_PHONE = "negative_phone", _("Phone on the negative list")
+    NEGATIVE_FRAME = "negative_frame", _("Frame number on the negative list")
+
+
+class Flag(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(max_length=20, choices=FlagKind.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    other_application = models.ForeignKey(Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class NegativeListEntry(models.Model):
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    frame_number = models.CharField(_("frame number"), max_length=40, blank=True, db_index=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("negative list entry")
+        verbose_name_plural = _("negative list")
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    APPROVE_WITH_CONDITIONS = "approve_conditions", _("Approve with conditions")
+    REJECT = "reject", _("Reject")
+    ESCALATE = "escalate", _("Escalate")
+
+
+class Decision(models.Model):
+    """One step of the decision trail: who decided what, at which level, why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=32)
+    level = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=20, choices=DecisionOutcome.choices)
+    reason_codes = models.JSONField(default=list)
+    rationale = models.TextField()
+    counter_offer = models.JSONField(null=True, blank=True)
+    analysis = models.JSONField(default=dict, help_text="DSR, policy results and score at the time of the decision.")
+    on_appeal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Appeal(models.Model):
+    """A supervisor's appeal (banding) against a rejection, decided one level up."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="appeals")
+    appellant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    argument = models.TextField(_("argument"))
+    rejected_decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
+    to_level = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,84 @@
+"""Decision reason codes: what the analyst records, and what the dealer may be told.
+
+The dealer explanation names the policy the deal failed and what would make it workable, and
+never the applicant's income, bureau data or survey notes (UU 27/2022 Pelindungan Data Pribadi).
+"""
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+class ReasonCode(models.TextChoices):
+    DSR_TOO_HIGH = "dsr_too_high", gettext_lazy("Installment above the repayment capacity (DSR)")
+    DP_BELOW_MINIMUM = "dp_below_minimum", gettext_lazy("Down payment below the minimum")
+    BUREAU_COLLECTIBILITY = "bureau_collectibility", gettext_lazy("Credit history (SLIK) does not meet policy")
+    NEGATIVE_LIST = "negative_list", gettext_lazy("On the company's negative list")
+    RESIDENCE_UNVERIFIED = "residence_unverified", gettext_lazy("Residence could not be verified")
+    EMPLOYMENT_UNVERIFIED = "employment_unverified", gettext_lazy("Employment or income could not be verified")
+    CHARACTER = "character", gettext_lazy("Negative neighbour or character check")
+    DOCUMENTS_INCOMPLETE = "documents_incomplete", gettext_lazy("Documents incomplete")
+    AGE = "age", gettext_lazy("Age outside policy")
+    VEHICLE = "vehicle", gettext_lazy("Vehicle outside policy (age or condition)")
+    DATA_INCONSISTENT = "data_inconsistent", gettext_lazy("Data inconsistent or suspected fraud")
+    GUARANTOR_NEEDED = "guarantor_needed", gettext_lazy("A guarantor is needed")
+    GOOD_PROFILE = "good_profile", gettext_lazy("Profile within policy")
+    OTHER = "other", gettext_lazy("Other (see rationale)")
+
+
+def dealer_explanation(code: str) -> dict[str, str]:
+    """A privacy-safe sentence for the dealer: the policy failed and what would make the deal workable."""
+    texts = {
+        ReasonCode.DSR_TOO_HIGH: (
+            _("The installment is above the repayment capacity our policy allows for this customer."),
+            _("A larger down payment or a longer tenor can make it workable; see the counter-offer."),
+        ),
+        ReasonCode.DP_BELOW_MINIMUM: (
+            _("The down payment is below the minimum for this product."),
+            _("Raise the down payment to at least the product minimum."),
+        ),
+        ReasonCode.BUREAU_COLLECTIBILITY: (
+            _("The customer's credit history does not meet our policy."),
+            _("The customer may resubmit once their credit history has been settled."),
+        ),
+        ReasonCode.NEGATIVE_LIST: (
+            _("The application cannot be financed under company policy."),
+            _("No change of terms can make this application workable."),
+        ),
+        ReasonCode.RESIDENCE_UNVERIFIED: (
+            _("The customer's residence could not be verified during the survey."),
+            _("Resubmit with proof of residence (PBB or electricity bill) and a reachable address."),
+        ),
+        ReasonCode.EMPLOYMENT_UNVERIFIED: (
+            _("The customer's employment or income could not be verified."),
+            _("Resubmit with a payslip, an employer letter or bank statements."),
+        ),
+        ReasonCode.CHARACTER: (
+            _("The field check did not support the application."),
+            _("No change of terms can make this application workable."),
+        ),
+        ReasonCode.DOCUMENTS_INCOMPLETE: (
+            _("Required documents are missing."),
+            _("Complete the document checklist and resubmit."),
+        ),
+        ReasonCode.AGE: (
+            _("The customer's age is outside our policy for this tenor."),
+            _("A shorter tenor or an eligible co-applicant may make it workable."),
+        ),
+        ReasonCode.VEHICLE: (
+            _("The vehicle is outside our policy for this product or tenor."),
+            _("A shorter tenor or a newer vehicle may make it workable."),
+        ),
+        ReasonCode.DATA_INCONSISTENT: (
+            _("The application data could not be confirmed."),
+            _("No change of terms can make this application workable."),
+        ),
+        ReasonCode.GUARANTOR_NEEDED: (
+            _("The application needs a guarantor under our policy."),
+            _("Add a guarantor who meets our criteria."),
+        ),
+        ReasonCode.GOOD_PROFILE: (_("The application meets our policy."), ""),
+        ReasonCode.OTHER: (_("The application does not meet our policy."), _("Ask the CMO for the options available.")),
+    }
+    reason, remedy = texts.get(code, texts[ReasonCode.OTHER])
+    return {"code": code, "reason": reason, "remedy": remedy}

@@ -1,0 +1,312 @@
+"""Reads for origination: scoped application lists, worklists, search, the analysis, the dealer notice."""
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from angsur.dealers.selectors import scope_to_dealer
+from angsur.errors import NotFound
+from angsur.finance.money import from_minor
+from angsur.org.roles import DECISION_LEVEL, Capability, Role
+from angsur.org.scoping import require
+from angsur.origination.models import Application, BureauCheck, DocumentKind, Party, PartyRole, Survey, SurveyStatus
+from angsur.origination.reasons import dealer_explanation
+from angsur.origination.workflow import Status
+from angsur.products.models import AuthorityRule, CreditPolicy, DocumentRequirement, ScorecardConfig, ServiceLevelTarget
+from angsur.scoring import DEFAULT_SCORECARD, PolicyConfig, age_in_years, PolicyInput, dsr_pct, evaluate_policy, score, scorecard_from_dict
+from angsur.scoring.affordability import disposable_income_per_dependent
+
+LIST_FIELDS = ("id", "number", "status", "applicant_name", "applicant_nik", "applicant_phone", "submitted_at", "created_at",
+               "installment_sen", "financed_principal_sen", "tenor_months", "decision_level", "branch_id", "dealer_id", "cmo_id")
+
+
+def application_scope(*, viewer: Any) -> QuerySet[Application]:
+    """Applications the viewer may see: a CMO their own (and surveys given to them), a dealer its own, others the branch."""
+    require(viewer, Capability.APPLICATION_VIEW)
+    qs = Application.objects.all()
+    if viewer.role == Role.CMO:
+        return scope_to_dealer(qs, viewer).filter(Q(cmo=viewer) | Q(surveys__surveyor=viewer)).distinct()
+    return scope_to_dealer(qs, viewer)
+
+
+def application_get(*, viewer: Any, pk: Any) -> Application:
+    app = (
+        application_scope(viewer=viewer)
+        .select_related("branch", "dealer", "cmo", "created_by", "product", "rate_card")
+        .filter(pk=pk)
+        .first()
+    )
+    if app is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return app
+
+
+def application_search(*, viewer: Any, query: str, limit: int = 50) -> QuerySet[Application]:
+    """Search by NIK (exact), phone (exact, normalised), number (exact) or name (prefix)."""
+    query = query.strip()
+    qs = application_scope(viewer=viewer).select_related("dealer").only(*LIST_FIELDS, "dealer__name")
+    if not query:
+        return qs.none()
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if len(digits) == 16 and len(digits) == len(query):
+        return qs.filter(applicant_nik=digits).order_by("-created_at")[:limit]
+    if query.upper().startswith("APP-"):
+        return qs.filter(number=query.upper())[:limit]
+    if digits and len(digits) >= 9 and len(digits) >= len(query.replace(" ", "").replace("-", "").replace("+", "")) - 1:
+        from angsur.scoring import normalize_phone
+        from angsur.scoring.errors import ScoringError
+
+        try:
+            return qs.filter(applicant_phone=normalize_phone(query)).order_by("-created_at")[:limit]
+        except ScoringError:
+            return qs.none()
+    return qs.filter(applicant_name__istartswith=query).order_by("applicant_name", "-created_at")[:limit]
+
+
+def analyst_queue(*, viewer: Any, limit: int = 100) -> QuerySet[Application]:
+    """Applications waiting for a decision at the viewer's level or below, oldest first (by submission)."""
+    level = DECISION_LEVEL.get(viewer.role, 0)
+    qs = application_scope(viewer=viewer).select_related("dealer").only(*LIST_FIELDS, "dealer__name")
+    waiting = Q(status__in=[Status.SURVEYED, Status.IN_ANALYSIS]) | Q(
+        status__in=[Status.ESCALATED, Status.APPEALED], decision_level__lte=level
+    )
+    return qs.filter(waiting).order_by("submitted_at", "id")[:limit]
+
+
+def cmo_worklist(*, viewer: Any, today: dt.date) -> dict[str, list]:
+    """The CMO's orders in progress and the surveys due today (or overdue)."""
+    base = application_scope(viewer=viewer).select_related("dealer").only(*LIST_FIELDS, "dealer__name")
+    surveys = list(
+        Survey.objects.filter(surveyor=viewer, status__in=[SurveyStatus.SCHEDULED, SurveyStatus.DRAFT], scheduled_for__date__lte=today)
+        .select_related("application")
+        .order_by("scheduled_for")[:50]
+    )
+    return {
+        "surveys_due": surveys,
+        "open_orders": list(base.exclude(status__in=[Status.CANCELLED, Status.APPROVED, Status.REJECTED]).order_by("-created_at")[:50]),
+        "recent_decisions": list(base.filter(status__in=[Status.APPROVED, Status.APPROVED_WITH_CONDITIONS, Status.REJECTED])
+                                 .order_by("-decided_at")[:20]),
+    }
+
+
+def supervisor_worklist(*, viewer: Any) -> dict[str, list]:
+    """Escalations waiting at the viewer's level, rejections they may appeal, submissions without a survey."""
+    base = application_scope(viewer=viewer).select_related("dealer", "cmo").only(*LIST_FIELDS, "dealer__name", "cmo__username",
+                                                                                    "cmo__first_name", "cmo__last_name")
+    level = DECISION_LEVEL.get(viewer.role, 0)
+    return {
+        "escalations": list(base.filter(status__in=[Status.ESCALATED, Status.APPEALED], decision_level__lte=level).order_by("submitted_at")[:50])
+        if level else [],
+        "appealable": list(base.filter(status=Status.REJECTED, appeal_count=0).order_by("-decided_at")[:50]),
+        "to_assign": list(base.filter(status=Status.SUBMITTED).order_by("submitted_at")[:50]),
+    }
+
+
+def dealer_orders(*, viewer: Any, limit: int = 100) -> QuerySet[Application]:
+    return application_scope(viewer=viewer).only(*LIST_FIELDS).order_by("-created_at")[:limit]
+
+
+def credit_policy_in_force(as_of: dt.date) -> PolicyConfig:
+    row = CreditPolicy.objects.filter(effective_from__lte=as_of).order_by("-effective_from").first()
+    if row is None:
+        return PolicyConfig()
+    return PolicyConfig(
+        min_age_at_application=row.min_age_at_application,
+        max_age_at_maturity_employee=row.max_age_at_maturity_employee,
+        max_age_at_maturity_self_employed=row.max_age_at_maturity_self_employed,
+        max_dsr_pct=row.max_dsr_pct,
+        min_residence_months=row.min_residence_months,
+        min_employment_months=row.min_employment_months,
+        bureau_reject_from_kol=row.bureau_reject_from_kol,
+        bureau_enquiry_max_age_days=row.bureau_enquiry_max_age_days,
+    )
+
+
+def scorecard_in_force(as_of: dt.date):  # noqa: ANN201
+    row = ScorecardConfig.objects.filter(effective_from__lte=as_of).order_by("-effective_from").first()
+    return scorecard_from_dict(row.definition) if row else DEFAULT_SCORECARD
+
+
+GRADE_ORDER = "ABCDE"
+
+
+def required_level(*, financed_sen: int, grade: str, product_id: int) -> int | None:
+    """The lowest authority level whose matrix row covers the amount and the grade (None: nobody may approve)."""
+    rules = AuthorityRule.objects.filter(Q(product_id=product_id) | Q(product__isnull=True)).order_by("level")
+    for rule in rules:
+        if financed_sen <= rule.max_financed_sen and GRADE_ORDER.find(grade) <= GRADE_ORDER.find(rule.worst_grade):
+            return rule.level
+    return None
+
+
+def covers(*, role: str, financed_sen: int, grade: str, product_id: int) -> bool:
+    """True when the role's own authority rows cover the amount and grade."""
+    rules = AuthorityRule.objects.filter(role=role).filter(Q(product_id=product_id) | Q(product__isnull=True))
+    return any(financed_sen <= r.max_financed_sen and GRADE_ORDER.find(grade) <= GRADE_ORDER.find(r.worst_grade) for r in rules)
+
+
+@dataclass
+class Analysis:
+    """Everything the analyst weighs, computed from the application, survey, bureau check and configuration."""
+
+    income: Decimal
+    household_income: Decimal
+    existing_installments: Decimal
+    dsr_pct: Decimal | None
+    dsr_household_pct: Decimal | None
+    disposable_per_dependent: Decimal | None
+    dependents: int
+    policy: tuple
+    score: Any
+    grade: str
+    required_level: int | None
+    missing_documents: list[str]
+    survey: Survey | None
+    bureau: BureauCheck | None
+    flags: list
+    distance_m: int | None
+    policy_config: PolicyConfig
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def policy_passed(self) -> bool:
+        return all(r.passed for r in self.policy if r.knock_out)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "income": str(self.income), "household_income": str(self.household_income),
+            "existing_installments": str(self.existing_installments),
+            "dsr_pct": str(self.dsr_pct) if self.dsr_pct is not None else None,
+            "dsr_household_pct": str(self.dsr_household_pct) if self.dsr_household_pct is not None else None,
+            "disposable_per_dependent": str(self.disposable_per_dependent) if self.disposable_per_dependent is not None else None,
+            "dependents": self.dependents,
+            "policy": [{"code": r.code, "passed": r.passed, "knock_out": r.knock_out, "params": r.params, "message": r.message}
+                       for r in self.policy],
+            "score": self.score.total if self.score else None, "grade": self.grade,
+            "score_lines": [{"code": ln.code, "label": ln.label, "value": str(ln.value) if ln.value is not None else None,
+                             "bin": ln.bin_label, "points": ln.points} for ln in self.score.lines] if self.score else [],
+            "required_level": self.required_level, "missing_documents": self.missing_documents,
+            "flags": [{"kind": f.kind, "detail": f.detail} for f in self.flags], "distance_m": self.distance_m,
+        }
+
+
+def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
+    """Compute DSR, policy rules, score and the authority level required."""
+    survey = app.surveys.filter(status=SurveyStatus.COMPLETED).order_by("-completed_at").first()
+    bureau = app.bureau_checks.order_by("-enquiry_date", "-id").first()
+    applicant = app.parties.filter(role=PartyRole.APPLICANT).first()
+    cfg = credit_policy_in_force(as_of)
+    existing = from_minor(app.obligations.aggregate(total=Sum("monthly_installment_sen"))["total"] or 0)
+    if survey is not None:
+        income, household = from_minor(survey.verified_income_sen), from_minor(survey.household_income_sen)
+        expenses, dependents = from_minor(survey.household_expense_sen), survey.dependents
+        residence_months, employment_months = survey.residence_months, survey.employment_months
+        ownership = survey.residence_ownership
+    else:
+        income, household = app.declared_income, Decimal(0)
+        expenses, dependents = app.household_expense, app.dependents
+        residence_months = app.residence_months
+        employment_months = applicant.employment_months if applicant else 0
+        ownership = app.residence_ownership
+    notes = []
+    ratio = ratio_household = per_dependent = None
+    if income > 0:
+        ratio = dsr_pct(new_installment=app.installment, existing_installments=existing, verified_income=income)
+        ratio_household = dsr_pct(new_installment=app.installment, existing_installments=existing, verified_income=income,
+                                  household_income=household) if household > 0 else None
+        per_dependent = disposable_income_per_dependent(income=income + household, expenses=expenses,
+                                                        installments=app.installment + existing, dependents=dependents)
+    else:
+        notes.append(_("No verified income yet: the DSR cannot be computed."))
+    flags = list(app.flags.all())
+    policy = ()
+    if applicant is not None:
+        policy = evaluate_policy(PolicyInput(
+            as_of=as_of, birth_date=applicant.birth_date, marital_status=applicant.marital_status,
+            employment_type=applicant.employment_type, tenor_months=app.tenor_months, dp_pct=app.dp_pct,
+            min_dp_pct=app.min_dp_pct, dsr_pct=ratio if ratio is not None else Decimal("999"),
+            residence_months=residence_months, employment_months=employment_months,
+            negative_list_hits=tuple(f.kind for f in flags if f.kind.startswith("negative")),
+            bureau_kol=bureau.worst_collectibility if bureau else None,
+            bureau_enquiry_date=bureau.enquiry_date if bureau else None,
+            bureau_consent=bool(bureau and bureau.consent_given),
+        ), cfg)
+    age = age_in_years(applicant.birth_date, as_of) if applicant else None
+    values = {
+        "age": Decimal(age) if age is not None else None, "dsr_pct": ratio, "residence_ownership": ownership or None,
+        "residence_months": Decimal(residence_months), "employment_months": Decimal(employment_months),
+        "employment_type": applicant.employment_type if applicant else None, "dependents": Decimal(dependents),
+        "dp_pct": app.dp_pct, "bureau_kol": Decimal(bureau.worst_collectibility) if bureau and bureau.worst_collectibility else None,
+        "vehicle_kind": app.vehicle_kind,
+    }
+    result = score(scorecard_in_force(as_of), values)
+    present = set(app.documents.values_list("kind", flat=True))
+    required = DocumentRequirement.objects.filter(product_id=app.product_id, required=True).values_list("kind", flat=True)
+    labels = dict(DocumentKind.choices)
+    missing = [str(labels.get(kind, kind)) for kind in required if kind not in present]
+    return Analysis(
+        income=income, household_income=household, existing_installments=existing, dsr_pct=ratio, dsr_household_pct=ratio_household,
+        disposable_per_dependent=per_dependent, dependents=dependents, policy=policy, score=result, grade=result.grade,
+        required_level=required_level(financed_sen=app.financed_principal_sen, grade=result.grade, product_id=app.product_id),
+        missing_documents=missing, survey=survey, bureau=bureau, flags=flags,
+        distance_m=survey.distance_from_address_m if survey else None, policy_config=cfg, notes=notes,
+    )
+
+
+@dataclass(frozen=True)
+class SlaStatus:
+    label: str
+    hours: float | None
+    target: int
+    over: bool
+
+
+def service_levels(app: Application, *, now: dt.datetime | None = None) -> list[SlaStatus]:
+    """Order → survey → decision durations against the branch's targets (running clocks for open steps)."""
+    now = now or timezone.now()
+    target = ServiceLevelTarget.objects.filter(branch_id=app.branch_id).first() or ServiceLevelTarget.objects.filter(
+        branch__isnull=True).first() or ServiceLevelTarget()
+
+    def hours(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
+        if start is None:
+            return None
+        return round(((end or now) - start).total_seconds() / 3600, 1)
+
+    rows = [
+        (_("Order → survey"), hours(app.submitted_at, app.surveyed_at), target.submit_to_survey_hours),
+        (_("Survey → decision"), hours(app.surveyed_at, app.decided_at), target.survey_to_decision_hours),
+        (_("Order → decision"), hours(app.submitted_at, app.decided_at), target.submit_to_decision_hours),
+    ]
+    return [SlaStatus(label, h, t, h is not None and h > t) for label, h, t in rows]
+
+
+def dealer_notice(app: Application) -> dict[str, Any]:
+    """What the dealer may know: status, and for a rejection or condition a privacy-safe explanation."""
+    last = app.decisions.exclude(outcome="escalate").order_by("-created_at", "-id").first()
+    notice: dict[str, Any] = {"number": app.number, "status": app.status, "status_label": str(Status(app.status).label),
+                              "explanations": [], "counter_offer": None}
+    if last is not None and app.status in {Status.REJECTED, Status.APPROVED_WITH_CONDITIONS}:
+        notice["explanations"] = [dealer_explanation(code) for code in last.reason_codes]
+        if app.status == Status.APPROVED_WITH_CONDITIONS and last.counter_offer:
+            offer = last.counter_offer
+            notice["counter_offer"] = {k: offer[k] for k in ("kind", "down_payment", "tenor_months", "installment", "tdp")}
+    return notice
+
+
+def distance_m(lat1: Decimal, lon1: Decimal, lat2: Decimal, lon2: Decimal) -> int:
+    """Great-circle distance in metres (haversine; display only, not money)."""
+    r = 6_371_000.0
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lon2) - float(lon1))
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return round(2 * r * math.asin(math.sqrt(a)))
+
+
+def parties_by_role(app: Application) -> dict[str, Party]:
+    return {p.role: p for p in app.parties.all()}

@@ -1,0 +1,616 @@
+"""Writes for origination. One service per transition: lock, check the workflow, change, audit.
+
+Locks: the application row is taken with select_for_update() and its `version` compared with the
+version the user saw, so two analysts deciding at once cannot both win (the second gets a 409).
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from angsur.audit.services import audit_record, snapshot
+from angsur.dealers.models import Dealer, DealerCoverage
+from angsur.dealers.selectors import dealer_of
+from angsur.errors import Conflict, DomainError, PermissionDenied
+from angsur.finance.money import to_minor
+from angsur.org.models import User
+from angsur.org.roles import DECISION_LEVEL, MAX_DECISION_LEVEL, Capability, Role
+from angsur.org.scoping import require
+from angsur.origination.models import (
+    Appeal,
+    Application,
+    BureauCheck,
+    Decision,
+    DecisionOutcome,
+    Document,
+    Flag,
+    FlagKind,
+    Informant,
+    NegativeListEntry,
+    Obligation,
+    Party,
+    PartyRole,
+    Recommendation,
+    Survey,
+    SurveyPhoto,
+    SurveyStatus,
+)
+from angsur.origination.reasons import ReasonCode
+from angsur.origination.selectors import application_analysis, covers, distance_m
+from angsur.origination.uploads import validate_upload
+from angsur.origination.workflow import OPEN_STATES, Action, Status, next_status
+from angsur.products.models import Product
+from angsur.products.services import counter_offers, quote_price
+from angsur.scoring import check_nik_against_declared, normalize_phone, parse_nik
+from angsur.scoring.errors import ScoringError
+
+
+@dataclass(frozen=True)
+class PartyData:
+    full_name: str
+    nik: str
+    birth_place: str
+    birth_date: dt.date
+    sex: str
+    marital_status: str
+    phone: str
+    ktp_address: str
+    mother_maiden_name: str = ""
+    kk_number: str = ""
+    phone_alt: str = ""
+    domicile_address: str = ""
+    employment_type: str = "employee"
+    employer_name: str = ""
+    position: str = ""
+    employment_months: int = 0
+    monthly_income: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class VehicleData:
+    kind: str
+    brand: str
+    model: str
+    year: int
+    condition: str
+    colour: str = ""
+    frame_number: str = ""
+    engine_number: str = ""
+
+
+@dataclass(frozen=True)
+class HouseholdData:
+    declared_income: Decimal
+    household_expense: Decimal = Decimal(0)
+    dependents: int = 0
+    residence_ownership: str = ""
+    residence_months: int = 0
+    address_latitude: Decimal | None = None
+    address_longitude: Decimal | None = None
+    obligations: tuple[tuple[str, Decimal], ...] = field(default_factory=tuple)
+
+
+def _identity_error(error: ScoringError, prefix: str) -> DomainError:
+    messages = {
+        "nik_format": _("The NIK must be exactly 16 digits."),
+        "nik_region": _("The NIK's region code does not exist."),
+        "nik_birth_date": _("The NIK does not contain a valid birth date."),
+        "phone_invalid": _("The phone number is not a valid Indonesian number."),
+        "phone_not_indonesian": _("The phone number is not an Indonesian number."),
+        "phone_not_mobile": _("Give a mobile number (08…)."),
+    }
+    return DomainError(error.code, messages.get(error.code, error.message), field=f"{prefix}.{'phone' if 'phone' in error.code else 'nik'}")
+
+
+def _clean_party(data: PartyData, *, prefix: str, as_of: dt.date) -> dict[str, Any]:
+    """Validate NIK (shape, region, birth date with +40 for women) against the declared birth date and sex."""
+    if not data.full_name.strip():
+        raise DomainError("required", _("The name is required."), field=f"{prefix}.full_name")
+    if data.birth_date > as_of:
+        raise DomainError("birth_date_future", _("The birth date lies in the future."), field=f"{prefix}.birth_date")
+    if data.birth_date.year < 1900:
+        raise DomainError("birth_date_impossible", _("The birth date is not plausible."), field=f"{prefix}.birth_date")
+    try:
+        parse_nik(data.nik, as_of=as_of)
+        mismatches = check_nik_against_declared(data.nik, birth_date=data.birth_date, sex=data.sex, as_of=as_of)
+        phone = normalize_phone(data.phone, mobile_only=True)
+        phone_alt = normalize_phone(data.phone_alt) if data.phone_alt.strip() else ""
+    except ScoringError as error:
+        raise _identity_error(error, prefix) from error
+    if mismatches:
+        codes = {m.code for m in mismatches}
+        message = (_("The NIK does not match the declared sex (the day of birth of women is increased by 40 in the NIK).")
+                   if "nik_sex_mismatch" in codes else _("The NIK does not match the declared birth date."))
+        raise DomainError(next(iter(sorted(codes))), message, field=f"{prefix}.nik")
+    if data.monthly_income < 0:
+        raise DomainError("amount_negative", _("Income cannot be negative."), field=f"{prefix}.monthly_income")
+    values = asdict(data)
+    values.pop("monthly_income")
+    values.update(nik="".join(ch for ch in data.nik if ch.isdigit()), phone=phone, phone_alt=phone_alt,
+                  monthly_income_sen=to_minor(data.monthly_income), full_name=data.full_name.strip())
+    return values
+
+
+def _owner_for(actor: User, dealer: Dealer) -> User:
+    """The CMO who owns an order: the actor if marketing staff, else the dealer's primary covering CMO."""
+    if actor.role in {Role.CMO, Role.MARKETING_SUPERVISOR, Role.MARKETING_HEAD}:
+        return actor
+    coverage = (DealerCoverage.objects.filter(dealer=dealer, user__role=Role.CMO, user__is_active=True)
+                .order_by("-is_primary", "id").select_related("user").first())
+    if coverage is None:
+        raise DomainError("no_cmo_for_dealer", _("No CMO covers this dealer yet; ask the branch to assign one."), field="dealer")
+    return coverage.user
+
+
+def _lock(application: Application, expected_version: int | None) -> Application:
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    if expected_version is not None and app.version != expected_version:
+        raise Conflict("stale_version", _("Someone else changed this application in the meantime. Reload it and try again."))
+    return app
+
+
+def _transition(app: Application, action: str, *, actor: User, fields: list[str], extra: dict[str, Any] | None = None) -> str:
+    """Move the application along the declared workflow, bump its version and audit the step."""
+    target = next_status(action, app.status)
+    if target is None:
+        raise Conflict("invalid_transition", _("This step is not possible while the application is '%(status)s'.")
+                       % {"status": Status(app.status).label})
+    before = {"status": app.status, "version": app.version}
+    app.status = target
+    app.version += 1
+    app.save(update_fields=["status", "version", "updated_at", *fields])
+    audit_record(actor=actor, action=f"application.{action}", obj=app, before=before,
+                 after={"status": app.status, "version": app.version, **(extra or {})})
+    return target
+
+
+def _flag_duplicates(app: Application, parties: list[Party]) -> None:
+    """Flag the same NIK, phone or frame number in another open application, or on the negative list."""
+    others = Application.objects.filter(status__in=OPEN_STATES).exclude(pk=app.pk)
+    niks = {p.nik for p in parties}
+    phones = {p.phone for p in parties}
+    flags: list[Flag] = []
+    for other in others.filter(Q(applicant_nik__in=niks) | Q(applicant_phone__in=phones)).only("id", "number", "applicant_nik")[:20]:
+        kind = FlagKind.DUPLICATE_NIK if other.applicant_nik in niks else FlagKind.DUPLICATE_PHONE
+        flags.append(Flag(application=app, kind=kind, detail=other.number, other_application=other))
+    if app.frame_number:
+        for other in others.filter(frame_number=app.frame_number).only("id", "number")[:20]:
+            flags.append(Flag(application=app, kind=FlagKind.DUPLICATE_FRAME, detail=other.number, other_application=other))
+    negative = NegativeListEntry.objects.filter(
+        Q(nik__in=niks) | Q(phone__in=phones) | (Q(frame_number=app.frame_number) if app.frame_number else Q(pk__in=[]))
+    )
+    for entry in negative:
+        if entry.nik and entry.nik in niks:
+            flags.append(Flag(application=app, kind=FlagKind.NEGATIVE_NIK, detail=entry.reason[:200]))
+        elif entry.phone and entry.phone in phones:
+            flags.append(Flag(application=app, kind=FlagKind.NEGATIVE_PHONE, detail=entry.reason[:200]))
+        else:
+            flags.append(Flag(application=app, kind=FlagKind.NEGATIVE_FRAME, detail=entry.reason[:200]))
+    Flag.objects.bulk_create(flags)
+
+
+@transaction.atomic
+def application_create(
+    *,
+    actor: User,
+    dealer: Dealer,
+    product: Product,
+    as_of: dt.date,
+    vehicle: VehicleData,
+    otr: Decimal,
+    down_payment: Decimal,
+    tenor_months: int,
+    applicant: PartyData,
+    household: HouseholdData,
+    spouse: PartyData | None = None,
+    guarantor: PartyData | None = None,
+    submit: bool = False,
+) -> Application:
+    """Capture an order at the dealer: vehicle, the chosen quote, the applicant and household; optionally submit it."""
+    require(actor, Capability.ORDER_CREATE)
+    if actor.role == Role.DEALER:
+        own = dealer_of(actor)
+        if own is None or own.pk != dealer.pk:
+            raise PermissionDenied("not_your_dealer", _("Dealer users can only create orders for their own dealer."))
+    elif dealer.branch_id != actor.branch_id:
+        raise DomainError("dealer_outside_branch", _("The dealer belongs to another branch."), field="dealer")
+    if household.declared_income <= 0:
+        raise DomainError("income_not_positive", _("The applicant's net monthly income must be greater than zero."),
+                          field="household.declared_income")
+    if household.household_expense < 0 or household.dependents < 0:
+        raise DomainError("amount_negative", _("Expenses and dependents cannot be negative."), field="household")
+    if vehicle.year > as_of.year + 1 or vehicle.year < 1980:
+        raise DomainError("invalid_vehicle_year", _("The vehicle year is not plausible."), field="vehicle.year")
+    applicant_values = _clean_party(applicant, prefix="applicant", as_of=as_of)
+    others = [(PartyRole.SPOUSE, spouse), (PartyRole.GUARANTOR, guarantor)]
+    other_values = [(role, _clean_party(data, prefix=role, as_of=as_of)) for role, data in others if data is not None]
+    priced = quote_price(product=product, branch_id=dealer.branch_id, as_of=as_of, otr=otr, down_payment=down_payment,
+                         tenor_months=tenor_months, vehicle_year=vehicle.year)
+    q = priced.quote
+    owner = _owner_for(actor, dealer)
+    app = Application.objects.create(
+        number=f"TMP-{uuid.uuid4().hex[:16]}", branch_id=dealer.branch_id, dealer=dealer, cmo=owner, created_by=actor,
+        vehicle_kind=product.vehicle_kind, vehicle_brand=vehicle.brand.strip()[:60], vehicle_model=vehicle.model.strip()[:80],
+        vehicle_year=vehicle.year, vehicle_condition=vehicle.condition, vehicle_colour=vehicle.colour[:40],
+        frame_number=vehicle.frame_number.strip().upper()[:40], engine_number=vehicle.engine_number.strip().upper()[:40],
+        product=product, rate_card=priced.rate_card, priced_on=as_of, otr_sen=to_minor(otr), down_payment_sen=to_minor(down_payment),
+        tenor_months=tenor_months, installment_sen=to_minor(q.installment), financed_principal_sen=to_minor(q.financed_principal),
+        tdp_sen=to_minor(q.tdp.total), min_dp_pct=priced.min_dp_pct, quote_result=q.as_dict(),
+        declared_income_sen=to_minor(household.declared_income), household_expense_sen=to_minor(household.household_expense),
+        dependents=household.dependents, residence_ownership=household.residence_ownership,
+        residence_months=household.residence_months, address_latitude=household.address_latitude,
+        address_longitude=household.address_longitude, applicant_name=applicant_values["full_name"][:120],
+        applicant_nik=applicant_values["nik"], applicant_phone=applicant_values["phone"],
+    )
+    app.number = f"APP-{dealer.branch.code}-{app.pk:07d}"
+    app.save(update_fields=["number"])
+    parties = [Party.objects.create(application=app, role=PartyRole.APPLICANT, **applicant_values)]
+    parties += [Party.objects.create(application=app, role=role, **values) for role, values in other_values]
+    Obligation.objects.bulk_create(
+        Obligation(application=app, lender=lender[:120], monthly_installment_sen=to_minor(amount)) for lender, amount in household.obligations
+    )
+    _flag_duplicates(app, parties)
+    audit_record(actor=actor, action="application.create", obj=app, after={
+        "number": app.number, "dealer": dealer.pk, "cmo": owner.pk, "product": product.code, "otr": str(otr),
+        "down_payment": str(down_payment), "tenor_months": tenor_months, "installment": str(q.installment)})
+    if submit:
+        app = application_submit(actor=actor, application=app, expected_version=app.version)
+    return app
+
+
+def _require_owner_or_branch_marketing(actor: User, app: Application) -> None:
+    if actor.role == Role.DEALER:
+        own = dealer_of(actor)
+        if own is None or own.pk != app.dealer_id:
+            raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
+        return
+    if actor.branch_id != app.branch_id and not actor.is_head_office:
+        raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
+    if actor.role == Role.CMO and app.cmo_id != actor.pk:
+        raise PermissionDenied("not_your_order", _("Only the CMO who owns this order can do this."))
+
+
+@transaction.atomic
+def application_submit(*, actor: User, application: Application, expected_version: int | None = None) -> Application:
+    """Submit a captured order for survey and analysis."""
+    require(actor, Capability.ORDER_CREATE)
+    app = _lock(application, expected_version)
+    _require_owner_or_branch_marketing(actor, app)
+    app.submitted_at = timezone.now()
+    _transition(app, Action.SUBMIT, actor=actor, fields=["submitted_at"])
+    return app
+
+
+@transaction.atomic
+def application_cancel(*, actor: User, application: Application, reason: str, expected_version: int | None = None) -> Application:
+    """Withdraw an order (customer cancelled, dealer sold for cash, …)."""
+    require(actor, Capability.ORDER_CREATE)
+    if not reason.strip():
+        raise DomainError("reason_required", _("Give the reason for cancelling."), field="reason")
+    app = _lock(application, expected_version)
+    _require_owner_or_branch_marketing(actor, app)
+    _transition(app, Action.CANCEL, actor=actor, fields=[], extra={"reason": reason.strip()[:500]})
+    return app
+
+
+@transaction.atomic
+def survey_assign(
+    *, actor: User, application: Application, surveyor: User, scheduled_for: dt.datetime, expected_version: int | None = None
+) -> Survey:
+    """Give the survey to a CMO (or surveyor) of the branch with a scheduled visit."""
+    app = _lock(application, expected_version)
+    self_assign = actor.role == Role.CMO and actor.pk == app.cmo_id == surveyor.pk
+    if not self_assign:
+        require(actor, Capability.SURVEY_ASSIGN)
+    if actor.branch_id != app.branch_id:
+        raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
+    if surveyor.branch_id != app.branch_id or Capability.SURVEY_DO not in _caps(surveyor):
+        raise DomainError("surveyor_invalid", _("The surveyor must be marketing staff of the application's branch."), field="surveyor")
+    Survey.objects.filter(application=app, status__in=[SurveyStatus.SCHEDULED, SurveyStatus.DRAFT]).delete()
+    survey = Survey.objects.create(application=app, surveyor=surveyor, assigned_by=actor, scheduled_for=scheduled_for)
+    app.survey_assigned_at = timezone.now()
+    _transition(app, Action.ASSIGN_SURVEY, actor=actor, fields=["survey_assigned_at"],
+                extra={"surveyor": surveyor.username, "scheduled_for": scheduled_for.isoformat()})
+    return survey
+
+
+def _caps(user: User) -> frozenset[str]:
+    from angsur.org.roles import ROLE_CAPABILITIES
+
+    return ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+SURVEY_FIELDS = {
+    "residence_ownership": str, "residence_months": int, "house_type": str, "house_condition": str, "road_access": str,
+    "employer_verified": bool, "employment_verification": str, "employment_months": int, "dependents": int,
+    "verified_income": Decimal, "household_income": Decimal, "household_expense": Decimal, "recommendation": str,
+    "recommendation_reason": str, "latitude": Decimal, "longitude": Decimal,
+}
+
+
+def _survey_for(actor: User, survey: Survey) -> Survey:
+    survey = Survey.objects.select_for_update().select_related("application").get(pk=survey.pk)
+    if survey.surveyor_id != actor.pk:
+        raise PermissionDenied("not_your_survey", _("Only the assigned surveyor can fill in this survey."))
+    if survey.status == SurveyStatus.COMPLETED:
+        raise Conflict("survey_completed", _("This survey is already completed."))
+    return survey
+
+
+@transaction.atomic
+def survey_save_draft(*, actor: User, survey: Survey, data: dict[str, Any]) -> Survey:
+    """Save the survey form as it is being filled in (survives a lost connection)."""
+    require(actor, Capability.SURVEY_DO)
+    survey = _survey_for(actor, survey)
+    clean = {k: str(v)[:2000] for k, v in data.items() if k in SURVEY_FIELDS or k.startswith("informant")}
+    survey.draft = {**survey.draft, **clean}
+    survey.status = SurveyStatus.DRAFT
+    survey.save(update_fields=["draft", "status"])
+    return survey
+
+
+@transaction.atomic
+def survey_photo_add(
+    *, actor: User, survey: Survey, uploaded: Any, taken_at: dt.datetime, latitude: Decimal | None, longitude: Decimal | None,
+    caption: str = "",
+) -> SurveyPhoto:
+    """Attach a photo taken in the browser, with the GPS position and time."""
+    require(actor, Capability.SURVEY_DO)
+    survey = _survey_for(actor, survey)
+    content_type, size, digest = validate_upload(uploaded, images_only=True)
+    photo = SurveyPhoto.objects.create(survey=survey, file=uploaded, caption=caption[:120], latitude=latitude, longitude=longitude,
+                                       taken_at=taken_at, content_type=content_type, size=size)
+    audit_record(actor=actor, action="survey.photo_add", obj=survey.application,
+                 after={"photo": photo.pk, "sha256": digest, "latitude": str(latitude), "longitude": str(longitude)})
+    return photo
+
+
+@dataclass(frozen=True)
+class InformantData:
+    name: str
+    relation: str
+    confirms_residence: bool
+    answer: str
+
+
+@transaction.atomic
+def survey_complete(
+    *, actor: User, survey: Survey, data: dict[str, Any], informants: list[InformantData], expected_version: int | None = None
+) -> Survey:
+    """Complete the survey with the CMO's recommendation; the application moves to 'surveyed'."""
+    require(actor, Capability.SURVEY_DO)
+    survey = _survey_for(actor, survey)
+    app = _lock(survey.application, expected_version)
+    valid = [i for i in informants if i.name.strip() and i.answer.strip()]
+    if len(valid) < 2:
+        raise DomainError("informants_required", _("Record at least two neighbour checks (name and what they said)."), field="informants")
+    if data.get("recommendation") not in Recommendation.values:
+        raise DomainError("recommendation_required", _("Choose a recommendation."), field="recommendation")
+    if not str(data.get("recommendation_reason", "")).strip():
+        raise DomainError("reason_required", _("Write the reason for your recommendation."), field="recommendation_reason")
+    income = Decimal(data.get("verified_income") or 0)
+    if income <= 0:
+        raise DomainError("income_not_positive", _("Verified income must be greater than zero."), field="verified_income")
+    for key in ("household_income", "household_expense"):
+        if Decimal(data.get(key) or 0) < 0:
+            raise DomainError("amount_negative", _("Amounts cannot be negative."), field=key)
+    if not survey.photos.exists():
+        raise DomainError("photo_required", _("Take at least one photo of the residence."), field="photos")
+    for key in ("residence_ownership", "house_type", "house_condition", "road_access", "employment_verification",
+                "recommendation", "recommendation_reason"):
+        setattr(survey, key, str(data.get(key, "")).strip()[:2000])
+    for key in ("residence_months", "employment_months", "dependents"):
+        setattr(survey, key, max(0, int(data.get(key) or 0)))
+    survey.employer_verified = bool(data.get("employer_verified"))
+    survey.verified_income_sen = to_minor(income)
+    survey.household_income_sen = to_minor(Decimal(data.get("household_income") or 0))
+    survey.household_expense_sen = to_minor(Decimal(data.get("household_expense") or 0))
+    survey.latitude, survey.longitude = data.get("latitude"), data.get("longitude")
+    if survey.latitude is not None and survey.longitude is not None and app.address_latitude is not None:
+        survey.distance_from_address_m = distance_m(survey.latitude, survey.longitude, app.address_latitude, app.address_longitude)
+    survey.status = SurveyStatus.COMPLETED
+    survey.completed_at = timezone.now()
+    survey.save()
+    Informant.objects.bulk_create(
+        Informant(survey=survey, name=i.name.strip()[:120], relation=i.relation.strip()[:60], confirms_residence=i.confirms_residence,
+                  answer=i.answer.strip()[:2000]) for i in valid
+    )
+    app.surveyed_at = survey.completed_at
+    _transition(app, Action.COMPLETE_SURVEY, actor=actor, fields=["surveyed_at"], extra={
+        "recommendation": survey.recommendation, "verified_income": str(income), "distance_m": survey.distance_from_address_m})
+    return survey
+
+
+def _require_independent(actor: User, app: Application) -> None:
+    """Maker-checker: nobody decides an application they created, own, surveyed or appealed."""
+    involved = {app.created_by_id, app.cmo_id}
+    involved |= set(app.surveys.values_list("surveyor_id", flat=True))
+    involved |= set(app.appeals.values_list("appellant_id", flat=True))
+    if actor.pk in involved:
+        raise PermissionDenied("maker_checker", _("You created, own, surveyed or appealed this application: someone else must decide it."))
+
+
+def _require_decider(actor: User, app: Application) -> int:
+    require(actor, Capability.CREDIT_DECIDE)
+    if actor.branch_id != app.branch_id:
+        raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
+    _require_independent(actor, app)
+    return DECISION_LEVEL.get(actor.role, 0)
+
+
+@transaction.atomic
+def analysis_start(*, actor: User, application: Application, expected_version: int | None = None) -> Application:
+    """An analyst takes a surveyed application."""
+    app = _lock(application, expected_version)
+    _require_decider(actor, app)
+    app.analysis_started_at = timezone.now()
+    _transition(app, Action.START_ANALYSIS, actor=actor, fields=["analysis_started_at"])
+    return app
+
+
+@transaction.atomic
+def bureau_check_record(
+    *, actor: User, application: Application, enquiry_date: dt.date, consent_given: bool, worst_collectibility: int | None,
+    outstanding: Decimal = Decimal(0), note: str = "", as_of: dt.date,
+) -> BureauCheck:
+    """Enter a SLIK result with its enquiry date and the applicant's consent."""
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    _require_decider(actor, app)
+    if enquiry_date > as_of:
+        raise DomainError("date_future", _("The enquiry date lies in the future."), field="enquiry_date")
+    if worst_collectibility is not None and not 1 <= worst_collectibility <= 5:
+        raise DomainError("kol_range", _("Collectibility (Kol) is 1 to 5."), field="worst_collectibility")
+    if not consent_given:
+        raise DomainError("consent_required", _("SLIK may only be queried with the applicant's consent."), field="consent_given")
+    check = BureauCheck.objects.create(application=app, enquiry_date=enquiry_date, consent_given=consent_given,
+                                       worst_collectibility=worst_collectibility, outstanding_sen=to_minor(outstanding),
+                                       note=note[:2000], entered_by=actor)
+    audit_record(actor=actor, action="application.bureau_check", obj=app, after=snapshot(check))
+    return check
+
+
+# Knock-outs a counter-offer (more DP, another tenor) repairs, so a conditional approval may carry them.
+CURABLE_BY_COUNTER_OFFER = frozenset({"dsr_ceiling", "min_dp"})
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: User,
+    application: Application,
+    outcome: str,
+    reason_codes: list[str],
+    rationale: str,
+    as_of: dt.date,
+    counter_offer_kind: str | None = None,
+    expected_version: int | None = None,
+) -> Decision:
+    """Record a decision: approve, approve with conditions (with a counter-offer), reject, or escalate."""
+    app = _lock(application, expected_version)
+    level = _require_decider(actor, app)
+    if outcome not in DecisionOutcome.values:
+        raise DomainError("invalid_outcome", _("Unknown decision."), field="outcome")
+    if not rationale.strip():
+        raise DomainError("rationale_required", _("Write the rationale for the decision."), field="rationale")
+    unknown = [code for code in reason_codes if code not in ReasonCode.values]
+    if not reason_codes or unknown:
+        raise DomainError("reason_codes_required", _("Choose at least one valid reason code."), field="reason_codes")
+    if level < app.decision_level:
+        raise PermissionDenied("below_required_level", _("This application waits for a decision at a higher level."))
+    analysis = application_analysis(app, as_of=as_of)
+    on_appeal = app.status == Status.APPEALED
+    offer = None
+    if outcome == DecisionOutcome.ESCALATE:
+        if level >= MAX_DECISION_LEVEL:
+            raise DomainError("top_of_chain", _("The branch manager is the last level: decide the application."), field="outcome")
+        app.decision_level = max(app.decision_level, level) + 1
+        action = Action.ESCALATE
+    else:
+        if outcome in {DecisionOutcome.APPROVE, DecisionOutcome.APPROVE_WITH_CONDITIONS}:
+            failing = {r.code for r in analysis.policy if r.knock_out and not r.passed}
+            if outcome == DecisionOutcome.APPROVE_WITH_CONDITIONS:
+                failing -= CURABLE_BY_COUNTER_OFFER
+            if failing and level < MAX_DECISION_LEVEL:
+                raise DomainError("policy_knock_out", _("A knock-out rule fails (%(rules)s): only the branch manager may approve as an "
+                                                        "exception.") % {"rules": ", ".join(sorted(failing))}, field="outcome")
+            if not covers(role=actor.role, financed_sen=app.financed_principal_sen, grade=analysis.grade, product_id=app.product_id):
+                raise PermissionDenied("beyond_authority", _("The amount or risk grade is beyond your authority: escalate it."))
+        if outcome == DecisionOutcome.APPROVE_WITH_CONDITIONS:
+            offers = counter_offers(
+                product=app.product, branch_id=app.branch_id, as_of=as_of, otr=app.otr, down_payment=app.down_payment,
+                tenor_months=app.tenor_months, vehicle_year=app.vehicle_year, income=analysis.income,
+                existing_installments=analysis.existing_installments, max_dsr_pct=analysis.policy_config.max_dsr_pct,
+            )
+            chosen = [o for o in offers if counter_offer_kind in (None, o.kind)]
+            if not chosen:
+                raise DomainError("no_counter_offer", _("No DP or tenor within the product brings the DSR within the limit."),
+                                  field="counter_offer_kind")
+            offer = chosen[0].as_dict()
+        action = {DecisionOutcome.APPROVE: Action.APPROVE, DecisionOutcome.APPROVE_WITH_CONDITIONS: Action.APPROVE_WITH_CONDITIONS,
+                  DecisionOutcome.REJECT: Action.REJECT}[outcome]
+        app.decided_at = timezone.now()
+    decision = Decision.objects.create(
+        application=app, decided_by=actor, role=actor.role, level=level, outcome=outcome, reason_codes=reason_codes,
+        rationale=rationale.strip(), counter_offer=offer, analysis=analysis.as_dict(), on_appeal=on_appeal,
+    )
+    _transition(app, action, actor=actor, fields=["decision_level", "decided_at"],
+                extra={"decision": decision.pk, "outcome": outcome, "reason_codes": reason_codes, "level": level,
+                       "counter_offer": offer, "rationale": decision.rationale[:500]})
+    return decision
+
+
+@transaction.atomic
+def appeal_file(*, actor: User, application: Application, argument: str, expected_version: int | None = None) -> Appeal:
+    """The CMO's supervisor appeals a rejection once, with a written argument; the next level decides."""
+    require(actor, Capability.APPEAL)
+    app = _lock(application, expected_version)
+    if actor.branch_id != app.branch_id:
+        raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
+    if app.appeal_count >= 1:
+        raise Conflict("appeal_used", _("This application has already been appealed once."))
+    if len(argument.strip()) < 20:
+        raise DomainError("argument_required", _("Write the argument for the appeal (at least 20 characters)."), field="argument")
+    rejection = app.decisions.filter(outcome=DecisionOutcome.REJECT).order_by("-created_at", "-id").first()
+    if rejection is None:
+        raise Conflict("invalid_transition", _("Only a rejected application can be appealed."))
+    to_level = min(rejection.level + 1, MAX_DECISION_LEVEL)
+    appeal = Appeal.objects.create(application=app, appellant=actor, argument=argument.strip(), rejected_decision=rejection,
+                                   to_level=to_level)
+    app.appeal_count += 1
+    app.decision_level = to_level
+    _transition(app, Action.APPEAL, actor=actor, fields=["appeal_count", "decision_level"],
+                extra={"appeal": appeal.pk, "to_level": to_level, "argument": appeal.argument[:500]})
+    return appeal
+
+
+@transaction.atomic
+def conditions_accept(*, actor: User, application: Application, as_of: dt.date, expected_version: int | None = None) -> Application:
+    """The customer takes the counter-offer: re-price the application on its terms; it becomes approved."""
+    require(actor, Capability.ORDER_CREATE)
+    app = _lock(application, expected_version)
+    _require_owner_or_branch_marketing(actor, app)
+    decision = app.decisions.filter(outcome=DecisionOutcome.APPROVE_WITH_CONDITIONS).order_by("-created_at", "-id").first()
+    if decision is None or not decision.counter_offer:
+        raise Conflict("invalid_transition", _("There is no counter-offer to accept."))
+    offer = decision.counter_offer
+    priced = quote_price(product=app.product, branch_id=app.branch_id, as_of=as_of, otr=app.otr,
+                         down_payment=Decimal(offer["down_payment"]), tenor_months=int(offer["tenor_months"]),
+                         vehicle_year=app.vehicle_year)
+    q = priced.quote
+    before = {"down_payment_sen": app.down_payment_sen, "tenor_months": app.tenor_months, "installment_sen": app.installment_sen}
+    app.down_payment_sen, app.tenor_months = to_minor(Decimal(offer["down_payment"])), int(offer["tenor_months"])
+    app.installment_sen, app.financed_principal_sen = to_minor(q.installment), to_minor(q.financed_principal)
+    app.tdp_sen, app.quote_result, app.rate_card, app.priced_on = to_minor(q.tdp.total), q.as_dict(), priced.rate_card, as_of
+    fields = ["down_payment_sen", "tenor_months", "installment_sen", "financed_principal_sen", "tdp_sen", "quote_result",
+              "rate_card", "priced_on"]
+    _transition(app, Action.ACCEPT_CONDITIONS, actor=actor, fields=fields,
+                extra={"before_terms": before, "down_payment_sen": app.down_payment_sen, "tenor_months": app.tenor_months})
+    return app
+
+
+@transaction.atomic
+def document_upload(*, actor: User, application: Application, kind: str, uploaded: Any) -> Document:
+    """Attach a checklist document (image or PDF, size-limited, stored outside the web root)."""
+    from angsur.origination.models import DocumentKind
+
+    require(actor, Capability.ORDER_CREATE)
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    _require_owner_or_branch_marketing(actor, app)
+    if kind not in DocumentKind.values:
+        raise DomainError("invalid_document_kind", _("Unknown document type."), field="kind")
+    if app.status not in OPEN_STATES:
+        raise Conflict("invalid_transition", _("Documents cannot be added once the application is decided or cancelled."))
+    content_type, size, digest = validate_upload(uploaded)
+    original = str(getattr(uploaded, "name", "upload"))[:200]
+    document = Document.objects.create(application=app, kind=kind, file=uploaded, original_name=original, content_type=content_type,
+                                       size=size, sha256=digest, uploaded_by=actor)
+    audit_record(actor=actor, action="application.document_upload", obj=app,
+                 after={"document": document.pk, "kind": kind, "sha256": digest, "size": size})
+    return document
