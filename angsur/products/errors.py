@@ -19,7 +19,18 @@ def _messages() -> dict[str, str]:
         "income_not_positive": _("Verified income must be greater than zero."),
         "installment_not_positive": _("The rounding leaves no positive last installment; choose another rounding."),
         "fractional_sen": _("The amount has more than two decimals."),
-        "invalid_rounding": _("The rounding unit must be greater than zero."),
+        "rounding_unit_not_positive": _("The rounding unit must be greater than zero."),
+        "rounding_direction_invalid": _("The rounding direction must be up, down or nearest."),
+        "principal_too_small": _("The financed amount is too small for this tenor."),
+        "tenor_too_short": _("An ADDM contract needs at least two installments."),
+        "tenor_not_positive": _("The tenor must be at least one month."),
+        "timing_invalid": _("Payment timing must be addb or addm."),
+        "first_due_date_invalid": _("The first due date cannot be before the contract date."),
+        "percent_out_of_range": _("A percentage must be between 0 and 100."),
+        "amount_invalid": _("%(field)s is not a valid amount."),
+        "fee_basis_invalid": _("A fee has an unknown basis."),
+        "fee_code_invalid": _("A fee has an invalid code."),
+        "fee_code_duplicate": _("The same fee appears twice."),
     }
 
 

@@ -1,0 +1,87 @@
+"""Pure money core of angsur: rates, quotes, schedules and credit policy (no Django)."""
+
+from angsur.finance.errors import ERROR_CODES, FinanceError
+from angsur.finance.money import (
+    RUPIAH,
+    RoundingRule,
+    from_minor,
+    money_str,
+    round_to,
+    to_minor,
+)
+from angsur.finance.policy import (
+    MinDpTier,
+    check_minimum_dp,
+    check_vehicle_age_at_maturity,
+    dsr,
+    minimum_dp_amount,
+    required_min_dp_pct,
+    vehicle_age_at_maturity,
+)
+from angsur.finance.quote import (
+    FeeAmount,
+    FeeSpec,
+    InstallmentPlan,
+    Quote,
+    QuoteInput,
+    RateSpec,
+    TdpBreakdown,
+    compare_tenors,
+    compute_quote,
+    plan_installments,
+)
+from angsur.finance.rates import (
+    Timing,
+    annual_to_monthly_pct,
+    annuity_installment,
+    effective_rate_from_cashflows,
+    effective_to_flat,
+    flat_installment,
+    flat_to_effective,
+    monthly_to_annual_pct,
+)
+from angsur.finance.schedule import ScheduleLine, add_months, build_schedule, due_dates
+from angsur.finance.solver import solve_dp_for_dsr, solve_min_down_payment, solve_tenor
+
+__all__ = [
+    "ERROR_CODES",
+    "RUPIAH",
+    "FeeAmount",
+    "FeeSpec",
+    "FinanceError",
+    "InstallmentPlan",
+    "MinDpTier",
+    "Quote",
+    "QuoteInput",
+    "RateSpec",
+    "RoundingRule",
+    "ScheduleLine",
+    "TdpBreakdown",
+    "Timing",
+    "add_months",
+    "annual_to_monthly_pct",
+    "annuity_installment",
+    "build_schedule",
+    "check_minimum_dp",
+    "check_vehicle_age_at_maturity",
+    "compare_tenors",
+    "compute_quote",
+    "dsr",
+    "due_dates",
+    "effective_rate_from_cashflows",
+    "effective_to_flat",
+    "flat_installment",
+    "flat_to_effective",
+    "from_minor",
+    "minimum_dp_amount",
+    "money_str",
+    "monthly_to_annual_pct",
+    "plan_installments",
+    "required_min_dp_pct",
+    "round_to",
+    "solve_dp_for_dsr",
+    "solve_min_down_payment",
+    "solve_tenor",
+    "to_minor",
+    "vehicle_age_at_maturity",
+]

@@ -1,0 +1,378 @@
+"""Compute a credit quote: installments, TDP, effective rate and schedule."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any, Literal
+
+from angsur.finance import errors
+from angsur.finance.errors import FinanceError
+from angsur.finance.money import (
+    CONTEXT,
+    HUNDRED,
+    ONE,
+    RUPIAH,
+    THOUSAND_UP,
+    ZERO,
+    RoundingRule,
+    is_sen_exact,
+    money_str,
+    round_to,
+    to_decimal,
+)
+from angsur.finance.rates import Timing, annuity_and_slope, level_runs, solve_runs
+from angsur.finance.schedule import ScheduleLine, add_months, due_dates, schedule_lines
+
+type RateKind = Literal["flat", "effective"]
+type FeeBasis = Literal["fixed", "otr", "principal"]
+type Residue = Literal["interest", "last_installment"]
+
+RATE_KINDS: tuple[str, ...] = ("flat", "effective")
+FEE_BASES: tuple[str, ...] = ("fixed", "otr", "principal")
+RESIDUES: tuple[str, ...] = ("interest", "last_installment")
+RATE_MIN_PCT = Decimal(0)
+RATE_MAX_PCT = Decimal(100)
+RATE_QUANTUM = Decimal("0.0001")
+_PCT_MONTHS = Decimal(1200)
+
+
+@dataclass(frozen=True, slots=True)
+class RateSpec:
+    """Name the product rate: flat or effective, in percent a year."""
+
+    kind: RateKind
+    annual_pct: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class FeeSpec:
+    """Describe a fee: fixed rupiah or a percent of OTR or principal, financed or paid up front."""
+
+    code: str
+    basis: FeeBasis
+    value: Decimal
+    financed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FeeAmount:
+    """Hold a computed fee amount and whether it is financed."""
+
+    code: str
+    amount: Decimal
+    financed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TdpBreakdown:
+    """Break down the total down payment the buyer pays on day one."""
+
+    down_payment: Decimal
+    first_installment: Decimal
+    fees: tuple[tuple[str, Decimal], ...]
+    total: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuoteInput:
+    """Collect everything a quote needs; contract_date is the as-of date."""
+
+    otr: Decimal
+    down_payment: Decimal
+    tenor_months: int
+    rate: RateSpec
+    timing: Timing
+    contract_date: date
+    fees: tuple[FeeSpec, ...] = ()
+    rounding: RoundingRule = THOUSAND_UP
+    residue: Residue = "interest"
+    first_due_date: date | None = None
+    allowed_tenors: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Hold the result of a quote: amounts, rates, TDP, fees and schedule."""
+
+    financed_principal: Decimal
+    installment: Decimal
+    last_installment: Decimal
+    total_interest: Decimal
+    total_payable: Decimal
+    flat_rate_annual: Decimal
+    effective_rate_annual: Decimal
+    timing: Timing
+    tenor_months: int
+    tdp: TdpBreakdown
+    fees: tuple[FeeAmount, ...]
+    schedule: tuple[ScheduleLine, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return JSON-ready data with amounts as decimal strings."""
+        return {
+            "financed_principal": money_str(self.financed_principal),
+            "installment": money_str(self.installment),
+            "last_installment": money_str(self.last_installment),
+            "total_interest": money_str(self.total_interest),
+            "total_payable": money_str(self.total_payable),
+            "flat_rate_annual": format(self.flat_rate_annual, "f"),
+            "effective_rate_annual": format(self.effective_rate_annual, "f"),
+            "timing": self.timing.value,
+            "tenor_months": self.tenor_months,
+            "tdp": {
+                "down_payment": money_str(self.tdp.down_payment),
+                "first_installment": money_str(self.tdp.first_installment),
+                "fees": {code: money_str(amount) for code, amount in self.tdp.fees},
+                "total": money_str(self.tdp.total),
+            },
+            "schedule": [
+                {
+                    "no": line.no,
+                    "due_date": line.due_date.isoformat(),
+                    "installment": money_str(line.installment),
+                    "principal": money_str(line.principal),
+                    "interest": money_str(line.interest),
+                    "balance": money_str(line.balance),
+                }
+                for line in self.schedule
+            ],
+        }
+
+
+def _amount(value: Any, field: str) -> Decimal:
+    amount = to_decimal(value, field)
+    if not is_sen_exact(amount):
+        raise FinanceError(errors.FRACTIONAL_SEN, field=field, params={"amount": str(amount)})
+    return amount
+
+
+def _validate(q: QuoteInput) -> tuple[Decimal, Decimal, Timing, Decimal]:
+    """Check the input and return otr, down payment, timing and annual rate."""
+    otr = _amount(q.otr, "otr")
+    if otr <= ZERO:
+        raise FinanceError(errors.AMOUNT_NOT_POSITIVE, field="otr", params={"amount": str(otr)})
+    down_payment = _amount(q.down_payment, "down_payment")
+    if down_payment < ZERO:
+        raise FinanceError(errors.AMOUNT_NEGATIVE, field="down_payment", params={"amount": str(down_payment)})
+    if down_payment >= otr:
+        raise FinanceError(
+            errors.DP_NOT_BELOW_OTR,
+            field="down_payment",
+            params={"down_payment": str(down_payment), "otr": str(otr)},
+        )
+    tenor = q.tenor_months
+    if isinstance(tenor, bool) or not isinstance(tenor, int) or tenor < 1:
+        raise FinanceError(errors.TENOR_NOT_POSITIVE, field="tenor_months", params={"tenor": tenor})
+    if q.allowed_tenors is not None and tenor not in q.allowed_tenors:
+        raise FinanceError(
+            errors.TENOR_NOT_ALLOWED,
+            field="tenor_months",
+            params={
+                "tenor": tenor,
+                "allowed": ", ".join(str(t) for t in sorted(q.allowed_tenors)),
+            },
+        )
+    timing = q.timing
+    if timing is not Timing.ADDB and timing is not Timing.ADDM:
+        try:
+            timing = Timing(timing)
+        except ValueError:
+            raise FinanceError(errors.TIMING_INVALID, field="timing", params={"timing": str(q.timing)}) from None
+    if timing is Timing.ADDM and tenor < 2:
+        # ADDM collects the first installment at signing; with one installment the
+        # whole debt is repaid on day one and no finite effective rate exists.
+        raise FinanceError(errors.TENOR_TOO_SHORT, field="tenor_months", params={"tenor": tenor, "minimum": 2})
+    if q.rate.kind not in RATE_KINDS:
+        raise FinanceError(errors.RATE_KIND_INVALID, field="rate", params={"kind": q.rate.kind})
+    annual_pct = to_decimal(q.rate.annual_pct, "rate")
+    if not RATE_MIN_PCT <= annual_pct <= RATE_MAX_PCT:
+        raise FinanceError(
+            errors.RATE_OUT_OF_RANGE,
+            field="rate",
+            params={"rate": str(annual_pct), "minimum": RATE_MIN_PCT, "maximum": RATE_MAX_PCT},
+        )
+    if q.residue not in RESIDUES:
+        raise FinanceError(errors.RESIDUE_INVALID, field="residue", params={"residue": q.residue})
+    if not isinstance(q.rounding, RoundingRule):
+        raise FinanceError(errors.ROUNDING_UNIT_NOT_POSITIVE, field="rounding")
+    codes: set[str] = set()
+    for fee in q.fees:
+        if not isinstance(fee.code, str) or not fee.code:
+            raise FinanceError(errors.FEE_CODE_INVALID, field="fees", params={"code": fee.code})
+        if fee.code in codes:
+            raise FinanceError(errors.FEE_CODE_DUPLICATE, field="fees", params={"code": fee.code})
+        codes.add(fee.code)
+        if fee.basis not in FEE_BASES:
+            raise FinanceError(
+                errors.FEE_BASIS_INVALID,
+                field="fees",
+                params={"code": fee.code, "basis": fee.basis},
+            )
+        if to_decimal(fee.value, "fees") < ZERO:
+            raise FinanceError(
+                errors.AMOUNT_NEGATIVE,
+                field="fees",
+                params={"code": fee.code, "amount": str(fee.value)},
+            )
+    if q.first_due_date is not None:
+        # ADDM collects the first installment at signing; ADDB a month or so later.
+        if timing is Timing.ADDM and q.first_due_date != q.contract_date:
+            raise FinanceError(errors.FIRST_DUE_DATE_INVALID, field="first_due_date")
+        if timing is Timing.ADDB and q.first_due_date <= q.contract_date:
+            raise FinanceError(errors.FIRST_DUE_DATE_INVALID, field="first_due_date")
+    return otr, down_payment, timing, annual_pct
+
+
+def _fee_amounts(fees: tuple[FeeSpec, ...], otr: Decimal, base: Decimal) -> tuple[FeeAmount, ...]:
+    """Compute each fee, rounded to the rupiah half-up."""
+    amounts = []
+    for fee in fees:
+        value = to_decimal(fee.value, "fees")
+        if fee.basis == "fixed":
+            raw = value
+        elif fee.basis == "otr":
+            raw = otr * value / HUNDRED
+        else:
+            raw = base * value / HUNDRED
+        amounts.append(FeeAmount(fee.code, round_to(raw, RUPIAH), bool(fee.financed)))
+    return tuple(amounts)
+
+
+def _installments(principal: Decimal, annual_pct: Decimal, timing: Timing, q: QuoteInput) -> tuple[Decimal, Decimal, Decimal | None]:
+    """Return the regular and last installments and a guess for the monthly IRR."""
+    n = q.tenor_months
+    rounding = q.rounding
+    if q.rate.kind == "flat":
+        flat_interest = principal * annual_pct * n / _PCT_MONTHS
+        regular = round_to((principal + flat_interest) / n, rounding)
+        if q.residue == "interest":
+            return regular, regular, None
+        # The flat interest is money the buyer owes: round it to the rupiah so the
+        # installments sum to principal + interest exactly.
+        owed = principal + round_to(flat_interest, RUPIAH)
+        return regular, owed - regular * (n - 1), None
+    monthly_rate = annual_pct / _PCT_MONTHS
+    first = 0 if timing is Timing.ADDM else 1
+    exact, slope = annuity_and_slope(principal, monthly_rate, n, first)
+    regular = round_to(exact, rounding)
+    if q.residue == "interest":
+        # Rounding moved the installment off the annuity; one first-order step gives
+        # the IRR to ~1e-11, so Newton then needs a single iteration.
+        if slope > ZERO and regular != exact:
+            return regular, regular, monthly_rate + (regular - exact) / slope
+        return regular, regular, monthly_rate
+    last = round_to(_payoff_after(principal, regular, monthly_rate, n, first), RUPIAH)
+    return regular, last, monthly_rate
+
+
+def _payoff_after(principal: Decimal, regular: Decimal, monthly_rate: Decimal, n: int, first: int) -> Decimal:
+    """Return the unrounded last installment that clears the loan at monthly_rate."""
+    if monthly_rate == ZERO:
+        return principal - regular * (n - 1)
+    growth = ONE + monthly_rate
+    last_period = first + n - 1
+    # Present value of the n - 1 regular installments in periods first..last_period-1.
+    regular_value = regular * (growth ** (1 - first) - growth ** (1 - last_period)) / monthly_rate
+    return (principal - regular_value) * growth**last_period
+
+
+def _due_dates(q: QuoteInput, timing: Timing, n: int) -> tuple[date, ...]:
+    if q.first_due_date is not None:
+        return due_dates(q.first_due_date, n)
+    anchor = q.contract_date.day
+    first_due = q.contract_date if timing is Timing.ADDM else add_months(q.contract_date, 1)
+    return due_dates(first_due, n, anchor_day=anchor)
+
+
+@dataclass(frozen=True, slots=True)
+class InstallmentPlan:
+    """Hold a quote's installments before its rates and schedule are derived."""
+
+    timing: Timing
+    down_payment: Decimal
+    fees: tuple[FeeAmount, ...]
+    financed_principal: Decimal
+    installment: Decimal
+    last_installment: Decimal
+    total_payable: Decimal
+    total_interest: Decimal
+    rate_guess: Decimal | None
+
+
+def plan_installments(q: QuoteInput) -> InstallmentPlan:
+    """Validate q and compute its fees and installments, without rates or schedule."""
+    with localcontext(CONTEXT):
+        return InstallmentPlan(*_plan(q))
+
+
+type _Plan = tuple[Timing, Decimal, tuple[FeeAmount, ...], Decimal, Decimal, Decimal, Decimal, Decimal, Decimal | None]
+
+
+def _plan(q: QuoteInput) -> _Plan:
+    """Return the InstallmentPlan fields; call inside the CONTEXT."""
+    otr, down_payment, timing, annual_pct = _validate(q)
+    n = q.tenor_months
+    principal = otr - down_payment
+    fees: tuple[FeeAmount, ...] = ()
+    if q.fees:
+        fees = _fee_amounts(q.fees, otr, principal)
+        principal += sum((fee.amount for fee in fees if fee.financed), ZERO)
+    regular, last, guess = _installments(principal, annual_pct, timing, q)
+    if last <= ZERO:
+        raise FinanceError(errors.INSTALLMENT_NOT_POSITIVE, field="residue", params={"last_installment": str(last)})
+    total_payable = regular * (n - 1) + last
+    total_interest = total_payable - principal
+    if total_interest < ZERO:
+        raise FinanceError(
+            errors.INTEREST_NEGATIVE,
+            field="rounding",
+            params={"total_payable": str(total_payable), "principal": str(principal)},
+        )
+    if timing is Timing.ADDM and regular >= principal and total_interest > ZERO:
+        # Paid at signing, the first installment would repay the whole principal, so the
+        # interest is owed on nothing: no finite effective rate exists.
+        raise FinanceError(
+            errors.PRINCIPAL_TOO_SMALL,
+            field="down_payment",
+            params={"principal": str(principal), "installment": str(regular)},
+        )
+    return timing, down_payment, fees, principal, regular, last, total_payable, total_interest, guess
+
+
+def compute_quote(q: QuoteInput) -> Quote:
+    """Compute installments, rates, TDP, fees and the schedule for one quote."""
+    n = q.tenor_months
+    with localcontext(CONTEXT):
+        timing, down_payment, fees, principal, regular, last, total_payable, total_interest, guess = _plan(q)
+        first = 0 if timing is Timing.ADDM else 1
+        monthly_rate = solve_runs(principal, level_runs(regular, last, n, first), guess)
+        effective_rate_annual = (monthly_rate * _PCT_MONTHS).quantize(RATE_QUANTUM, ROUND_HALF_UP)
+        flat_rate_annual = (total_interest * _PCT_MONTHS / (principal * n)).quantize(RATE_QUANTUM, ROUND_HALF_UP)
+        installments = (regular,) * n if last == regular else (regular,) * (n - 1) + (last,)
+        schedule = schedule_lines(principal, installments, _due_dates(q, timing, n), timing, monthly_rate, RUPIAH, regular)
+        first_installment = regular if timing is Timing.ADDM else ZERO
+        tdp_total = down_payment + first_installment
+        upfront: tuple[tuple[str, Decimal], ...] = ()
+        if fees:
+            upfront = tuple((fee.code, fee.amount) for fee in fees if not fee.financed)
+            tdp_total += sum((amount for _, amount in upfront), ZERO)
+    return Quote(
+        principal,
+        regular,
+        last,
+        total_interest,
+        total_payable,
+        flat_rate_annual,
+        effective_rate_annual,
+        timing,
+        n,
+        TdpBreakdown(down_payment, first_installment, upfront, tdp_total),
+        fees,
+        schedule,
+    )
+
+
+def compare_tenors(q: QuoteInput, tenors: Iterable[int]) -> tuple[Quote, ...]:
+    """Compute the same quote for each tenor, in the order given."""
+    return tuple(compute_quote(replace(q, tenor_months=tenor)) for tenor in tenors)

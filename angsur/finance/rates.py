@@ -1,0 +1,295 @@
+"""Convert between flat and effective rates and solve installments and IRRs."""
+
+from collections.abc import Sequence
+from decimal import Context, Decimal, localcontext
+from enum import StrEnum
+
+from angsur.finance import errors
+from angsur.finance.errors import FinanceError
+from angsur.finance.money import CONTEXT, ONE, ZERO, to_decimal
+
+MONTHS_PER_YEAR = Decimal(12)
+# Annual percent <-> monthly fraction: 17 % a year is 17 / 1200 = 0.01416... a month.
+PCT_YEAR_PER_MONTHLY_FRACTION = Decimal(1200)
+# The IRR is solved to this (monthly rate as a fraction). Annual percentages are
+# monthly x 1200, so this keeps them accurate to about 1e-13, beyond the 1e-10 needed.
+IRR_TOLERANCE = Decimal("1e-16")
+# After a Newton step of size s the error is about C x s^2, C <= (n + 1) / (2 (1 + r))
+# for this present-value function, so for r >= 0 a step below 1e-9 leaves an error
+# below 1e-15 for any tenor up to 600 months; stopping there saves an iteration.
+_NEWTON_LAST_STEP = Decimal("1e-9")
+_IRR_MAX_ITERATIONS = 300
+# Below this |r| the closed-form annuity sums lose digits; sum term by term instead.
+_SMALL_RATE = Decimal("1e-9")
+_TWO = Decimal(2)
+_GUESS_CONTEXT = Context(prec=16)
+_LOWEST_GUESS = Decimal("-0.5")
+
+
+class Timing(StrEnum):
+    """Tell when installments fall relative to the contract date."""
+
+    # ADDB (arrears): first installment one month after the contract.
+    ADDB = "addb"
+    # ADDM (advance): first installment paid at signing, together with the DP.
+    ADDM = "addm"
+
+
+def check_tenor(n: int) -> None:
+    """Raise unless n is a whole number of months above zero."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise FinanceError(errors.TENOR_NOT_POSITIVE, field="tenor_months", params={"tenor": n})
+
+
+def first_period(timing: Timing) -> int:
+    """Return the month (counted from signing) in which the first installment falls."""
+    if timing is Timing.ADDM:
+        return 0
+    if timing is Timing.ADDB:
+        return 1
+    raise FinanceError(errors.TIMING_INVALID, field="timing", params={"timing": str(timing)})
+
+
+def monthly_to_annual_pct(monthly_pct: Decimal) -> Decimal:
+    """Return the annual percent of a rate quoted per month (1.5 -> 18)."""
+    return to_decimal(monthly_pct, "rate") * MONTHS_PER_YEAR
+
+
+def annual_to_monthly_pct(annual_pct: Decimal) -> Decimal:
+    """Return the monthly percent of a rate quoted per year (18 -> 1.5)."""
+    with localcontext(CONTEXT):
+        return to_decimal(annual_pct, "rate") / MONTHS_PER_YEAR
+
+
+def annuity_installment(principal: Decimal, monthly_rate: Decimal, n: int, timing: Timing) -> Decimal:
+    """Return the unrounded level installment repaying principal over n months."""
+    check_tenor(n)
+    first = first_period(timing)
+    with localcontext(CONTEXT):
+        return +annuity(principal, monthly_rate, n, first)
+
+
+def annuity(principal: Decimal, monthly_rate: Decimal, n: int, first: int) -> Decimal:
+    """Return the level installment; call inside the CONTEXT, first is 0 or 1."""
+    return annuity_and_slope(principal, monthly_rate, n, first)[0]
+
+
+def annuity_and_slope(principal: Decimal, monthly_rate: Decimal, n: int, first: int) -> tuple[Decimal, Decimal]:
+    """Return the level installment and its derivative in the rate (inside the CONTEXT)."""
+    if monthly_rate == ZERO:
+        # Limit of the formulas below as r -> 0.
+        return principal / n, principal * (n - 1 + 2 * first) / (2 * n)
+    growth = ONE + monthly_rate
+    compounded = growth**n
+    # A = P r / (1 - (1 + r)^-n), written with a positive power (cheaper in decimal);
+    # d ln A / dr = 1/r - n / ((1 + r)((1 + r)^n - 1)).
+    installment = principal * monthly_rate * compounded / (compounded - ONE)
+    log_slope = ONE / monthly_rate - n / (growth * (compounded - ONE))
+    if first == 0:
+        # ADDM is an annuity-due: every installment is paid one month earlier.
+        installment = installment / growth
+        log_slope -= ONE / growth
+    return installment, installment * log_slope
+
+
+def flat_installment(principal: Decimal, flat_rate_annual_pct: Decimal, n: int) -> Decimal:
+    """Return the unrounded flat-rate installment (principal + flat interest) / n."""
+    check_tenor(n)
+    with localcontext(CONTEXT):
+        interest = principal * flat_rate_annual_pct * n / PCT_YEAR_PER_MONTHLY_FRACTION
+        return (principal + interest) / n
+
+
+# A run is (amount, first period, last period) of consecutive equal installments;
+# level schedules are one or two runs, so each Newton iteration costs O(1).
+type Run = tuple[Decimal, int, int]
+
+
+def runs_of(installments: tuple[Decimal, ...], first: int) -> list[Run]:
+    """Group consecutive equal installments into runs, dropping zero amounts."""
+    n = len(installments)
+    head = installments[0]
+    same = installments.count(head)
+    if same == n:
+        return [(head, first, first + n - 1)] if head else []
+    if same == n - 1 and installments[-1] != head:
+        runs = [(head, first, first + n - 2)] if head else []
+        if installments[-1]:
+            runs.append((installments[-1], first + n - 1, first + n - 1))
+        return runs
+    runs = []
+    start = 0
+    for index in range(1, n + 1):
+        if index == n or installments[index] != installments[start]:
+            if installments[start]:
+                runs.append((installments[start], first + start, first + index - 1))
+            start = index
+    return runs
+
+
+def level_runs(regular: Decimal, last: Decimal, n: int, first: int) -> list[Run]:
+    """Return the runs of n - 1 regular installments followed by last."""
+    if last == regular:
+        return [(regular, first, first + n - 1)] if regular else []
+    runs = [(regular, first, first + n - 2)] if n > 1 and regular else []
+    if last:
+        runs.append((last, first + n - 1, first + n - 1))
+    return runs
+
+
+def _value_and_slope(runs: list[Run], rate: Decimal) -> tuple[Decimal, Decimal]:
+    """Return the present value of the runs at rate and its derivative in rate."""
+    growth = ONE + rate
+    discount = ONE / growth
+    value = ZERO
+    slope = ZERO
+    if -_SMALL_RATE < rate < _SMALL_RATE:
+        for amount, start, end in runs:
+            factor = discount**start
+            run_value = ZERO
+            run_slope = ZERO
+            for period in range(start, end + 1):
+                run_value += factor
+                run_slope -= period * factor
+                factor *= discount
+            value += amount * run_value
+            slope += amount * run_slope * discount
+        return value, slope
+    # Discount factors v^k = 1 / (1 + r)^k, shared between adjacent runs; positive
+    # integer powers are much cheaper than negative ones in decimal.
+    discounts = {0: ONE, 1: discount}
+    for amount, start, end in runs:
+        # sum_{t=a..b} v^t = (v^(a-1) - v^b) / r; its derivative in r follows.
+        if start == 0:
+            head = growth
+        elif (head := discounts.get(start - 1)) is None:
+            head = discounts[start - 1] = ONE / growth ** (start - 1)
+        if (tail := discounts.get(end)) is None:
+            tail = discounts[end] = ONE / growth**end
+        run_value = (head - tail) / rate
+        weighted = end * tail if start == 1 else end * tail - (start - 1) * head
+        value += amount * run_value
+        slope += amount * ((discount * weighted - run_value) / rate)
+    return value, slope
+
+
+def _initial_guess(principal: Decimal, runs: list[Run]) -> Decimal:
+    """Guess the rate as if the later installments were a level annuity in arrears."""
+    financed = principal
+    later_total = ZERO
+    count = 0
+    for amount, start, end in runs:
+        if start == 0:
+            financed -= amount
+            start = 1
+        if end >= start:
+            later_total += amount * (end - start + 1)
+            count += end - start + 1
+    # For m level installments totalling k x the amount financed, the annuity factor
+    # expands as k = 1 + r (m + 1) / 2 + r^2 (m^2 - 1) / 12 + O(r^3); solve the quadratic.
+    # A guess needs few digits: work at 16 to keep the square root cheap.
+    excess = _GUESS_CONTEXT.divide(later_total, financed) - ONE
+    linear = Decimal(count + 1) / _TWO
+    quadratic = Decimal(count * count - 1) / 12
+    discriminant = linear * linear + 4 * quadratic * excess
+    if not quadratic or discriminant <= ZERO:
+        # One installment (exact), or too far below the principal for the expansion.
+        return max(excess / linear, _LOWEST_GUESS)
+    root = _GUESS_CONTEXT.sqrt(discriminant)
+    return max(_GUESS_CONTEXT.divide(root - linear, 2 * quadratic), _LOWEST_GUESS)
+
+
+def _newton(principal: Decimal, runs: list[Run], guess: Decimal | None) -> Decimal:
+    """Solve PV(runs, r) == principal for r by Newton, bisecting when it strays."""
+    lower = -ONE  # exclusive bound: every point tried keeps 1 + r > 0
+    upper: Decimal | None = None
+    rate = _initial_guess(principal, runs) if guess is None or guess <= lower else guess
+    for _ in range(_IRR_MAX_ITERATIONS):
+        value, slope = _value_and_slope(runs, rate)
+        excess = value - principal
+        if not excess:
+            return rate
+        if excess > ZERO:
+            lower = rate
+        else:
+            upper = rate
+        candidate = rate - excess / slope
+        newton = lower < candidate and (upper is None or candidate < upper)
+        if not newton:
+            # The present value is convex and falling in r, so Newton only leaves the
+            # bracket from the right side, where the upper bound is known.
+            candidate = (lower + (upper if upper is not None else rate + ONE)) / _TWO
+        step = abs(candidate - rate)
+        if step < IRR_TOLERANCE or (newton and step < _NEWTON_LAST_STEP):
+            return candidate
+        rate = candidate
+    raise FinanceError(errors.IRR_NOT_CONVERGED, field="installments")
+
+
+def solve_runs(principal: Decimal, runs: list[Run], guess: Decimal | None = None) -> Decimal:
+    """Return the monthly IRR of the runs; call inside the CONTEXT."""
+    if principal <= ZERO:
+        raise FinanceError(errors.AMOUNT_NOT_POSITIVE, field="principal")
+    total = ZERO
+    paid_at_signing = ZERO
+    paid_later = False
+    for amount, start, end in runs:
+        if amount < ZERO:
+            raise FinanceError(errors.AMOUNT_NEGATIVE, field="installments")
+        total += amount * (end - start + 1)
+        if start == 0:
+            paid_at_signing += amount
+        paid_later = paid_later or end >= 1
+    if total == principal:
+        return ZERO
+    # A root exists only if something is paid later and what is paid at signing
+    # does not already repay the principal (the value tends to it as r grows).
+    if paid_at_signing >= principal or not paid_later:
+        raise FinanceError(errors.CASHFLOWS_INVALID, field="installments")
+    return +_newton(principal, runs, guess)
+
+
+def effective_rate_from_cashflows(principal: Decimal, installments: Sequence[Decimal], timing: Timing) -> Decimal:
+    """Return the monthly IRR (a fraction) at which installments repay principal."""
+    return solve_monthly_rate(principal, installments, timing)
+
+
+def solve_monthly_rate(
+    principal: Decimal,
+    installments: Sequence[Decimal],
+    timing: Timing,
+    guess: Decimal | None = None,
+) -> Decimal:
+    """Return the monthly IRR of the installments, starting Newton from guess."""
+    first = first_period(timing)
+    amounts = tuple(installments)
+    # Checked in C over the whole tuple; the per-item conversion only runs for ints.
+    if set(map(type, amounts)) != {Decimal} or not all(map(Decimal.is_finite, amounts)):
+        amounts = tuple(to_decimal(amount, "installments") for amount in amounts)
+    if not amounts:
+        raise FinanceError(errors.CASHFLOWS_INVALID, field="installments")
+    with localcontext(CONTEXT):
+        return solve_runs(to_decimal(principal, "principal"), runs_of(amounts, first), guess)
+
+
+def flat_to_effective(flat_rate_annual_pct: Decimal, n: int, timing: Timing) -> Decimal:
+    """Return the nominal annual effective percent (monthly IRR x 12) of a flat rate."""
+    check_tenor(n)
+    first = first_period(timing)
+    flat = to_decimal(flat_rate_annual_pct, "rate")
+    if flat == ZERO:
+        return ZERO
+    with localcontext(CONTEXT):
+        installment = (ONE + flat * n / PCT_YEAR_PER_MONTHLY_FRACTION) / n
+        monthly = solve_runs(ONE, [(installment, first, first + n - 1)])
+        return monthly * PCT_YEAR_PER_MONTHLY_FRACTION
+
+
+def effective_to_flat(effective_rate_annual_pct: Decimal, n: int, timing: Timing) -> Decimal:
+    """Return the flat annual percent giving the same installment as an effective rate."""
+    check_tenor(n)
+    first = first_period(timing)
+    effective = to_decimal(effective_rate_annual_pct, "rate")
+    with localcontext(CONTEXT):
+        installment = annuity(ONE, effective / PCT_YEAR_PER_MONTHLY_FRACTION, n, first)
+        return (installment * n - ONE) * PCT_YEAR_PER_MONTHLY_FRACTION / n

@@ -1,0 +1,58 @@
+"""The error type and codes the Django layer translates, and the core's purity."""
+
+import ast
+import pickle
+import re
+from pathlib import Path
+
+import angsur.finance
+from angsur.finance import ERROR_CODES, FinanceError, errors
+
+FINANCE_DIR = Path(angsur.finance.__file__).parent
+
+
+def test_every_code_is_a_snake_case_module_constant_with_a_message():
+    constants = {value for name, value in vars(errors).items() if name.isupper() and isinstance(value, str)}
+
+    assert constants == set(ERROR_CODES)
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", code) for code in ERROR_CODES)
+    assert {
+        "dp_not_below_otr",
+        "tenor_not_allowed",
+        "rate_out_of_range",
+        "amount_not_positive",
+        "dp_below_minimum",
+        "vehicle_too_old",
+    } <= ERROR_CODES
+
+
+def test_error_carries_code_field_params_and_an_english_message():
+    error = FinanceError("tenor_not_allowed", field="tenor_months", params={"tenor": 18, "allowed": "12, 24"})
+
+    assert (error.code, error.field, error.params) == ("tenor_not_allowed", "tenor_months", {"tenor": 18, "allowed": "12, 24"})
+    assert str(error) == error.message == "A tenor of 18 months is not offered (allowed: 12, 24)."
+
+
+def test_error_message_falls_back_to_the_template_when_params_are_missing():
+    assert FinanceError("tenor_not_allowed").message.startswith("A tenor of {tenor}")
+
+
+def test_error_survives_pickling():
+    error = FinanceError("dp_below_minimum", field="down_payment", params={"required_pct": "20", "required_amount": "3000000"})
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
+
+    assert (copy.code, copy.field, copy.params, copy.message) == (error.code, error.field, error.params, error.message)
+
+
+def test_money_core_imports_no_django_and_uses_no_float():
+    for path in FINANCE_DIR.glob("*.py"):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                assert not any(alias.name.split(".")[0] == "django" for alias in node.names), path
+            if isinstance(node, ast.ImportFrom):
+                assert (node.module or "").split(".")[0] != "django", path
+            if isinstance(node, ast.Constant):
+                assert not isinstance(node.value, float), f"float literal in {path.name}"
+            if isinstance(node, ast.Name):
+                assert node.id != "float", f"float() in {path.name}"

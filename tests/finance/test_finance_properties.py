@@ -1,0 +1,279 @@
+"""Hypothesis properties over wide ranges: schedules reconcile, rates round-trip, solvers are minimal."""
+
+from dataclasses import replace
+from datetime import date
+from decimal import ROUND_FLOOR, Decimal, localcontext
+
+import numpy_financial as npf
+from hypothesis import HealthCheck, assume, given, reject, settings
+from hypothesis import strategies as st
+
+from angsur.finance import (
+    RUPIAH,
+    FinanceError,
+    Quote,
+    QuoteInput,
+    RateSpec,
+    RoundingRule,
+    Timing,
+    annuity_installment,
+    build_schedule,
+    compute_quote,
+    due_dates,
+    effective_rate_from_cashflows,
+    effective_to_flat,
+    flat_to_effective,
+    from_minor,
+    round_to,
+    solve_min_down_payment,
+    to_minor,
+)
+from angsur.finance.schedule import _SPLIT_CONTEXTS, _lines_unclamped, _parts_clamped, days_in_month
+
+PROPERTY = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+
+otrs = st.integers(min_value=1_000_000, max_value=2_000_000_000).map(Decimal)
+dp_pcts = st.integers(min_value=0, max_value=9000).map(lambda basis_points: Decimal(basis_points) / 100)
+rates = st.integers(min_value=0, max_value=6000).map(lambda hundredths: Decimal(hundredths) / 100)
+units = st.sampled_from(["1", "100", "500", "1000", "5000", "10000"]).map(Decimal)
+directions = st.sampled_from(["up", "down", "half_up"])
+contract_dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
+
+# Only these can legitimately refuse a well-formed input: rounding down can drop the
+# total below the principal, rounding up can leave no positive last installment, and
+# under ADDM a tiny principal can be repaid by the installment taken at signing.
+ROUNDING_REFUSALS = {"interest_negative", "installment_not_positive", "principal_too_small"}
+
+
+@st.composite
+def quote_inputs(draw: st.DrawFn) -> QuoteInput:
+    timing = draw(st.sampled_from(list(Timing)))
+    otr = draw(otrs)
+    down_payment = (otr * draw(dp_pcts) / 100).quantize(Decimal(1), ROUND_FLOOR)
+    return QuoteInput(
+        otr=otr,
+        down_payment=down_payment,
+        tenor_months=draw(st.integers(min_value=2 if timing is Timing.ADDM else 1, max_value=60)),
+        rate=RateSpec(draw(st.sampled_from(["flat", "effective"])), draw(rates)),
+        timing=timing,
+        rounding=RoundingRule(draw(units), draw(directions)),
+        residue=draw(st.sampled_from(["interest", "last_installment"])),
+        contract_date=draw(contract_dates),
+    )
+
+
+def quote_or_skip(q: QuoteInput) -> Quote:
+    try:
+        return compute_quote(q)
+    except FinanceError as error:
+        assert error.code in ROUNDING_REFUSALS, error
+        reject()
+
+
+@PROPERTY
+@given(quote_inputs())
+def test_schedule_pays_off_to_zero_and_reconciles_exactly(q):
+    quote = quote_or_skip(q)
+    schedule = quote.schedule
+    principal = quote.financed_principal
+
+    assert len(schedule) == q.tenor_months
+    assert [line.no for line in schedule] == list(range(1, q.tenor_months + 1))
+    assert schedule[-1].balance == 0
+    assert sum(line.principal for line in schedule) == principal
+    assert sum(line.interest for line in schedule) == quote.total_interest == quote.total_payable - principal
+    assert sum(line.installment for line in schedule) == quote.total_payable
+    assert [line.installment for line in schedule] == [quote.installment] * (q.tenor_months - 1) + [quote.last_installment]
+    previous = principal
+    for line in schedule:
+        assert line.principal >= 0 and line.interest >= 0
+        assert line.principal + line.interest == line.installment
+        assert line.balance == previous - line.principal
+        assert 0 <= line.balance <= previous
+        previous = line.balance
+    if q.timing is Timing.ADDM:
+        assert schedule[0].interest == 0
+
+
+@PROPERTY
+@given(quote_inputs())
+def test_quote_totals_follow_the_residue_rule(q):
+    quote = quote_or_skip(q)
+    n = q.tenor_months
+    assert quote.installment == round_to(quote.installment, q.rounding) or n == 1
+    if q.residue == "interest":
+        assert quote.last_installment == quote.installment
+        assert quote.total_payable == quote.installment * n
+    elif q.rate.kind == "flat":
+        principal = quote.financed_principal
+        flat_interest = round_to(principal * q.rate.annual_pct * n / 1200, RoundingRule(Decimal(1), "half_up"))
+        assert quote.total_payable == principal + flat_interest
+    assert quote.last_installment > 0
+    assert quote.tdp.total == q.down_payment + (quote.installment if q.timing is Timing.ADDM else 0)
+
+
+@PROPERTY
+@given(quote_inputs())
+def test_quoted_effective_rate_is_the_irr_of_the_installments(q):
+    quote = quote_or_skip(q)
+    installments = [line.installment for line in quote.schedule]
+    monthly = effective_rate_from_cashflows(quote.financed_principal, installments, q.timing)
+
+    assert quote.effective_rate_annual == (monthly * 1200).quantize(Decimal("0.0001"))
+
+
+@PROPERTY
+@given(flat=rates, n=st.integers(min_value=1, max_value=60), timing=st.sampled_from(list(Timing)))
+def test_flat_to_effective_to_flat_round_trips(flat, n, timing):
+    assume(timing is Timing.ADDB or n >= 2)
+    effective = flat_to_effective(flat, n, timing)
+
+    assert abs(effective_to_flat(effective, n, timing) - flat) < Decimal("1e-8")
+
+
+@PROPERTY
+@given(flat=rates.filter(lambda rate: rate > 0), n=st.integers(min_value=2, max_value=60))
+def test_addm_effective_rate_exceeds_addb_for_the_same_flat_rate(flat, n):
+    assert flat_to_effective(flat, n, Timing.ADDM) > flat_to_effective(flat, n, Timing.ADDB) > flat
+
+
+@settings(PROPERTY, max_examples=50)
+@given(flat=rates, n=st.integers(min_value=1, max_value=60), timing=st.sampled_from(list(Timing)))
+def test_flat_to_effective_is_accurate_to_1e_10(flat, n, timing):
+    assume(timing is Timing.ADDB or n >= 2)
+    effective = flat_to_effective(flat, n, timing)
+    installment = (1 + flat * n / 1200) / n
+    first = 0 if timing is Timing.ADDM else 1
+
+    # The installment at the returned rate must reproduce the flat installment, and a
+    # rate 1e-10 % a year either side must miss it on the correct side.
+    def present_value(annual_pct: Decimal) -> Decimal:
+        monthly = annual_pct / 1200
+        return sum(installment / (1 + monthly) ** (first + k) for k in range(n))
+
+    if flat > 0:
+        assert present_value(effective - Decimal("1e-10")) > 1 > present_value(effective + Decimal("1e-10"))
+    else:
+        assert effective == 0
+
+
+@PROPERTY
+@given(
+    principal=st.integers(min_value=1_000_000, max_value=2_000_000_000),
+    annual_pct=rates,
+    n=st.integers(min_value=1, max_value=60),
+    timing=st.sampled_from(list(Timing)),
+)
+def test_annuity_installment_agrees_with_numpy_financial_to_the_rupiah(principal, annual_pct, n, timing):
+    ours = annuity_installment(Decimal(principal), annual_pct / 1200, n, timing)
+    theirs = npf.pmt(float(annual_pct) / 1200, n, -principal, when=1 if timing is Timing.ADDM else 0)
+
+    assert abs(float(ours) - theirs) < 1
+
+
+@PROPERTY
+@given(q=quote_inputs(), budget_share=st.integers(min_value=1, max_value=150), step=st.sampled_from(["50000", "100000", "500000"]))
+def test_solved_down_payment_is_the_smallest_on_the_grid(q, budget_share, step):
+    step = Decimal(step)
+    reference = quote_or_skip(q).installment
+    budget = reference * budget_share / 100
+    dp = solve_min_down_payment(q, max_installment=budget, min_dp_pct=Decimal(10), step=step)
+
+    def fits(down_payment: Decimal) -> bool:
+        try:
+            quote = compute_quote(replace(q, down_payment=down_payment))
+        except FinanceError as error:
+            assert error.code in ROUNDING_REFUSALS
+            return False
+        return max(quote.installment, quote.last_installment) <= budget
+
+    if dp is None:
+        # Nothing fits: not even the largest DP on the grid below the OTR.
+        largest = (q.otr / step).to_integral_value(ROUND_FLOOR) * step
+        largest = largest - step if largest == q.otr else largest
+        assert largest < q.otr * Decimal("0.1") or not fits(largest)
+    else:
+        assert dp % step == 0 and q.otr * Decimal("0.1") <= dp < q.otr
+        assert fits(dp)
+        assert dp - step < q.otr * Decimal("0.1") or not fits(dp - step)
+
+
+@PROPERTY
+@given(
+    amount=st.decimals(min_value=-(10**12), max_value=10**12, places=3, allow_nan=False, allow_infinity=False),
+    unit=units,
+    direction=directions,
+)
+def test_round_to_gives_a_nearby_multiple_in_the_right_direction(amount, unit, direction):
+    result = round_to(amount, RoundingRule(unit, direction))
+
+    assert result % unit == 0
+    assert abs(result - amount) < unit
+    if direction == "up":
+        assert result >= amount
+    elif direction == "down":
+        assert result <= amount
+    else:
+        assert abs(result - amount) <= unit / 2
+
+
+@PROPERTY
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_minor_units_round_trip(sen):
+    assert to_minor(from_minor(sen)) == sen
+
+
+@PROPERTY
+@given(first=contract_dates, n=st.integers(min_value=0, max_value=120))
+def test_due_dates_step_one_month_on_the_anchor_day_or_month_end(first, n):
+    dates = due_dates(first, n)
+
+    assert len(dates) == n
+    for k, due in enumerate(dates):
+        months = first.year * 12 + first.month - 1 + k
+        assert due.year * 12 + due.month - 1 == months
+        assert due.day == min(first.day, days_in_month(due.year, due.month))
+
+
+@PROPERTY
+@given(
+    principal=st.integers(min_value=100_000, max_value=2_000_000_000).map(Decimal),
+    extra=st.lists(st.integers(min_value=0, max_value=50_000_000), min_size=1, max_size=60),
+    timing=st.sampled_from(list(Timing)),
+)
+def test_any_installments_covering_the_principal_split_cleanly(principal, extra, timing):
+    # Uneven installments (even zeros) that together repay at least the principal.
+    n = len(extra)
+    base = (principal / n).quantize(Decimal(1), ROUND_FLOOR)
+    installments = [base + Decimal(e) for e in extra]
+    installments[-1] += principal - base * n
+    # Under ADDM an installment at signing that already repays the principal has no IRR.
+    assume(timing is Timing.ADDB or installments[0] < principal)
+    schedule = build_schedule(principal, installments, due_dates(date(2025, 1, 31), n), timing)
+
+    assert sum(line.principal for line in schedule) == principal
+    assert sum(line.interest for line in schedule) == sum(installments) - principal
+    assert schedule[-1].balance == 0
+    previous = principal
+    for line in schedule:
+        assert line.principal >= 0 and line.interest >= 0 and 0 <= line.balance <= previous
+        previous = line.balance
+    assert [line.due_date for line in schedule[:2]] == [date(2025, 1, 31), date(2025, 2, 28)][:n]
+
+
+@PROPERTY
+@given(quote_inputs())
+def test_fast_split_equals_the_clamped_split_whenever_it_answers(q):
+    quote = quote_or_skip(q)
+    installments = tuple(line.installment for line in quote.schedule)
+    dates = tuple(line.due_date for line in quote.schedule)
+    monthly = effective_rate_from_cashflows(quote.financed_principal, installments, q.timing)
+
+    with localcontext(_SPLIT_CONTEXTS["half_up"]):
+        fast = _lines_unclamped(quote.financed_principal, installments, dates, q.timing, monthly, RUPIAH, None)
+        principals, interests, balances = _parts_clamped(quote.financed_principal, installments, q.timing, monthly, RUPIAH)
+
+    # The fast path may decline (then the clamped split is used); when it answers, it
+    # must be exactly what the clamped split gives, since no clamp would bind.
+    assume(fast is not None)
+    assert [(line.principal, line.interest, line.balance) for line in fast] == list(zip(principals, interests, balances, strict=True))
