@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):  # noqa: ANN201
+    def authenticate(self, request: HttpRequest, token: str):
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user
@@ -80,3 +80,10 @@ api.add_router("", "angsur.org.api.router")
 api.add_router("", "angsur.dealers.api.router")
 api.add_router("", "angsur.audit.api.router")
 api.add_router("", "angsur.products.api.router")
+api.add_router("", "angsur.origination.api.router")
+
+
+@api.get("/health", auth=None, tags=["system"])
+def health(request: HttpRequest) -> dict[str, str]:
+    """Liveness probe (also the trivial baseline of the load benchmarks)."""
+    return {"status": "ok"}

@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from angsur.api import api
 from angsur.audit import views as audit_views
 from angsur.dealers import views as dealer_views
+from angsur.origination import views as origination_views
 from angsur.products import views as product_views
 from angsur.web import views as web_views
 
@@ -21,6 +22,25 @@ urlpatterns = [
     path("quotes/new/", product_views.quote_new, name="quote_new"),
     path("quotes/<int:pk>/", product_views.quote_detail, name="quote_detail"),
     path("quotes/<int:pk>/pdf/", product_views.quote_pdf, name="quote_pdf"),
+    path("applications/", origination_views.application_list, name="application_list"),
+    path("applications/new/", origination_views.application_new, name="application_new"),
+    path("applications/<int:pk>/", origination_views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/submit/", origination_views.step_submit, name="application_submit"),
+    path("applications/<int:pk>/cancel/", origination_views.step_cancel, name="application_cancel"),
+    path("applications/<int:pk>/assign-survey/", origination_views.step_assign_survey, name="application_assign_survey"),
+    path("applications/<int:pk>/start-analysis/", origination_views.step_start_analysis, name="application_start_analysis"),
+    path("applications/<int:pk>/bureau/", origination_views.step_bureau, name="application_bureau"),
+    path("applications/<int:pk>/decide/", origination_views.step_decide, name="application_decide"),
+    path("applications/<int:pk>/appeal/", origination_views.step_appeal, name="application_appeal"),
+    path("applications/<int:pk>/accept-conditions/", origination_views.step_accept_conditions, name="application_accept_conditions"),
+    path("applications/<int:pk>/documents/", origination_views.step_upload_document, name="application_upload_document"),
+    path("applications/<int:pk>/survey-report.pdf", origination_views.survey_report_pdf, name="application_survey_pdf"),
+    path("applications/<int:pk>/credit-memo.pdf", origination_views.credit_memo_pdf, name="application_memo_pdf"),
+    path("surveys/<int:pk>/", origination_views.survey_form, name="survey_form"),
+    path("surveys/<int:pk>/draft/", origination_views.survey_draft, name="survey_draft"),
+    path("surveys/<int:pk>/photos/", origination_views.survey_photo, name="survey_photo"),
+    path("files/documents/<int:pk>/", origination_views.document_file, name="document_file"),
+    path("files/survey-photos/<int:pk>/", origination_views.photo_file, name="photo_file"),
     path("api/", api.urls),
     re_path(r"^api/.*$", web_views.api_not_found),
     path("config/", admin.site.urls),

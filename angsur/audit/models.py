@@ -15,10 +15,10 @@ class AuditImmutableError(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ANN003, ANN201
+    def update(self, **kwargs):
         raise AuditImmutableError("audit events are append-only")
 
-    def delete(self):  # noqa: ANN201
+    def delete(self):
         raise AuditImmutableError("audit events are append-only")
 
 
@@ -52,12 +52,12 @@ class AuditEvent(models.Model):
             models.Index(fields=["branch", "occurred_at"]),
         ]
 
-    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AuditImmutableError("audit events are append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def delete(self, *args, **kwargs):
         raise AuditImmutableError("audit events are append-only")
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from angsur.org.scoping import scope_to_branch
 
 def audit_event_list(
     *,
-    viewer,  # noqa: ANN001
+    viewer,
     object_type: str = "",
     object_id: str = "",
     actor: str = "",

@@ -30,6 +30,6 @@ def dealers(request: HttpRequest, q: str = "") -> list:
 
 
 @router.get("/dealers/{dealer_id}", response=DealerOut)
-def dealer_detail(request: HttpRequest, dealer_id: int):  # noqa: ANN201
+def dealer_detail(request: HttpRequest, dealer_id: int):
     require(request.auth, Capability.DEALER_VIEW)
     return dealer_get(viewer=request.auth, pk=dealer_id)

@@ -17,8 +17,8 @@ from angsur.devdata.factories import (
     make_dealer,
     make_dealer_user,
     make_products,
-    make_user,
     make_rate_card,
+    make_user,
 )
 from angsur.org.models import BranchTimeZone, Company, User
 from angsur.org.roles import Role

@@ -71,7 +71,7 @@ def branches(request: HttpRequest) -> list:
 
 
 @router.get("/branches/{branch_id}", response=BranchOut)
-def branch_detail(request: HttpRequest, branch_id: int):  # noqa: ANN201
+def branch_detail(request: HttpRequest, branch_id: int):
     branch = branch_list(viewer=request.auth).filter(pk=branch_id).first()
     if branch is None:
         raise NotFound("not_found", _("The record was not found or is outside your branch."))

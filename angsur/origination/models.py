@@ -179,6 +179,10 @@ class Party(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.full_name}"
 
+    @property
+    def monthly_income(self) -> Decimal:
+        return from_minor(self.monthly_income_sen)
+
 
 class Obligation(models.Model):
     """An existing loan installment of the household (counts in the DSR)."""

@@ -19,7 +19,7 @@ from angsur.origination.models import Application, BureauCheck, DocumentKind, Pa
 from angsur.origination.reasons import dealer_explanation
 from angsur.origination.workflow import Status
 from angsur.products.models import AuthorityRule, CreditPolicy, DocumentRequirement, ScorecardConfig, ServiceLevelTarget
-from angsur.scoring import DEFAULT_SCORECARD, PolicyConfig, age_in_years, PolicyInput, dsr_pct, evaluate_policy, score, scorecard_from_dict
+from angsur.scoring import DEFAULT_SCORECARD, PolicyConfig, PolicyInput, age_in_years, dsr_pct, evaluate_policy, score, scorecard_from_dict
 from angsur.scoring.affordability import disposable_income_per_dependent
 
 LIST_FIELDS = ("id", "number", "status", "applicant_name", "applicant_nik", "applicant_phone", "submitted_at", "created_at",
@@ -128,7 +128,7 @@ def credit_policy_in_force(as_of: dt.date) -> PolicyConfig:
     )
 
 
-def scorecard_in_force(as_of: dt.date):  # noqa: ANN201
+def scorecard_in_force(as_of: dt.date):
     row = ScorecardConfig.objects.filter(effective_from__lte=as_of).order_by("-effective_from").first()
     return scorecard_from_dict(row.definition) if row else DEFAULT_SCORECARD
 

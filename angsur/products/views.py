@@ -1,14 +1,14 @@
 """Quote screens for the CMO (phone width), the quote sheet PDF, and the product catalogue."""
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django_htmx.http import HttpResponseClientRedirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-
-import datetime as dt
+from django_htmx.http import HttpResponseClientRedirect
 
 from angsur.documents.pdf import render_pdf
 from angsur.errors import DomainError

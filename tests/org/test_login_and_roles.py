@@ -78,8 +78,8 @@ def test_api_token_login_counts_toward_lockout(settings, cmo_a):
 def test_every_role_has_a_home_page(web, branch_a, head_office, role):
     user = make_user(role, None if role == Role.HO_ADMIN else branch_a, username=f"u.{role}")
     if role == Role.DEALER:
-        from angsur.devdata.factories import make_dealer
         from angsur.dealers.services import dealer_user_link
+        from angsur.devdata.factories import make_dealer
 
         dealer_user_link(actor=None, user=user, dealer=make_dealer(branch_a))
     response = web(user).get("/")

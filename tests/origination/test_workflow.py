@@ -14,14 +14,13 @@ from angsur.origination.selectors import application_analysis, dealer_notice
 from angsur.origination.services import (
     analysis_start,
     appeal_file,
-    bureau_check_record,
     application_submit,
+    bureau_check_record,
     conditions_accept,
     decision_record,
     survey_assign,
 )
 from angsur.origination.workflow import Status
-
 from tests.origination.conftest import AS_OF
 
 
@@ -84,7 +83,6 @@ def test_transition_from_the_wrong_state_is_refused(new_application, cmo_a):
 
 def test_survey_needs_two_informants_a_photo_and_a_reason(new_application, cmo_a):
     from angsur.origination.services import survey_complete
-
     from tests.origination.conftest import INFORMANTS, SURVEY_DATA
 
     app = new_application()

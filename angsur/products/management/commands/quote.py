@@ -15,7 +15,7 @@ from angsur.products.selectors import product_get_by_code
 from angsur.products.services import quote_from_terms, quote_price
 
 
-def _decimal(name: str):  # noqa: ANN202
+def _decimal(name: str):
     def parse(text: str) -> Decimal:
         try:
             value = Decimal(text.replace("_", ""))

@@ -1,0 +1,398 @@
+"""Origination screens: order form, application page (per role), mobile survey, analysis and decision, files.
+
+Views only parse input, call one service or selector, and render; a refused step comes back as a
+message on the page it was tried from (DomainError → translated text), never a 500.
+"""
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from angsur.errors import DomainError, NotFound
+from angsur.org.clock import branch_today
+from angsur.org.models import User
+from angsur.org.roles import ROLE_CAPABILITIES, Capability, Role
+from angsur.org.scoping import require, user_can
+from angsur.origination import services
+from angsur.origination.forms import (
+    AppealForm,
+    ApplicationForm,
+    BureauForm,
+    CancelForm,
+    DecisionForm,
+    DocumentForm,
+    OptionalPartyForm,
+    PartyForm,
+    PhotoForm,
+    SurveyAssignForm,
+    SurveyForm,
+)
+from angsur.origination.models import Application, Document, Survey, SurveyPhoto, SurveyStatus
+from angsur.origination.selectors import (
+    application_analysis,
+    application_get,
+    application_scope,
+    application_search,
+    dealer_notice,
+    parties_by_role,
+    service_levels,
+)
+from angsur.origination.workflow import Status, allowed_actions
+from angsur.products.selectors import quote_get
+from angsur.products.services import counter_offers
+from angsur.scoring import mask_nik, mask_phone
+
+
+def _error_to_form(form: Any, error: DomainError, party_forms: dict[str, Any] | None = None) -> None:
+    """Put a service's refusal next to the field it names (or at the top of the form)."""
+    field = error.field or ""
+    prefix, _dot, name = field.partition(".")
+    if party_forms and prefix in party_forms and name in party_forms[prefix].fields:
+        party_forms[prefix].add_error(name, error.message)
+    elif field in form.fields:
+        form.add_error(field, error.message)
+    else:
+        form.add_error(None, error.message)
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Capability.APPLICATION_VIEW)
+    query = request.GET.get("q", "")[:100].strip()
+    status = request.GET.get("status", "")
+    if query:
+        rows = list(application_search(viewer=request.user, query=query))
+    else:
+        qs = application_scope(viewer=request.user).select_related("dealer").order_by("-created_at")
+        if status in Status.values:
+            qs = qs.filter(status=status)
+        rows = list(qs[:100])
+    for app in rows:
+        app.masked_nik, app.masked_phone = mask_nik(app.applicant_nik), mask_phone(app.applicant_phone)
+    return render(request, "origination/list.html", {"rows": rows, "q": query, "status": status, "statuses": Status.choices})
+
+
+@login_required
+def application_new(request: HttpRequest) -> HttpResponse:
+    require(request.user, Capability.ORDER_CREATE)
+    user = request.user
+    initial: dict[str, Any] = {"vehicle_year": branch_today(user).year, "vehicle_condition": "new", "tenor_months": 12}
+    if request.method == "GET" and request.GET.get("quote"):
+        quote = quote_get(viewer=user, pk=request.GET["quote"])
+        initial.update(product=quote.product.code, dealer=quote.dealer_id, vehicle_brand=quote.vehicle_brand,
+                       vehicle_model=quote.vehicle_model, vehicle_year=quote.vehicle_year, vehicle_condition=quote.vehicle_condition,
+                       otr=int(quote.otr), down_payment=int(quote.down_payment), tenor_months=quote.tenor_months)
+        party_initial = {"full_name": quote.prospect_name, "phone": quote.prospect_phone}
+    else:
+        party_initial = {}
+    if user.role == Role.DEALER and getattr(user, "dealer_link", None):
+        initial["dealer"] = user.dealer_link.dealer_id
+    data = request.POST if request.method == "POST" else None
+    form = ApplicationForm(data, user=user, initial=initial)
+    parties = {
+        "applicant": PartyForm(data, prefix="applicant", initial=party_initial),
+        "spouse": OptionalPartyForm(data, prefix="spouse"),
+        "guarantor": OptionalPartyForm(data, prefix="guarantor"),
+    }
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and all(p.is_valid() for p in parties.values()):
+            d = form.cleaned_data
+            try:
+                app = services.application_create(
+                    actor=user, dealer=d["dealer"], product=d["product"], as_of=branch_today(user), vehicle=form.vehicle(),
+                    otr=d["otr"], down_payment=d["down_payment"], tenor_months=d["tenor_months"],
+                    applicant=parties["applicant"].to_data(), household=form.household(), spouse=parties["spouse"].to_data(),
+                    guarantor=parties["guarantor"].to_data(), submit="submit" in request.POST,
+                )
+            except DomainError as error:
+                _error_to_form(form, error, parties)
+            else:
+                messages.success(request, _("Order %(number)s saved.") % {"number": app.number})
+                return redirect("application_detail", pk=app.pk)
+        status = 400
+    return render(request, "origination/new.html", {"form": form, "parties": parties}, status=status)
+
+
+def _surveyors(app: Application) -> Any:
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.SURVEY_DO in caps and role != Role.DEALER]
+    return User.objects.filter(branch_id=app.branch_id, role__in=roles, is_active=True).order_by("username")
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    app = application_get(viewer=user, pk=pk)
+    if user.role == Role.DEALER:
+        return render(request, "origination/dealer_detail.html", {"app": app, "notice": dealer_notice(app)})
+    return render(request, "origination/detail.html", _detail_context(request, app))
+
+
+def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    as_of = branch_today(user)
+    can_decide = user_can(user, Capability.CREDIT_DECIDE)
+    analysis = application_analysis(app, as_of=as_of) if can_decide or user_can(user, Capability.SURVEY_ASSIGN) else None
+    offers = []
+    if can_decide and analysis is not None and analysis.income > 0 and app.status in {Status.IN_ANALYSIS, Status.ESCALATED, Status.APPEALED}:
+        offers = counter_offers(product=app.product, branch_id=app.branch_id, as_of=as_of, otr=app.otr, down_payment=app.down_payment,
+                                tenor_months=app.tenor_months, vehicle_year=app.vehicle_year, income=analysis.income,
+                                existing_installments=analysis.existing_installments, max_dsr_pct=analysis.policy_config.max_dsr_pct)
+    open_survey = app.surveys.filter(status__in=[SurveyStatus.SCHEDULED, SurveyStatus.DRAFT]).select_related("surveyor").first()
+    version = {"version": app.version}
+    return {
+        "app": app,
+        "parties": parties_by_role(app),
+        "obligations": list(app.obligations.all()),
+        "documents": list(app.documents.all()),
+        "surveys": list(app.surveys.select_related("surveyor").prefetch_related("informants", "photos")),
+        "open_survey": open_survey,
+        "decisions": list(app.decisions.select_related("decided_by")),
+        "appeals": list(app.appeals.select_related("appellant")),
+        "flags": list(app.flags.select_related("other_application")),
+        "analysis": analysis,
+        "offers": offers,
+        "sla": service_levels(app),
+        "notice": dealer_notice(app),
+        "actions": allowed_actions(app.status),
+        "can_decide": can_decide,
+        "can_assign": user_can(user, Capability.SURVEY_ASSIGN) or (user.role == Role.CMO and app.cmo_id == user.pk),
+        "can_appeal": user_can(user, Capability.APPEAL),
+        "can_order": user_can(user, Capability.ORDER_CREATE),
+        "assign_form": forms.get("assign_form") or SurveyAssignForm(surveyors=_surveyors(app), initial={"surveyor": app.cmo_id}),
+        "document_form": forms.get("document_form") or DocumentForm(),
+        "bureau_form": forms.get("bureau_form") or BureauForm(initial={"enquiry_date": as_of}),
+        "decision_form": forms.get("decision_form") or DecisionForm(initial=version),
+        "appeal_form": forms.get("appeal_form") or AppealForm(initial=version),
+        "cancel_form": forms.get("cancel_form") or CancelForm(initial=version),
+    }
+
+
+def _step(handler: Callable[[HttpRequest, Application], str | None]) -> Callable[..., HttpResponse]:
+    """A POST step on an application: run the service, report the outcome, go back to the application."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        app = application_get(viewer=request.user, pk=pk)
+        try:
+            done = handler(request, app)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("application_detail", pk=app.pk)
+        if done:
+            messages.success(request, done)
+        return redirect("application_detail", pk=app.pk)
+
+    view.__name__ = handler.__name__
+    return view
+
+
+def _version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _invalid(form: Any) -> DomainError:
+    first = next(iter(form.errors.items()))
+    label = form.fields[first[0]].label if first[0] in form.fields else ""
+    return DomainError("invalid_input", f"{label}: {first[1][0]}" if label else first[1][0])
+
+
+@_step
+def step_submit(request: HttpRequest, app: Application) -> str:
+    services.application_submit(actor=request.user, application=app, expected_version=_version(request))
+    return _("Submitted for survey and analysis.")
+
+
+@_step
+def step_cancel(request: HttpRequest, app: Application) -> str:
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    services.application_cancel(actor=request.user, application=app, reason=form.cleaned_data["reason"],
+                                expected_version=form.cleaned_data["version"])
+    return _("Order cancelled.")
+
+
+@_step
+def step_assign_survey(request: HttpRequest, app: Application) -> str:
+    form = SurveyAssignForm(request.POST, surveyors=_surveyors(app))
+    if not form.is_valid():
+        raise _invalid(form)
+    services.survey_assign(actor=request.user, application=app, surveyor=form.cleaned_data["surveyor"],
+                           scheduled_for=form.cleaned_data["scheduled_for"], expected_version=_version(request))
+    return _("Survey assigned.")
+
+
+@_step
+def step_start_analysis(request: HttpRequest, app: Application) -> str:
+    services.analysis_start(actor=request.user, application=app, expected_version=_version(request))
+    return _("Analysis started.")
+
+
+@_step
+def step_bureau(request: HttpRequest, app: Application) -> str:
+    form = BureauForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    d = form.cleaned_data
+    services.bureau_check_record(actor=request.user, application=app, enquiry_date=d["enquiry_date"], consent_given=d["consent_given"],
+                                 worst_collectibility=d["worst_collectibility"], outstanding=d.get("outstanding") or Decimal(0),
+                                 note=d["note"], as_of=branch_today(request.user))
+    return _("SLIK result recorded.")
+
+
+@_step
+def step_decide(request: HttpRequest, app: Application) -> str:
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    d = form.cleaned_data
+    decision = services.decision_record(actor=request.user, application=app, outcome=d["outcome"], reason_codes=d["reason_codes"],
+                                        rationale=d["rationale"], as_of=branch_today(request.user),
+                                        counter_offer_kind=d["counter_offer_kind"] or None, expected_version=d["version"])
+    return _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display()}
+
+
+@_step
+def step_appeal(request: HttpRequest, app: Application) -> str:
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    services.appeal_file(actor=request.user, application=app, argument=form.cleaned_data["argument"],
+                         expected_version=form.cleaned_data["version"])
+    return _("Appeal filed; it goes to the next level.")
+
+
+@_step
+def step_accept_conditions(request: HttpRequest, app: Application) -> str:
+    services.conditions_accept(actor=request.user, application=app, as_of=branch_today(request.user), expected_version=_version(request))
+    return _("Counter-offer accepted: the application is approved on the new terms.")
+
+
+@_step
+def step_upload_document(request: HttpRequest, app: Application) -> str:
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise _invalid(form)
+    services.document_upload(actor=request.user, application=app, kind=form.cleaned_data["kind"], uploaded=form.cleaned_data["file"])
+    return _("Document uploaded.")
+
+
+def _survey_for_viewer(request: HttpRequest, pk: int) -> Survey:
+    survey = Survey.objects.select_related("application", "surveyor").filter(
+        pk=pk, application__in=application_scope(viewer=request.user)).first()
+    if survey is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return survey
+
+
+@login_required
+def survey_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mobile survey form: saved as you go, photos with GPS and time, completed with a recommendation."""
+    require(request.user, Capability.SURVEY_DO)
+    survey = _survey_for_viewer(request, pk)
+    app = survey.application
+    status = 200
+    if request.method == "POST":
+        form = SurveyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.survey_complete(actor=request.user, survey=survey, data=form.values(), informants=form.informants(),
+                                         expected_version=_version(request))
+            except DomainError as error:
+                _error_to_form(form, error)
+            else:
+                messages.success(request, _("Survey completed and sent to the credit analyst."))
+                return redirect("application_detail", pk=app.pk)
+        status = 400
+    else:
+        form = SurveyForm(initial={**{"residence_ownership": app.residence_ownership, "residence_months": app.residence_months,
+                                      "dependents": app.dependents, "verified_income": int(app.declared_income)}, **survey.draft})
+    return render(request, "origination/survey.html", {
+        "survey": survey, "app": app, "form": form, "photo_form": PhotoForm(), "photos": list(survey.photos.all()),
+        "parties": parties_by_role(app), "editable": survey.surveyor_id == request.user.pk and survey.status != SurveyStatus.COMPLETED,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def survey_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """Autosave endpoint of the survey form (htmx, on every change)."""
+    survey = _survey_for_viewer(request, pk)
+    try:
+        services.survey_save_draft(actor=request.user, survey=survey, data=request.POST.dict())
+    except DomainError as error:
+        return JsonResponse(error.as_dict(), status=error.status)
+    return HttpResponse(_("Draft saved at %(time)s") % {"time": timezone.localtime().strftime("%H:%M:%S")})
+
+
+@login_required
+@require_POST
+def survey_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _survey_for_viewer(request, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise _invalid(form)
+        d = form.cleaned_data
+        services.survey_photo_add(actor=request.user, survey=survey, uploaded=d["file"], taken_at=d.get("taken_at") or timezone.now(),
+                                  latitude=d.get("latitude"), longitude=d.get("longitude"), caption=d.get("caption", ""))
+        messages.success(request, _("Photo saved."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("survey_form", pk=survey.pk)
+
+
+@login_required
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve a document only to users who may see its application (files live outside the web root)."""
+    document = Document.objects.filter(pk=pk, application__in=application_scope(viewer=request.user)).first()
+    if document is None or (request.user.role == Role.DEALER and document.uploaded_by_id != request.user.pk):
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return FileResponse(document.file.open("rb"), content_type=document.content_type, filename=document.original_name)
+
+
+@login_required
+def photo_file(request: HttpRequest, pk: int) -> FileResponse:
+    if request.user.role == Role.DEALER:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    photo = SurveyPhoto.objects.filter(pk=pk, survey__application__in=application_scope(viewer=request.user)).first()
+    if photo is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+
+
+@login_required
+def survey_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from angsur.origination.documents import survey_report_pdf as render_report
+
+    if request.user.role == Role.DEALER:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    app = application_get(viewer=request.user, pk=pk)
+    response = HttpResponse(render_report(app, viewer=request.user), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="laporan-survei-{app.number}.pdf"'
+    return response
+
+
+@login_required
+def credit_memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from angsur.origination.documents import credit_memo_pdf as render_memo
+
+    require(request.user, Capability.CREDIT_DECIDE)
+    app = application_get(viewer=request.user, pk=pk)
+    response = HttpResponse(render_memo(app, viewer=request.user, as_of=branch_today(request.user)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="memo-analisa-kredit-{app.number}.pdf"'
+    return response
+
