@@ -29,9 +29,7 @@ class AuditEvent(models.Model):
     )
     actor_username = models.CharField(_("actor username"), max_length=150, blank=True)
     actor_role = models.CharField(_("role"), max_length=32, blank=True)
-    branch = models.ForeignKey(
-        "org.Branch", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("branch")
-    )
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("branch"))
     action = models.CharField(_("action"), max_length=64, db_index=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)

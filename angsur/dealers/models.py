@@ -62,3 +62,6 @@ class DealerCoverage(models.Model):
         verbose_name = _("dealer coverage")
         verbose_name_plural = _("dealer coverage")
         constraints = [models.UniqueConstraint(fields=["dealer", "user"], name="dealer_coverage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} covers {self.dealer_id}"

@@ -36,9 +36,24 @@ BRANCHES = [
 ]
 
 DEALERS = {
-    "JKT": [("Honda", VehicleKind.MOTORCYCLE), ("Yamaha", VehicleKind.MOTORCYCLE), ("Toyota", VehicleKind.CAR), ("Daihatsu", VehicleKind.CAR)],
-    "MKS": [("Honda", VehicleKind.MOTORCYCLE), ("Suzuki", VehicleKind.MOTORCYCLE), ("Toyota", VehicleKind.CAR), ("Mitsubishi", VehicleKind.CAR)],
-    "JYP": [("Yamaha", VehicleKind.MOTORCYCLE), ("Honda", VehicleKind.MOTORCYCLE), ("Suzuki", VehicleKind.CAR), ("Daihatsu", VehicleKind.CAR)],
+    "JKT": [
+        ("Honda", VehicleKind.MOTORCYCLE),
+        ("Yamaha", VehicleKind.MOTORCYCLE),
+        ("Toyota", VehicleKind.CAR),
+        ("Daihatsu", VehicleKind.CAR),
+    ],
+    "MKS": [
+        ("Honda", VehicleKind.MOTORCYCLE),
+        ("Suzuki", VehicleKind.MOTORCYCLE),
+        ("Toyota", VehicleKind.CAR),
+        ("Mitsubishi", VehicleKind.CAR),
+    ],
+    "JYP": [
+        ("Yamaha", VehicleKind.MOTORCYCLE),
+        ("Honda", VehicleKind.MOTORCYCLE),
+        ("Suzuki", VehicleKind.CAR),
+        ("Daihatsu", VehicleKind.CAR),
+    ],
 }
 CITY = {"JKT": "Jakarta Timur", "MKS": "Makassar", "JYP": "Jayapura"}
 BANKS = ["BCA", "Bank Mandiri", "BRI", "BNI", "Bank Papua", "Bank Sulselbar"]
@@ -77,23 +92,46 @@ def seed_demo() -> None:
             make_user(role, branch, username=f"{prefix}.{code.lower()}", first_name=fake.first_name(), last_name=fake.last_name())
     products = make_products()
     # Makassar publishes its own motorcycle price list with its dealers: a branch rate card overrides the company one.
-    make_rate_card(products["NMC"], branch=branches["MKS"], effective_from=dt.date(2026, 6, 1), timing="addm", min_dp_pct="15", max_age=10,
-          lines=[(12, 0, 1, "16.5", "2.2"), (18, 0, 1, "17", "3.1"), (24, 0, 1, "17.5", "3.9"), (36, 0, 1, "18.5", "5.2")],
-          fees=[("admin", "fixed", 450_000, "0", False), ("fiduciary", "fixed", 100_000, "0", True)])
+    make_rate_card(
+        products["NMC"],
+        branch=branches["MKS"],
+        effective_from=dt.date(2026, 6, 1),
+        timing="addm",
+        min_dp_pct="15",
+        max_age=10,
+        lines=[(12, 0, 1, "16.5", "2.2"), (18, 0, 1, "17", "3.1"), (24, 0, 1, "17.5", "3.9"), (36, 0, 1, "18.5", "5.2")],
+        fees=[("admin", "fixed", 450_000, "0", False), ("fiduciary", "fixed", 100_000, "0", True)],
+    )
     for code, brands in DEALERS.items():
         branch = branches[code]
         for index, (brand, kind) in enumerate(brands, start=1):
             dealer_code = f"{code}-{brand[:3].upper()}{index}"
             dealer = make_dealer(
-                branch, code=dealer_code, name=f"{brand} {fake.last_name()} {CITY[code]}", brand=brand, vehicle_kind=kind,
-                address=fake.street_address(), city=CITY[code], phone=f"08{rng.randint(1100000000, 1399999999)}",
-                contact_name=fake.name(), bank_name=rng.choice(BANKS), bank_account_number=str(rng.randint(10**9, 10**10 - 1)),
+                branch,
+                code=dealer_code,
+                name=f"{brand} {fake.last_name()} {CITY[code]}",
+                brand=brand,
+                vehicle_kind=kind,
+                address=fake.street_address(),
+                city=CITY[code],
+                phone=f"08{rng.randint(1100000000, 1399999999)}",
+                contact_name=fake.name(),
+                bank_name=rng.choice(BANKS),
+                bank_account_number=str(rng.randint(10**9, 10**10 - 1)),
                 bank_account_name=f"PT {brand} {fake.last_name()}",
             )
             make_dealer_user(dealer)
         main = branch.dealers.filter(brand="Honda", parent__isnull=True).order_by("code").first()
-        sub = make_dealer(branch, code=f"{code}-SUB1", name=f"Honda {fake.last_name()} (sub-dealer)", brand="Honda",
-                          vehicle_kind=VehicleKind.MOTORCYCLE, parent=main, city=CITY[code], contact_name=fake.name())
+        sub = make_dealer(
+            branch,
+            code=f"{code}-SUB1",
+            name=f"Honda {fake.last_name()} (sub-dealer)",
+            brand="Honda",
+            vehicle_kind=VehicleKind.MOTORCYCLE,
+            parent=main,
+            city=CITY[code],
+            contact_name=fake.name(),
+        )
         make_dealer_user(sub)
     _seed_quotes(fake, rng)
 
@@ -110,17 +148,37 @@ def _seed_quotes(fake: Faker, rng: random.Random) -> None:
         for n in range(3):
             dealer = dealers[n % len(dealers)]
             is_car = dealer.vehicle_kind == VehicleKind.CAR
-            otr = Decimal(rng.choice([185, 215, 245, 289]) * 1_000_000) if is_car else Decimal(rng.choice([17_500, 19_850, 23_400, 29_900]) * 1_000)
+            otr = (
+                Decimal(rng.choice([185, 215, 245, 289]) * 1_000_000)
+                if is_car
+                else Decimal(rng.choice([17_500, 19_850, 23_400, 29_900]) * 1_000)
+            )
             dp = (otr * Decimal(rng.choice([20, 25, 30])) / 100).quantize(Decimal("1000"))
-            quote_save(actor=cmo, product=car if is_car else motor, as_of=as_of, otr=otr, down_payment=dp,
-                       tenor_months=rng.choice([12, 24, 36]), vehicle_year=2026, vehicle_condition="new",
-                       prospect_name=fake.name(), prospect_phone=f"08{rng.randint(1100000000, 1399999999)}",
-                       vehicle_brand=dealer.brand, vehicle_model="", dealer=dealer)
+            quote_save(
+                actor=cmo,
+                product=car if is_car else motor,
+                as_of=as_of,
+                otr=otr,
+                down_payment=dp,
+                tenor_months=rng.choice([12, 24, 36]),
+                vehicle_year=2026,
+                vehicle_condition="new",
+                prospect_name=fake.name(),
+                prospect_phone=f"08{rng.randint(1100000000, 1399999999)}",
+                vehicle_brand=dealer.brand,
+                vehicle_model="",
+                dealer=dealer,
+            )
 
 
 def demo_logins() -> list[DemoLogin]:
     rows = [DemoLogin("admin.ho", Role.HO_ADMIN, "HO")]
-    for user in User.objects.filter(username__contains=".").exclude(username="admin.ho").select_related("branch").order_by("branch__code", "role", "username"):
+    for user in (
+        User.objects.filter(username__contains=".")
+        .exclude(username="admin.ho")
+        .select_related("branch")
+        .order_by("branch__code", "role", "username")
+    ):
         note = user.dealer_link.dealer.name if user.role == Role.DEALER and hasattr(user, "dealer_link") else ""
         rows.append(DemoLogin(user.username, user.role, user.branch.code if user.branch else "", note))
     return rows

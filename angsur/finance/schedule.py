@@ -76,9 +76,6 @@ class ScheduleLine(NamedTuple):
     balance: Decimal
 
 
-
-
-
 def build_schedule(
     principal: Decimal,
     installments: Sequence[Decimal],

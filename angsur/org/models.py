@@ -46,9 +46,7 @@ class Branch(models.Model):
 
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CMO)
-    branch = models.ForeignKey(
-        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("branch")
-    )
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("branch"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     failed_login_count = models.PositiveIntegerField(_("failed logins"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)

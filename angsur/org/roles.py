@@ -42,12 +42,28 @@ class Capability(models.TextChoices):
 
 _ALL = frozenset(Capability)
 _MARKETING = frozenset(
-    {Capability.DEALER_VIEW, Capability.QUOTE_CREATE, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN,
-     Capability.ORDER_CREATE, Capability.APPLICATION_VIEW, Capability.SURVEY_DO}
+    {
+        Capability.DEALER_VIEW,
+        Capability.QUOTE_CREATE,
+        Capability.QUOTE_VIEW,
+        Capability.PRODUCT_VIEW,
+        Capability.API_TOKEN,
+        Capability.ORDER_CREATE,
+        Capability.APPLICATION_VIEW,
+        Capability.SURVEY_DO,
+    }
 )
 _SUPERVISION = frozenset({Capability.SURVEY_ASSIGN, Capability.APPEAL})
-_CREDIT = frozenset({Capability.DEALER_VIEW, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN,
-                     Capability.APPLICATION_VIEW, Capability.CREDIT_DECIDE})
+_CREDIT = frozenset(
+    {
+        Capability.DEALER_VIEW,
+        Capability.QUOTE_VIEW,
+        Capability.PRODUCT_VIEW,
+        Capability.API_TOKEN,
+        Capability.APPLICATION_VIEW,
+        Capability.CREDIT_DECIDE,
+    }
+)
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CMO: _MARKETING,
@@ -56,12 +72,22 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CREDIT_ANALYST: _CREDIT | {Capability.QUOTE_CREATE},
     Role.CHIEF_CREDIT_ANALYST: _CREDIT | {Capability.QUOTE_CREATE},
     Role.BRANCH_MANAGER: _MARKETING | _CREDIT | {Capability.AUDIT_VIEW, Capability.DEALER_MANAGE, Capability.SURVEY_ASSIGN},
-    Role.ADMIN: frozenset({Capability.DEALER_VIEW, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN,
-                           Capability.APPLICATION_VIEW}),
+    Role.ADMIN: frozenset(
+        {Capability.DEALER_VIEW, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN, Capability.APPLICATION_VIEW}
+    ),
     Role.FRONT_OFFICE: frozenset({Capability.QUOTE_CREATE, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN}),
     Role.COLLECTOR: frozenset({Capability.API_TOKEN}),
     Role.REMEDIAL: frozenset({Capability.API_TOKEN}),
-    Role.DEALER: frozenset({Capability.ORDER_CREATE, Capability.APPLICATION_VIEW, Capability.QUOTE_CREATE, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN}),
+    Role.DEALER: frozenset(
+        {
+            Capability.ORDER_CREATE,
+            Capability.APPLICATION_VIEW,
+            Capability.QUOTE_CREATE,
+            Capability.QUOTE_VIEW,
+            Capability.PRODUCT_VIEW,
+            Capability.API_TOKEN,
+        }
+    ),
     Role.HO_ADMIN: _ALL,
 }
 

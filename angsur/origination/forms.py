@@ -81,17 +81,31 @@ class ApplicationForm(forms.Form):
     dependents = forms.IntegerField(label=_("Dependents"), min_value=0, max_value=30, initial=0)
     residence_ownership = forms.ChoiceField(label=_("Residence"), choices=ResidenceOwnership.choices)
     residence_months = forms.IntegerField(label=_("Length of stay (months)"), min_value=0, max_value=1200, initial=0)
-    address_latitude = forms.DecimalField(label=_("Latitude of the home"), required=False, max_digits=9, decimal_places=6,
-                                          min_value=-90, max_value=90)
-    address_longitude = forms.DecimalField(label=_("Longitude of the home"), required=False, max_digits=9, decimal_places=6,
-                                           min_value=-180, max_value=180)
+    address_latitude = forms.DecimalField(
+        label=_("Latitude of the home"), required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90
+    )
+    address_longitude = forms.DecimalField(
+        label=_("Longitude of the home"), required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180
+    )
     obligation_1_lender = forms.CharField(label=_("Existing loan 1: lender"), max_length=120, required=False)
     obligation_1_amount = RupiahField(label=_("installment (Rp)"), min_value=0, required=False)
     obligation_2_lender = forms.CharField(label=_("Existing loan 2: lender"), max_length=120, required=False)
     obligation_2_amount = RupiahField(label=_("installment (Rp)"), min_value=0, required=False)
 
-    VEHICLE_FIELDS = ("dealer", "product", "vehicle_brand", "vehicle_model", "vehicle_year", "vehicle_condition", "vehicle_colour",
-                      "frame_number", "engine_number", "otr", "down_payment", "tenor_months")
+    VEHICLE_FIELDS = (
+        "dealer",
+        "product",
+        "vehicle_brand",
+        "vehicle_model",
+        "vehicle_year",
+        "vehicle_condition",
+        "vehicle_colour",
+        "frame_number",
+        "engine_number",
+        "otr",
+        "down_payment",
+        "tenor_months",
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -117,17 +131,30 @@ class ApplicationForm(forms.Form):
 
     def vehicle(self) -> VehicleData:
         d = self.cleaned_data
-        return VehicleData(kind=d["product"].vehicle_kind, brand=d["vehicle_brand"], model=d["vehicle_model"], year=d["vehicle_year"],
-                           condition=d["vehicle_condition"], colour=d["vehicle_colour"], frame_number=d["frame_number"],
-                           engine_number=d["engine_number"])
+        return VehicleData(
+            kind=d["product"].vehicle_kind,
+            brand=d["vehicle_brand"],
+            model=d["vehicle_model"],
+            year=d["vehicle_year"],
+            condition=d["vehicle_condition"],
+            colour=d["vehicle_colour"],
+            frame_number=d["frame_number"],
+            engine_number=d["engine_number"],
+        )
 
     def household(self) -> HouseholdData:
         d = self.cleaned_data
         obligations = tuple((d[f"obligation_{n}_lender"], d[f"obligation_{n}_amount"]) for n in (1, 2) if d.get(f"obligation_{n}_lender"))
-        return HouseholdData(declared_income=d["declared_income"], household_expense=d.get("household_expense") or Decimal(0),
-                             dependents=d["dependents"], residence_ownership=d["residence_ownership"],
-                             residence_months=d["residence_months"], address_latitude=d.get("address_latitude"),
-                             address_longitude=d.get("address_longitude"), obligations=obligations)
+        return HouseholdData(
+            declared_income=d["declared_income"],
+            household_expense=d.get("household_expense") or Decimal(0),
+            dependents=d["dependents"],
+            residence_ownership=d["residence_ownership"],
+            residence_months=d["residence_months"],
+            address_latitude=d.get("address_latitude"),
+            address_longitude=d.get("address_longitude"),
+            obligations=obligations,
+        )
 
 
 class SurveyAssignForm(forms.Form):
@@ -173,8 +200,10 @@ class SurveyForm(forms.Form):
 
     def informants(self) -> list[InformantData]:
         d = self.cleaned_data
-        return [InformantData(d[f"informant_{n}_name"], d[f"informant_{n}_relation"], d[f"informant_{n}_confirms"],
-                              d[f"informant_{n}_answer"]) for n in (1, 2)]
+        return [
+            InformantData(d[f"informant_{n}_name"], d[f"informant_{n}_relation"], d[f"informant_{n}_confirms"], d[f"informant_{n}_answer"])
+            for n in (1, 2)
+        ]
 
 
 class PhotoForm(forms.Form):
@@ -193,18 +222,33 @@ class DocumentForm(forms.Form):
 class BureauForm(forms.Form):
     enquiry_date = forms.DateField(label=_("SLIK enquiry date"), widget=DATE)
     consent_given = forms.BooleanField(label=_("Applicant consented to the SLIK enquiry"), required=False)
-    worst_collectibility = forms.TypedChoiceField(label=_("Worst collectibility (Kol)"), coerce=int, empty_value=None, required=False,
-                                                  choices=[("", _("No credit history"))] + [(k, f"Kol {k}") for k in range(1, 6)])
+    worst_collectibility = forms.TypedChoiceField(
+        label=_("Worst collectibility (Kol)"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", _("No credit history"))] + [(k, f"Kol {k}") for k in range(1, 6)],
+    )
     outstanding = RupiahField(label=_("Outstanding debt (Rp)"), min_value=0, required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
-        ("approve", _("Approve")), ("approve_conditions", _("Approve with conditions")), ("reject", _("Reject")),
-        ("escalate", _("Escalate to the next level"))])
-    counter_offer_kind = forms.ChoiceField(label=_("Counter-offer"), required=False, choices=[
-        ("", _("Best available")), ("dp", _("Larger down payment")), ("tenor", _("Longer tenor"))])
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("approve", _("Approve")),
+            ("approve_conditions", _("Approve with conditions")),
+            ("reject", _("Reject")),
+            ("escalate", _("Escalate to the next level")),
+        ],
+    )
+    counter_offer_kind = forms.ChoiceField(
+        label=_("Counter-offer"),
+        required=False,
+        choices=[("", _("Best available")), ("dp", _("Larger down payment")), ("tenor", _("Longer tenor"))],
+    )
     reason_codes = forms.MultipleChoiceField(label=_("Reasons"), choices=ReasonCode.choices, widget=forms.CheckboxSelectMultiple)
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput)

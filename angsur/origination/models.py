@@ -43,8 +43,7 @@ class Application(models.Model):
     number = models.CharField(_("number"), max_length=24, unique=True)
     branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="applications")
     dealer = models.ForeignKey("dealers.Dealer", on_delete=models.PROTECT, related_name="applications")
-    cmo = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_applications",
-                            verbose_name=_("CMO"))
+    cmo = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_applications", verbose_name=_("CMO"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: bumped by every transition.")
@@ -196,6 +195,9 @@ class Obligation(models.Model):
     def monthly_installment(self) -> Decimal:
         return from_minor(self.monthly_installment_sen)
 
+    def __str__(self) -> str:
+        return f"{self.lender}: {self.monthly_installment}"
+
 
 class DocumentKind(models.TextChoices):
     EKTP = "ektp", _("e-KTP")
@@ -225,6 +227,9 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["kind", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.original_name})"
 
 
 class SurveyStatus(models.TextChoices):
@@ -274,6 +279,9 @@ class Survey(models.Model):
     def verified_income(self) -> Decimal:
         return from_minor(self.verified_income_sen)
 
+    def __str__(self) -> str:
+        return f"Survey {self.application_id} by {self.surveyor_id}"
+
 
 class Informant(models.Model):
     """A neighbour check (cek lingkungan): at least two per survey."""
@@ -283,6 +291,9 @@ class Informant(models.Model):
     relation = models.CharField(_("relation"), max_length=60)
     confirms_residence = models.BooleanField(_("confirms the applicant lives here"))
     answer = models.TextField(_("what they said"))
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})"
 
 
 class SurveyPhoto(models.Model):
@@ -294,6 +305,9 @@ class SurveyPhoto(models.Model):
     taken_at = models.DateTimeField()
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"Photo {self.pk} of survey {self.survey_id}"
 
 
 class BureauCheck(models.Model):
@@ -310,6 +324,9 @@ class BureauCheck(models.Model):
 
     class Meta:
         ordering = ["-enquiry_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"SLIK {self.enquiry_date} Kol {self.worst_collectibility}"
 
 
 class FlagKind(models.TextChoices):
@@ -328,6 +345,9 @@ class Flag(models.Model):
     other_application = models.ForeignKey(Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
 
 class NegativeListEntry(models.Model):
     nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
@@ -339,6 +359,9 @@ class NegativeListEntry(models.Model):
     class Meta:
         verbose_name = _("negative list entry")
         verbose_name_plural = _("negative list")
+
+    def __str__(self) -> str:
+        return self.nik or self.phone or self.frame_number
 
 
 class DecisionOutcome(models.TextChoices):
@@ -366,6 +389,9 @@ class Decision(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.outcome} by {self.decided_by_id} (L{self.level})"
+
 
 class Appeal(models.Model):
     """A supervisor's appeal (banding) against a rejection, decided one level up."""
@@ -376,3 +402,6 @@ class Appeal(models.Model):
     rejected_decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
     to_level = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Appeal by {self.appellant_id} to L{self.to_level}"

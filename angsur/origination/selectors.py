@@ -22,8 +22,23 @@ from angsur.products.models import AuthorityRule, CreditPolicy, DocumentRequirem
 from angsur.scoring import DEFAULT_SCORECARD, PolicyConfig, PolicyInput, age_in_years, dsr_pct, evaluate_policy, score, scorecard_from_dict
 from angsur.scoring.affordability import disposable_income_per_dependent
 
-LIST_FIELDS = ("id", "number", "status", "applicant_name", "applicant_nik", "applicant_phone", "submitted_at", "created_at",
-               "installment_sen", "financed_principal_sen", "tenor_months", "decision_level", "branch_id", "dealer_id", "cmo_id")
+LIST_FIELDS = (
+    "id",
+    "number",
+    "status",
+    "applicant_name",
+    "applicant_nik",
+    "applicant_phone",
+    "submitted_at",
+    "created_at",
+    "installment_sen",
+    "financed_principal_sen",
+    "tenor_months",
+    "decision_level",
+    "branch_id",
+    "dealer_id",
+    "cmo_id",
+)
 
 
 def application_scope(*, viewer: Any) -> QuerySet[Application]:
@@ -90,19 +105,26 @@ def cmo_worklist(*, viewer: Any, today: dt.date) -> dict[str, list]:
     return {
         "surveys_due": surveys,
         "open_orders": list(base.exclude(status__in=[Status.CANCELLED, Status.APPROVED, Status.REJECTED]).order_by("-created_at")[:50]),
-        "recent_decisions": list(base.filter(status__in=[Status.APPROVED, Status.APPROVED_WITH_CONDITIONS, Status.REJECTED])
-                                 .order_by("-decided_at")[:20]),
+        "recent_decisions": list(
+            base.filter(status__in=[Status.APPROVED, Status.APPROVED_WITH_CONDITIONS, Status.REJECTED]).order_by("-decided_at")[:20]
+        ),
     }
 
 
 def supervisor_worklist(*, viewer: Any) -> dict[str, list]:
     """Escalations waiting at the viewer's level, rejections they may appeal, submissions without a survey."""
-    base = application_scope(viewer=viewer).select_related("dealer", "cmo").only(*LIST_FIELDS, "dealer__name", "cmo__username",
-                                                                                    "cmo__first_name", "cmo__last_name")
+    base = (
+        application_scope(viewer=viewer)
+        .select_related("dealer", "cmo")
+        .only(*LIST_FIELDS, "dealer__name", "cmo__username", "cmo__first_name", "cmo__last_name")
+    )
     level = DECISION_LEVEL.get(viewer.role, 0)
     return {
-        "escalations": list(base.filter(status__in=[Status.ESCALATED, Status.APPEALED], decision_level__lte=level).order_by("submitted_at")[:50])
-        if level else [],
+        "escalations": list(
+            base.filter(status__in=[Status.ESCALATED, Status.APPEALED], decision_level__lte=level).order_by("submitted_at")[:50]
+        )
+        if level
+        else [],
         "appealable": list(base.filter(status=Status.REJECTED, appeal_count=0).order_by("-decided_at")[:50]),
         "to_assign": list(base.filter(status=Status.SUBMITTED).order_by("submitted_at")[:50]),
     }
@@ -180,19 +202,35 @@ class Analysis:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "income": str(self.income), "household_income": str(self.household_income),
+            "income": str(self.income),
+            "household_income": str(self.household_income),
             "existing_installments": str(self.existing_installments),
             "dsr_pct": str(self.dsr_pct) if self.dsr_pct is not None else None,
             "dsr_household_pct": str(self.dsr_household_pct) if self.dsr_household_pct is not None else None,
             "disposable_per_dependent": str(self.disposable_per_dependent) if self.disposable_per_dependent is not None else None,
             "dependents": self.dependents,
-            "policy": [{"code": r.code, "passed": r.passed, "knock_out": r.knock_out, "params": r.params, "message": r.message}
-                       for r in self.policy],
-            "score": self.score.total if self.score else None, "grade": self.grade,
-            "score_lines": [{"code": ln.code, "label": ln.label, "value": str(ln.value) if ln.value is not None else None,
-                             "bin": ln.bin_label, "points": ln.points} for ln in self.score.lines] if self.score else [],
-            "required_level": self.required_level, "missing_documents": self.missing_documents,
-            "flags": [{"kind": f.kind, "detail": f.detail} for f in self.flags], "distance_m": self.distance_m,
+            "policy": [
+                {"code": r.code, "passed": r.passed, "knock_out": r.knock_out, "params": r.params, "message": r.message}
+                for r in self.policy
+            ],
+            "score": self.score.total if self.score else None,
+            "grade": self.grade,
+            "score_lines": [
+                {
+                    "code": ln.code,
+                    "label": ln.label,
+                    "value": str(ln.value) if ln.value is not None else None,
+                    "bin": ln.bin_label,
+                    "points": ln.points,
+                }
+                for ln in self.score.lines
+            ]
+            if self.score
+            else [],
+            "required_level": self.required_level,
+            "missing_documents": self.missing_documents,
+            "flags": [{"kind": f.kind, "detail": f.detail} for f in self.flags],
+            "distance_m": self.distance_m,
         }
 
 
@@ -218,31 +256,49 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
     ratio = ratio_household = per_dependent = None
     if income > 0:
         ratio = dsr_pct(new_installment=app.installment, existing_installments=existing, verified_income=income)
-        ratio_household = dsr_pct(new_installment=app.installment, existing_installments=existing, verified_income=income,
-                                  household_income=household) if household > 0 else None
-        per_dependent = disposable_income_per_dependent(income=income + household, expenses=expenses,
-                                                        installments=app.installment + existing, dependents=dependents)
+        ratio_household = (
+            dsr_pct(new_installment=app.installment, existing_installments=existing, verified_income=income, household_income=household)
+            if household > 0
+            else None
+        )
+        per_dependent = disposable_income_per_dependent(
+            income=income + household, expenses=expenses, installments=app.installment + existing, dependents=dependents
+        )
     else:
         notes.append(_("No verified income yet: the DSR cannot be computed."))
     flags = list(app.flags.all())
     policy = ()
     if applicant is not None:
-        policy = evaluate_policy(PolicyInput(
-            as_of=as_of, birth_date=applicant.birth_date, marital_status=applicant.marital_status,
-            employment_type=applicant.employment_type, tenor_months=app.tenor_months, dp_pct=app.dp_pct,
-            min_dp_pct=app.min_dp_pct, dsr_pct=ratio if ratio is not None else Decimal("999"),
-            residence_months=residence_months, employment_months=employment_months,
-            negative_list_hits=tuple(f.kind for f in flags if f.kind.startswith("negative")),
-            bureau_kol=bureau.worst_collectibility if bureau else None,
-            bureau_enquiry_date=bureau.enquiry_date if bureau else None,
-            bureau_consent=bool(bureau and bureau.consent_given),
-        ), cfg)
+        policy = evaluate_policy(
+            PolicyInput(
+                as_of=as_of,
+                birth_date=applicant.birth_date,
+                marital_status=applicant.marital_status,
+                employment_type=applicant.employment_type,
+                tenor_months=app.tenor_months,
+                dp_pct=app.dp_pct,
+                min_dp_pct=app.min_dp_pct,
+                dsr_pct=ratio if ratio is not None else Decimal("999"),
+                residence_months=residence_months,
+                employment_months=employment_months,
+                negative_list_hits=tuple(f.kind for f in flags if f.kind.startswith("negative")),
+                bureau_kol=bureau.worst_collectibility if bureau else None,
+                bureau_enquiry_date=bureau.enquiry_date if bureau else None,
+                bureau_consent=bool(bureau and bureau.consent_given),
+            ),
+            cfg,
+        )
     age = age_in_years(applicant.birth_date, as_of) if applicant else None
     values = {
-        "age": Decimal(age) if age is not None else None, "dsr_pct": ratio, "residence_ownership": ownership or None,
-        "residence_months": Decimal(residence_months), "employment_months": Decimal(employment_months),
-        "employment_type": applicant.employment_type if applicant else None, "dependents": Decimal(dependents),
-        "dp_pct": app.dp_pct, "bureau_kol": Decimal(bureau.worst_collectibility) if bureau and bureau.worst_collectibility else None,
+        "age": Decimal(age) if age is not None else None,
+        "dsr_pct": ratio,
+        "residence_ownership": ownership or None,
+        "residence_months": Decimal(residence_months),
+        "employment_months": Decimal(employment_months),
+        "employment_type": applicant.employment_type if applicant else None,
+        "dependents": Decimal(dependents),
+        "dp_pct": app.dp_pct,
+        "bureau_kol": Decimal(bureau.worst_collectibility) if bureau and bureau.worst_collectibility else None,
         "vehicle_kind": app.vehicle_kind,
     }
     result = score(scorecard_in_force(as_of), values)
@@ -251,11 +307,24 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
     labels = dict(DocumentKind.choices)
     missing = [str(labels.get(kind, kind)) for kind in required if kind not in present]
     return Analysis(
-        income=income, household_income=household, existing_installments=existing, dsr_pct=ratio, dsr_household_pct=ratio_household,
-        disposable_per_dependent=per_dependent, dependents=dependents, policy=policy, score=result, grade=result.grade,
+        income=income,
+        household_income=household,
+        existing_installments=existing,
+        dsr_pct=ratio,
+        dsr_household_pct=ratio_household,
+        disposable_per_dependent=per_dependent,
+        dependents=dependents,
+        policy=policy,
+        score=result,
+        grade=result.grade,
         required_level=required_level(financed_sen=app.financed_principal_sen, grade=result.grade, product_id=app.product_id),
-        missing_documents=missing, survey=survey, bureau=bureau, flags=flags,
-        distance_m=survey.distance_from_address_m if survey else None, policy_config=cfg, notes=notes,
+        missing_documents=missing,
+        survey=survey,
+        bureau=bureau,
+        flags=flags,
+        distance_m=survey.distance_from_address_m if survey else None,
+        policy_config=cfg,
+        notes=notes,
     )
 
 
@@ -270,8 +339,11 @@ class SlaStatus:
 def service_levels(app: Application, *, now: dt.datetime | None = None) -> list[SlaStatus]:
     """Order → survey → decision durations against the branch's targets (running clocks for open steps)."""
     now = now or timezone.now()
-    target = ServiceLevelTarget.objects.filter(branch_id=app.branch_id).first() or ServiceLevelTarget.objects.filter(
-        branch__isnull=True).first() or ServiceLevelTarget()
+    target = (
+        ServiceLevelTarget.objects.filter(branch_id=app.branch_id).first()
+        or ServiceLevelTarget.objects.filter(branch__isnull=True).first()
+        or ServiceLevelTarget()
+    )
 
     def hours(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
         if start is None:
@@ -289,8 +361,13 @@ def service_levels(app: Application, *, now: dt.datetime | None = None) -> list[
 def dealer_notice(app: Application) -> dict[str, Any]:
     """What the dealer may know: status, and for a rejection or condition a privacy-safe explanation."""
     last = app.decisions.exclude(outcome="escalate").order_by("-created_at", "-id").first()
-    notice: dict[str, Any] = {"number": app.number, "status": app.status, "status_label": str(Status(app.status).label),
-                              "explanations": [], "counter_offer": None}
+    notice: dict[str, Any] = {
+        "number": app.number,
+        "status": app.status,
+        "status_label": str(Status(app.status).label),
+        "explanations": [],
+        "counter_offer": None,
+    }
     if last is not None and app.status in {Status.REJECTED, Status.APPROVED_WITH_CONDITIONS}:
         notice["explanations"] = [dealer_explanation(code) for code in last.reason_codes]
         if app.status == Status.APPROVED_WITH_CONDITIONS and last.counter_offer:

@@ -126,15 +126,23 @@ def _clean_party(data: PartyData, *, prefix: str, as_of: dt.date) -> dict[str, A
         raise _identity_error(error, prefix) from error
     if mismatches:
         codes = {m.code for m in mismatches}
-        message = (_("The NIK does not match the declared sex (the day of birth of women is increased by 40 in the NIK).")
-                   if "nik_sex_mismatch" in codes else _("The NIK does not match the declared birth date."))
+        message = (
+            _("The NIK does not match the declared sex (the day of birth of women is increased by 40 in the NIK).")
+            if "nik_sex_mismatch" in codes
+            else _("The NIK does not match the declared birth date.")
+        )
         raise DomainError(next(iter(sorted(codes))), message, field=f"{prefix}.nik")
     if data.monthly_income < 0:
         raise DomainError("amount_negative", _("Income cannot be negative."), field=f"{prefix}.monthly_income")
     values = asdict(data)
     values.pop("monthly_income")
-    values.update(nik="".join(ch for ch in data.nik if ch.isdigit()), phone=phone, phone_alt=phone_alt,
-                  monthly_income_sen=to_minor(data.monthly_income), full_name=data.full_name.strip())
+    values.update(
+        nik="".join(ch for ch in data.nik if ch.isdigit()),
+        phone=phone,
+        phone_alt=phone_alt,
+        monthly_income_sen=to_minor(data.monthly_income),
+        full_name=data.full_name.strip(),
+    )
     return values
 
 
@@ -142,8 +150,12 @@ def _owner_for(actor: User, dealer: Dealer) -> User:
     """The CMO who owns an order: the actor if marketing staff, else the dealer's primary covering CMO."""
     if actor.role in {Role.CMO, Role.MARKETING_SUPERVISOR, Role.MARKETING_HEAD}:
         return actor
-    coverage = (DealerCoverage.objects.filter(dealer=dealer, user__role=Role.CMO, user__is_active=True)
-                .order_by("-is_primary", "id").select_related("user").first())
+    coverage = (
+        DealerCoverage.objects.filter(dealer=dealer, user__role=Role.CMO, user__is_active=True)
+        .order_by("-is_primary", "id")
+        .select_related("user")
+        .first()
+    )
     if coverage is None:
         raise DomainError("no_cmo_for_dealer", _("No CMO covers this dealer yet; ask the branch to assign one."), field="dealer")
     return coverage.user
@@ -160,14 +172,21 @@ def _transition(app: Application, action: str, *, actor: User, fields: list[str]
     """Move the application along the declared workflow, bump its version and audit the step."""
     target = next_status(action, app.status)
     if target is None:
-        raise Conflict("invalid_transition", _("This step is not possible while the application is '%(status)s'.")
-                       % {"status": Status(app.status).label})
+        raise Conflict(
+            "invalid_transition",
+            _("This step is not possible while the application is '%(status)s'.") % {"status": Status(app.status).label},
+        )
     before = {"status": app.status, "version": app.version}
     app.status = target
     app.version += 1
     app.save(update_fields=["status", "version", "updated_at", *fields])
-    audit_record(actor=actor, action=f"application.{action}", obj=app, before=before,
-                 after={"status": app.status, "version": app.version, **(extra or {})})
+    audit_record(
+        actor=actor,
+        action=f"application.{action}",
+        obj=app,
+        before=before,
+        after={"status": app.status, "version": app.version, **(extra or {})},
+    )
     return target
 
 
@@ -222,8 +241,9 @@ def application_create(
     elif dealer.branch_id != actor.branch_id:
         raise DomainError("dealer_outside_branch", _("The dealer belongs to another branch."), field="dealer")
     if household.declared_income <= 0:
-        raise DomainError("income_not_positive", _("The applicant's net monthly income must be greater than zero."),
-                          field="household.declared_income")
+        raise DomainError(
+            "income_not_positive", _("The applicant's net monthly income must be greater than zero."), field="household.declared_income"
+        )
     if household.household_expense < 0 or household.dependents < 0:
         raise DomainError("amount_negative", _("Expenses and dependents cannot be negative."), field="household")
     if vehicle.year > as_of.year + 1 or vehicle.year < 1980:
@@ -231,35 +251,77 @@ def application_create(
     applicant_values = _clean_party(applicant, prefix="applicant", as_of=as_of)
     others = [(PartyRole.SPOUSE, spouse), (PartyRole.GUARANTOR, guarantor)]
     other_values = [(role, _clean_party(data, prefix=role, as_of=as_of)) for role, data in others if data is not None]
-    priced = quote_price(product=product, branch_id=dealer.branch_id, as_of=as_of, otr=otr, down_payment=down_payment,
-                         tenor_months=tenor_months, vehicle_year=vehicle.year)
+    priced = quote_price(
+        product=product,
+        branch_id=dealer.branch_id,
+        as_of=as_of,
+        otr=otr,
+        down_payment=down_payment,
+        tenor_months=tenor_months,
+        vehicle_year=vehicle.year,
+    )
     q = priced.quote
     owner = _owner_for(actor, dealer)
     app = Application.objects.create(
-        number=f"TMP-{uuid.uuid4().hex[:16]}", branch_id=dealer.branch_id, dealer=dealer, cmo=owner, created_by=actor,
-        vehicle_kind=product.vehicle_kind, vehicle_brand=vehicle.brand.strip()[:60], vehicle_model=vehicle.model.strip()[:80],
-        vehicle_year=vehicle.year, vehicle_condition=vehicle.condition, vehicle_colour=vehicle.colour[:40],
-        frame_number=vehicle.frame_number.strip().upper()[:40], engine_number=vehicle.engine_number.strip().upper()[:40],
-        product=product, rate_card=priced.rate_card, priced_on=as_of, otr_sen=to_minor(otr), down_payment_sen=to_minor(down_payment),
-        tenor_months=tenor_months, installment_sen=to_minor(q.installment), financed_principal_sen=to_minor(q.financed_principal),
-        tdp_sen=to_minor(q.tdp.total), min_dp_pct=priced.min_dp_pct, quote_result=q.as_dict(),
-        declared_income_sen=to_minor(household.declared_income), household_expense_sen=to_minor(household.household_expense),
-        dependents=household.dependents, residence_ownership=household.residence_ownership,
-        residence_months=household.residence_months, address_latitude=household.address_latitude,
-        address_longitude=household.address_longitude, applicant_name=applicant_values["full_name"][:120],
-        applicant_nik=applicant_values["nik"], applicant_phone=applicant_values["phone"],
+        number=f"TMP-{uuid.uuid4().hex[:16]}",
+        branch_id=dealer.branch_id,
+        dealer=dealer,
+        cmo=owner,
+        created_by=actor,
+        vehicle_kind=product.vehicle_kind,
+        vehicle_brand=vehicle.brand.strip()[:60],
+        vehicle_model=vehicle.model.strip()[:80],
+        vehicle_year=vehicle.year,
+        vehicle_condition=vehicle.condition,
+        vehicle_colour=vehicle.colour[:40],
+        frame_number=vehicle.frame_number.strip().upper()[:40],
+        engine_number=vehicle.engine_number.strip().upper()[:40],
+        product=product,
+        rate_card=priced.rate_card,
+        priced_on=as_of,
+        otr_sen=to_minor(otr),
+        down_payment_sen=to_minor(down_payment),
+        tenor_months=tenor_months,
+        installment_sen=to_minor(q.installment),
+        financed_principal_sen=to_minor(q.financed_principal),
+        tdp_sen=to_minor(q.tdp.total),
+        min_dp_pct=priced.min_dp_pct,
+        quote_result=q.as_dict(),
+        declared_income_sen=to_minor(household.declared_income),
+        household_expense_sen=to_minor(household.household_expense),
+        dependents=household.dependents,
+        residence_ownership=household.residence_ownership,
+        residence_months=household.residence_months,
+        address_latitude=household.address_latitude,
+        address_longitude=household.address_longitude,
+        applicant_name=applicant_values["full_name"][:120],
+        applicant_nik=applicant_values["nik"],
+        applicant_phone=applicant_values["phone"],
     )
     app.number = f"APP-{dealer.branch.code}-{app.pk:07d}"
     app.save(update_fields=["number"])
     parties = [Party.objects.create(application=app, role=PartyRole.APPLICANT, **applicant_values)]
     parties += [Party.objects.create(application=app, role=role, **values) for role, values in other_values]
     Obligation.objects.bulk_create(
-        Obligation(application=app, lender=lender[:120], monthly_installment_sen=to_minor(amount)) for lender, amount in household.obligations
+        Obligation(application=app, lender=lender[:120], monthly_installment_sen=to_minor(amount))
+        for lender, amount in household.obligations
     )
     _flag_duplicates(app, parties)
-    audit_record(actor=actor, action="application.create", obj=app, after={
-        "number": app.number, "dealer": dealer.pk, "cmo": owner.pk, "product": product.code, "otr": str(otr),
-        "down_payment": str(down_payment), "tenor_months": tenor_months, "installment": str(q.installment)})
+    audit_record(
+        actor=actor,
+        action="application.create",
+        obj=app,
+        after={
+            "number": app.number,
+            "dealer": dealer.pk,
+            "cmo": owner.pk,
+            "product": product.code,
+            "otr": str(otr),
+            "down_payment": str(down_payment),
+            "tenor_months": tenor_months,
+            "installment": str(q.installment),
+        },
+    )
     if submit:
         app = application_submit(actor=actor, application=app, expected_version=app.version)
     return app
@@ -316,8 +378,13 @@ def survey_assign(
     Survey.objects.filter(application=app, status__in=[SurveyStatus.SCHEDULED, SurveyStatus.DRAFT]).delete()
     survey = Survey.objects.create(application=app, surveyor=surveyor, assigned_by=actor, scheduled_for=scheduled_for)
     app.survey_assigned_at = timezone.now()
-    _transition(app, Action.ASSIGN_SURVEY, actor=actor, fields=["survey_assigned_at"],
-                extra={"surveyor": surveyor.username, "scheduled_for": scheduled_for.isoformat()})
+    _transition(
+        app,
+        Action.ASSIGN_SURVEY,
+        actor=actor,
+        fields=["survey_assigned_at"],
+        extra={"surveyor": surveyor.username, "scheduled_for": scheduled_for.isoformat()},
+    )
     return survey
 
 
@@ -328,10 +395,22 @@ def _caps(user: User) -> frozenset[str]:
 
 
 SURVEY_FIELDS = {
-    "residence_ownership": str, "residence_months": int, "house_type": str, "house_condition": str, "road_access": str,
-    "employer_verified": bool, "employment_verification": str, "employment_months": int, "dependents": int,
-    "verified_income": Decimal, "household_income": Decimal, "household_expense": Decimal, "recommendation": str,
-    "recommendation_reason": str, "latitude": Decimal, "longitude": Decimal,
+    "residence_ownership": str,
+    "residence_months": int,
+    "house_type": str,
+    "house_condition": str,
+    "road_access": str,
+    "employer_verified": bool,
+    "employment_verification": str,
+    "employment_months": int,
+    "dependents": int,
+    "verified_income": Decimal,
+    "household_income": Decimal,
+    "household_expense": Decimal,
+    "recommendation": str,
+    "recommendation_reason": str,
+    "latitude": Decimal,
+    "longitude": Decimal,
 }
 
 
@@ -358,17 +437,35 @@ def survey_save_draft(*, actor: User, survey: Survey, data: dict[str, Any]) -> S
 
 @transaction.atomic
 def survey_photo_add(
-    *, actor: User, survey: Survey, uploaded: Any, taken_at: dt.datetime, latitude: Decimal | None, longitude: Decimal | None,
+    *,
+    actor: User,
+    survey: Survey,
+    uploaded: Any,
+    taken_at: dt.datetime,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
     caption: str = "",
 ) -> SurveyPhoto:
     """Attach a photo taken in the browser, with the GPS position and time."""
     require(actor, Capability.SURVEY_DO)
     survey = _survey_for(actor, survey)
     content_type, size, digest = validate_upload(uploaded, images_only=True)
-    photo = SurveyPhoto.objects.create(survey=survey, file=uploaded, caption=caption[:120], latitude=latitude, longitude=longitude,
-                                       taken_at=taken_at, content_type=content_type, size=size)
-    audit_record(actor=actor, action="survey.photo_add", obj=survey.application,
-                 after={"photo": photo.pk, "sha256": digest, "latitude": str(latitude), "longitude": str(longitude)})
+    photo = SurveyPhoto.objects.create(
+        survey=survey,
+        file=uploaded,
+        caption=caption[:120],
+        latitude=latitude,
+        longitude=longitude,
+        taken_at=taken_at,
+        content_type=content_type,
+        size=size,
+    )
+    audit_record(
+        actor=actor,
+        action="survey.photo_add",
+        obj=survey.application,
+        after={"photo": photo.pk, "sha256": digest, "latitude": str(latitude), "longitude": str(longitude)},
+    )
     return photo
 
 
@@ -403,8 +500,15 @@ def survey_complete(
             raise DomainError("amount_negative", _("Amounts cannot be negative."), field=key)
     if not survey.photos.exists():
         raise DomainError("photo_required", _("Take at least one photo of the residence."), field="photos")
-    for key in ("residence_ownership", "house_type", "house_condition", "road_access", "employment_verification",
-                "recommendation", "recommendation_reason"):
+    for key in (
+        "residence_ownership",
+        "house_type",
+        "house_condition",
+        "road_access",
+        "employment_verification",
+        "recommendation",
+        "recommendation_reason",
+    ):
         setattr(survey, key, str(data.get(key, "")).strip()[:2000])
     for key in ("residence_months", "employment_months", "dependents"):
         setattr(survey, key, max(0, int(data.get(key) or 0)))
@@ -419,12 +523,23 @@ def survey_complete(
     survey.completed_at = timezone.now()
     survey.save()
     Informant.objects.bulk_create(
-        Informant(survey=survey, name=i.name.strip()[:120], relation=i.relation.strip()[:60], confirms_residence=i.confirms_residence,
-                  answer=i.answer.strip()[:2000]) for i in valid
+        Informant(
+            survey=survey,
+            name=i.name.strip()[:120],
+            relation=i.relation.strip()[:60],
+            confirms_residence=i.confirms_residence,
+            answer=i.answer.strip()[:2000],
+        )
+        for i in valid
     )
     app.surveyed_at = survey.completed_at
-    _transition(app, Action.COMPLETE_SURVEY, actor=actor, fields=["surveyed_at"], extra={
-        "recommendation": survey.recommendation, "verified_income": str(income), "distance_m": survey.distance_from_address_m})
+    _transition(
+        app,
+        Action.COMPLETE_SURVEY,
+        actor=actor,
+        fields=["surveyed_at"],
+        extra={"recommendation": survey.recommendation, "verified_income": str(income), "distance_m": survey.distance_from_address_m},
+    )
     return survey
 
 
@@ -457,8 +572,15 @@ def analysis_start(*, actor: User, application: Application, expected_version: i
 
 @transaction.atomic
 def bureau_check_record(
-    *, actor: User, application: Application, enquiry_date: dt.date, consent_given: bool, worst_collectibility: int | None,
-    outstanding: Decimal = Decimal(0), note: str = "", as_of: dt.date,
+    *,
+    actor: User,
+    application: Application,
+    enquiry_date: dt.date,
+    consent_given: bool,
+    worst_collectibility: int | None,
+    outstanding: Decimal = Decimal(0),
+    note: str = "",
+    as_of: dt.date,
 ) -> BureauCheck:
     """Enter a SLIK result with its enquiry date and the applicant's consent."""
     app = Application.objects.select_for_update().get(pk=application.pk)
@@ -469,9 +591,15 @@ def bureau_check_record(
         raise DomainError("kol_range", _("Collectibility (Kol) is 1 to 5."), field="worst_collectibility")
     if not consent_given:
         raise DomainError("consent_required", _("SLIK may only be queried with the applicant's consent."), field="consent_given")
-    check = BureauCheck.objects.create(application=app, enquiry_date=enquiry_date, consent_given=consent_given,
-                                       worst_collectibility=worst_collectibility, outstanding_sen=to_minor(outstanding),
-                                       note=note[:2000], entered_by=actor)
+    check = BureauCheck.objects.create(
+        application=app,
+        enquiry_date=enquiry_date,
+        consent_given=consent_given,
+        worst_collectibility=worst_collectibility,
+        outstanding_sen=to_minor(outstanding),
+        note=note[:2000],
+        entered_by=actor,
+    )
     audit_record(actor=actor, action="application.bureau_check", obj=app, after=snapshot(check))
     return check
 
@@ -518,31 +646,65 @@ def decision_record(
             if outcome == DecisionOutcome.APPROVE_WITH_CONDITIONS:
                 failing -= CURABLE_BY_COUNTER_OFFER
             if failing and level < MAX_DECISION_LEVEL:
-                raise DomainError("policy_knock_out", _("A knock-out rule fails (%(rules)s): only the branch manager may approve as an "
-                                                        "exception.") % {"rules": ", ".join(sorted(failing))}, field="outcome")
+                raise DomainError(
+                    "policy_knock_out",
+                    _("A knock-out rule fails (%(rules)s): only the branch manager may approve as an exception.")
+                    % {"rules": ", ".join(sorted(failing))},
+                    field="outcome",
+                )
             if not covers(role=actor.role, financed_sen=app.financed_principal_sen, grade=analysis.grade, product_id=app.product_id):
                 raise PermissionDenied("beyond_authority", _("The amount or risk grade is beyond your authority: escalate it."))
         if outcome == DecisionOutcome.APPROVE_WITH_CONDITIONS:
             offers = counter_offers(
-                product=app.product, branch_id=app.branch_id, as_of=as_of, otr=app.otr, down_payment=app.down_payment,
-                tenor_months=app.tenor_months, vehicle_year=app.vehicle_year, income=analysis.income,
-                existing_installments=analysis.existing_installments, max_dsr_pct=analysis.policy_config.max_dsr_pct,
+                product=app.product,
+                branch_id=app.branch_id,
+                as_of=as_of,
+                otr=app.otr,
+                down_payment=app.down_payment,
+                tenor_months=app.tenor_months,
+                vehicle_year=app.vehicle_year,
+                income=analysis.income,
+                existing_installments=analysis.existing_installments,
+                max_dsr_pct=analysis.policy_config.max_dsr_pct,
             )
             chosen = [o for o in offers if counter_offer_kind in (None, o.kind)]
             if not chosen:
-                raise DomainError("no_counter_offer", _("No DP or tenor within the product brings the DSR within the limit."),
-                                  field="counter_offer_kind")
+                raise DomainError(
+                    "no_counter_offer", _("No DP or tenor within the product brings the DSR within the limit."), field="counter_offer_kind"
+                )
             offer = chosen[0].as_dict()
-        action = {DecisionOutcome.APPROVE: Action.APPROVE, DecisionOutcome.APPROVE_WITH_CONDITIONS: Action.APPROVE_WITH_CONDITIONS,
-                  DecisionOutcome.REJECT: Action.REJECT}[outcome]
+        action = {
+            DecisionOutcome.APPROVE: Action.APPROVE,
+            DecisionOutcome.APPROVE_WITH_CONDITIONS: Action.APPROVE_WITH_CONDITIONS,
+            DecisionOutcome.REJECT: Action.REJECT,
+        }[outcome]
         app.decided_at = timezone.now()
     decision = Decision.objects.create(
-        application=app, decided_by=actor, role=actor.role, level=level, outcome=outcome, reason_codes=reason_codes,
-        rationale=rationale.strip(), counter_offer=offer, analysis=analysis.as_dict(), on_appeal=on_appeal,
+        application=app,
+        decided_by=actor,
+        role=actor.role,
+        level=level,
+        outcome=outcome,
+        reason_codes=reason_codes,
+        rationale=rationale.strip(),
+        counter_offer=offer,
+        analysis=analysis.as_dict(),
+        on_appeal=on_appeal,
     )
-    _transition(app, action, actor=actor, fields=["decision_level", "decided_at"],
-                extra={"decision": decision.pk, "outcome": outcome, "reason_codes": reason_codes, "level": level,
-                       "counter_offer": offer, "rationale": decision.rationale[:500]})
+    _transition(
+        app,
+        action,
+        actor=actor,
+        fields=["decision_level", "decided_at"],
+        extra={
+            "decision": decision.pk,
+            "outcome": outcome,
+            "reason_codes": reason_codes,
+            "level": level,
+            "counter_offer": offer,
+            "rationale": decision.rationale[:500],
+        },
+    )
     return decision
 
 
@@ -561,12 +723,18 @@ def appeal_file(*, actor: User, application: Application, argument: str, expecte
     if rejection is None:
         raise Conflict("invalid_transition", _("Only a rejected application can be appealed."))
     to_level = min(rejection.level + 1, MAX_DECISION_LEVEL)
-    appeal = Appeal.objects.create(application=app, appellant=actor, argument=argument.strip(), rejected_decision=rejection,
-                                   to_level=to_level)
+    appeal = Appeal.objects.create(
+        application=app, appellant=actor, argument=argument.strip(), rejected_decision=rejection, to_level=to_level
+    )
     app.appeal_count += 1
     app.decision_level = to_level
-    _transition(app, Action.APPEAL, actor=actor, fields=["appeal_count", "decision_level"],
-                extra={"appeal": appeal.pk, "to_level": to_level, "argument": appeal.argument[:500]})
+    _transition(
+        app,
+        Action.APPEAL,
+        actor=actor,
+        fields=["appeal_count", "decision_level"],
+        extra={"appeal": appeal.pk, "to_level": to_level, "argument": appeal.argument[:500]},
+    )
     return appeal
 
 
@@ -580,18 +748,37 @@ def conditions_accept(*, actor: User, application: Application, as_of: dt.date, 
     if decision is None or not decision.counter_offer:
         raise Conflict("invalid_transition", _("There is no counter-offer to accept."))
     offer = decision.counter_offer
-    priced = quote_price(product=app.product, branch_id=app.branch_id, as_of=as_of, otr=app.otr,
-                         down_payment=Decimal(offer["down_payment"]), tenor_months=int(offer["tenor_months"]),
-                         vehicle_year=app.vehicle_year)
+    priced = quote_price(
+        product=app.product,
+        branch_id=app.branch_id,
+        as_of=as_of,
+        otr=app.otr,
+        down_payment=Decimal(offer["down_payment"]),
+        tenor_months=int(offer["tenor_months"]),
+        vehicle_year=app.vehicle_year,
+    )
     q = priced.quote
     before = {"down_payment_sen": app.down_payment_sen, "tenor_months": app.tenor_months, "installment_sen": app.installment_sen}
     app.down_payment_sen, app.tenor_months = to_minor(Decimal(offer["down_payment"])), int(offer["tenor_months"])
     app.installment_sen, app.financed_principal_sen = to_minor(q.installment), to_minor(q.financed_principal)
     app.tdp_sen, app.quote_result, app.rate_card, app.priced_on = to_minor(q.tdp.total), q.as_dict(), priced.rate_card, as_of
-    fields = ["down_payment_sen", "tenor_months", "installment_sen", "financed_principal_sen", "tdp_sen", "quote_result",
-              "rate_card", "priced_on"]
-    _transition(app, Action.ACCEPT_CONDITIONS, actor=actor, fields=fields,
-                extra={"before_terms": before, "down_payment_sen": app.down_payment_sen, "tenor_months": app.tenor_months})
+    fields = [
+        "down_payment_sen",
+        "tenor_months",
+        "installment_sen",
+        "financed_principal_sen",
+        "tdp_sen",
+        "quote_result",
+        "rate_card",
+        "priced_on",
+    ]
+    _transition(
+        app,
+        Action.ACCEPT_CONDITIONS,
+        actor=actor,
+        fields=fields,
+        extra={"before_terms": before, "down_payment_sen": app.down_payment_sen, "tenor_months": app.tenor_months},
+    )
     return app
 
 
@@ -609,8 +796,20 @@ def document_upload(*, actor: User, application: Application, kind: str, uploade
         raise Conflict("invalid_transition", _("Documents cannot be added once the application is decided or cancelled."))
     content_type, size, digest = validate_upload(uploaded)
     original = str(getattr(uploaded, "name", "upload"))[:200]
-    document = Document.objects.create(application=app, kind=kind, file=uploaded, original_name=original, content_type=content_type,
-                                       size=size, sha256=digest, uploaded_by=actor)
-    audit_record(actor=actor, action="application.document_upload", obj=app,
-                 after={"document": document.pk, "kind": kind, "sha256": digest, "size": size})
+    document = Document.objects.create(
+        application=app,
+        kind=kind,
+        file=uploaded,
+        original_name=original,
+        content_type=content_type,
+        size=size,
+        sha256=digest,
+        uploaded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="application.document_upload",
+        obj=app,
+        after={"document": document.pk, "kind": kind, "sha256": digest, "size": size},
+    )
     return document

@@ -87,9 +87,17 @@ def application_new(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"vehicle_year": branch_today(user).year, "vehicle_condition": "new", "tenor_months": 12}
     if request.method == "GET" and request.GET.get("quote"):
         quote = quote_get(viewer=user, pk=request.GET["quote"])
-        initial.update(product=quote.product.code, dealer=quote.dealer_id, vehicle_brand=quote.vehicle_brand,
-                       vehicle_model=quote.vehicle_model, vehicle_year=quote.vehicle_year, vehicle_condition=quote.vehicle_condition,
-                       otr=int(quote.otr), down_payment=int(quote.down_payment), tenor_months=quote.tenor_months)
+        initial.update(
+            product=quote.product.code,
+            dealer=quote.dealer_id,
+            vehicle_brand=quote.vehicle_brand,
+            vehicle_model=quote.vehicle_model,
+            vehicle_year=quote.vehicle_year,
+            vehicle_condition=quote.vehicle_condition,
+            otr=int(quote.otr),
+            down_payment=int(quote.down_payment),
+            tenor_months=quote.tenor_months,
+        )
         party_initial = {"full_name": quote.prospect_name, "phone": quote.prospect_phone}
     else:
         party_initial = {}
@@ -108,10 +116,19 @@ def application_new(request: HttpRequest) -> HttpResponse:
             d = form.cleaned_data
             try:
                 app = services.application_create(
-                    actor=user, dealer=d["dealer"], product=d["product"], as_of=branch_today(user), vehicle=form.vehicle(),
-                    otr=d["otr"], down_payment=d["down_payment"], tenor_months=d["tenor_months"],
-                    applicant=parties["applicant"].to_data(), household=form.household(), spouse=parties["spouse"].to_data(),
-                    guarantor=parties["guarantor"].to_data(), submit="submit" in request.POST,
+                    actor=user,
+                    dealer=d["dealer"],
+                    product=d["product"],
+                    as_of=branch_today(user),
+                    vehicle=form.vehicle(),
+                    otr=d["otr"],
+                    down_payment=d["down_payment"],
+                    tenor_months=d["tenor_months"],
+                    applicant=parties["applicant"].to_data(),
+                    household=form.household(),
+                    spouse=parties["spouse"].to_data(),
+                    guarantor=parties["guarantor"].to_data(),
+                    submit="submit" in request.POST,
                 )
             except DomainError as error:
                 _error_to_form(form, error, parties)
@@ -142,10 +159,24 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
     can_decide = user_can(user, Capability.CREDIT_DECIDE)
     analysis = application_analysis(app, as_of=as_of) if can_decide or user_can(user, Capability.SURVEY_ASSIGN) else None
     offers = []
-    if can_decide and analysis is not None and analysis.income > 0 and app.status in {Status.IN_ANALYSIS, Status.ESCALATED, Status.APPEALED}:
-        offers = counter_offers(product=app.product, branch_id=app.branch_id, as_of=as_of, otr=app.otr, down_payment=app.down_payment,
-                                tenor_months=app.tenor_months, vehicle_year=app.vehicle_year, income=analysis.income,
-                                existing_installments=analysis.existing_installments, max_dsr_pct=analysis.policy_config.max_dsr_pct)
+    if (
+        can_decide
+        and analysis is not None
+        and analysis.income > 0
+        and app.status in {Status.IN_ANALYSIS, Status.ESCALATED, Status.APPEALED}
+    ):
+        offers = counter_offers(
+            product=app.product,
+            branch_id=app.branch_id,
+            as_of=as_of,
+            otr=app.otr,
+            down_payment=app.down_payment,
+            tenor_months=app.tenor_months,
+            vehicle_year=app.vehicle_year,
+            income=analysis.income,
+            existing_installments=analysis.existing_installments,
+            max_dsr_pct=analysis.policy_config.max_dsr_pct,
+        )
     open_survey = app.surveys.filter(status__in=[SurveyStatus.SCHEDULED, SurveyStatus.DRAFT]).select_related("surveyor").first()
     version = {"version": app.version}
     return {
@@ -220,8 +251,9 @@ def step_cancel(request: HttpRequest, app: Application) -> str:
     form = CancelForm(request.POST)
     if not form.is_valid():
         raise _invalid(form)
-    services.application_cancel(actor=request.user, application=app, reason=form.cleaned_data["reason"],
-                                expected_version=form.cleaned_data["version"])
+    services.application_cancel(
+        actor=request.user, application=app, reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"]
+    )
     return _("Order cancelled.")
 
 
@@ -230,8 +262,13 @@ def step_assign_survey(request: HttpRequest, app: Application) -> str:
     form = SurveyAssignForm(request.POST, surveyors=_surveyors(app))
     if not form.is_valid():
         raise _invalid(form)
-    services.survey_assign(actor=request.user, application=app, surveyor=form.cleaned_data["surveyor"],
-                           scheduled_for=form.cleaned_data["scheduled_for"], expected_version=_version(request))
+    services.survey_assign(
+        actor=request.user,
+        application=app,
+        surveyor=form.cleaned_data["surveyor"],
+        scheduled_for=form.cleaned_data["scheduled_for"],
+        expected_version=_version(request),
+    )
     return _("Survey assigned.")
 
 
@@ -247,9 +284,16 @@ def step_bureau(request: HttpRequest, app: Application) -> str:
     if not form.is_valid():
         raise _invalid(form)
     d = form.cleaned_data
-    services.bureau_check_record(actor=request.user, application=app, enquiry_date=d["enquiry_date"], consent_given=d["consent_given"],
-                                 worst_collectibility=d["worst_collectibility"], outstanding=d.get("outstanding") or Decimal(0),
-                                 note=d["note"], as_of=branch_today(request.user))
+    services.bureau_check_record(
+        actor=request.user,
+        application=app,
+        enquiry_date=d["enquiry_date"],
+        consent_given=d["consent_given"],
+        worst_collectibility=d["worst_collectibility"],
+        outstanding=d.get("outstanding") or Decimal(0),
+        note=d["note"],
+        as_of=branch_today(request.user),
+    )
     return _("SLIK result recorded.")
 
 
@@ -259,9 +303,16 @@ def step_decide(request: HttpRequest, app: Application) -> str:
     if not form.is_valid():
         raise _invalid(form)
     d = form.cleaned_data
-    decision = services.decision_record(actor=request.user, application=app, outcome=d["outcome"], reason_codes=d["reason_codes"],
-                                        rationale=d["rationale"], as_of=branch_today(request.user),
-                                        counter_offer_kind=d["counter_offer_kind"] or None, expected_version=d["version"])
+    decision = services.decision_record(
+        actor=request.user,
+        application=app,
+        outcome=d["outcome"],
+        reason_codes=d["reason_codes"],
+        rationale=d["rationale"],
+        as_of=branch_today(request.user),
+        counter_offer_kind=d["counter_offer_kind"] or None,
+        expected_version=d["version"],
+    )
     return _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display()}
 
 
@@ -270,8 +321,9 @@ def step_appeal(request: HttpRequest, app: Application) -> str:
     form = AppealForm(request.POST)
     if not form.is_valid():
         raise _invalid(form)
-    services.appeal_file(actor=request.user, application=app, argument=form.cleaned_data["argument"],
-                         expected_version=form.cleaned_data["version"])
+    services.appeal_file(
+        actor=request.user, application=app, argument=form.cleaned_data["argument"], expected_version=form.cleaned_data["version"]
+    )
     return _("Appeal filed; it goes to the next level.")
 
 
@@ -291,8 +343,11 @@ def step_upload_document(request: HttpRequest, app: Application) -> str:
 
 
 def _survey_for_viewer(request: HttpRequest, pk: int) -> Survey:
-    survey = Survey.objects.select_related("application", "surveyor").filter(
-        pk=pk, application__in=application_scope(viewer=request.user)).first()
+    survey = (
+        Survey.objects.select_related("application", "surveyor")
+        .filter(pk=pk, application__in=application_scope(viewer=request.user))
+        .first()
+    )
     if survey is None:
         raise NotFound("not_found", _("The record was not found or is outside your branch."))
     return survey
@@ -309,8 +364,9 @@ def survey_form(request: HttpRequest, pk: int) -> HttpResponse:
         form = SurveyForm(request.POST)
         if form.is_valid():
             try:
-                services.survey_complete(actor=request.user, survey=survey, data=form.values(), informants=form.informants(),
-                                         expected_version=_version(request))
+                services.survey_complete(
+                    actor=request.user, survey=survey, data=form.values(), informants=form.informants(), expected_version=_version(request)
+                )
             except DomainError as error:
                 _error_to_form(form, error)
             else:
@@ -318,12 +374,31 @@ def survey_form(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("application_detail", pk=app.pk)
         status = 400
     else:
-        form = SurveyForm(initial={**{"residence_ownership": app.residence_ownership, "residence_months": app.residence_months,
-                                      "dependents": app.dependents, "verified_income": int(app.declared_income)}, **survey.draft})
-    return render(request, "origination/survey.html", {
-        "survey": survey, "app": app, "form": form, "photo_form": PhotoForm(), "photos": list(survey.photos.all()),
-        "parties": parties_by_role(app), "editable": survey.surveyor_id == request.user.pk and survey.status != SurveyStatus.COMPLETED,
-    }, status=status)
+        form = SurveyForm(
+            initial={
+                **{
+                    "residence_ownership": app.residence_ownership,
+                    "residence_months": app.residence_months,
+                    "dependents": app.dependents,
+                    "verified_income": int(app.declared_income),
+                },
+                **survey.draft,
+            }
+        )
+    return render(
+        request,
+        "origination/survey.html",
+        {
+            "survey": survey,
+            "app": app,
+            "form": form,
+            "photo_form": PhotoForm(),
+            "photos": list(survey.photos.all()),
+            "parties": parties_by_role(app),
+            "editable": survey.surveyor_id == request.user.pk and survey.status != SurveyStatus.COMPLETED,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -347,8 +422,15 @@ def survey_photo(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             raise _invalid(form)
         d = form.cleaned_data
-        services.survey_photo_add(actor=request.user, survey=survey, uploaded=d["file"], taken_at=d.get("taken_at") or timezone.now(),
-                                  latitude=d.get("latitude"), longitude=d.get("longitude"), caption=d.get("caption", ""))
+        services.survey_photo_add(
+            actor=request.user,
+            survey=survey,
+            uploaded=d["file"],
+            taken_at=d.get("taken_at") or timezone.now(),
+            latitude=d.get("latitude"),
+            longitude=d.get("longitude"),
+            caption=d.get("caption", ""),
+        )
         messages.success(request, _("Photo saved."))
     except DomainError as error:
         messages.error(request, error.message)
@@ -395,4 +477,3 @@ def credit_memo_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(render_memo(app, viewer=request.user, as_of=branch_today(request.user)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="memo-analisa-kredit-{app.number}.pdf"'
     return response
-

@@ -74,9 +74,16 @@ def quote_create(request: HttpRequest, payload: QuoteIn) -> tuple[int, dict[str,
     dp = _down_payment(payload)
     if payload.product is None:
         quote = quote_from_terms(
-            otr=payload.otr, down_payment=dp, tenor_months=payload.tenor_months, as_of=as_of,
-            flat_rate=payload.flat_rate, effective_rate=payload.effective_rate, timing=payload.timing,
-            rounding_unit=payload.rounding, rounding_direction=payload.rounding_direction, first_due_date=payload.first_due_date,
+            otr=payload.otr,
+            down_payment=dp,
+            tenor_months=payload.tenor_months,
+            as_of=as_of,
+            flat_rate=payload.flat_rate,
+            effective_rate=payload.effective_rate,
+            timing=payload.timing,
+            rounding_unit=payload.rounding,
+            rounding_direction=payload.rounding_direction,
+            first_due_date=payload.first_due_date,
         )
         return 200, quote.as_dict()
     product = product_get_by_code(payload.product)
@@ -85,27 +92,56 @@ def quote_create(request: HttpRequest, payload: QuoteIn) -> tuple[int, dict[str,
     if payload.save:
         dealer = dealer_get(viewer=user, pk=payload.dealer_id) if payload.dealer_id else None
         saved = quote_save(
-            actor=user, product=product, as_of=as_of, otr=payload.otr, down_payment=dp, tenor_months=payload.tenor_months,
-            vehicle_year=payload.vehicle_year, vehicle_condition=payload.vehicle_condition,
-            prospect_name=payload.prospect_name, prospect_phone=payload.prospect_phone,
-            vehicle_brand=payload.vehicle_brand, vehicle_model=payload.vehicle_model, dealer=dealer,
+            actor=user,
+            product=product,
+            as_of=as_of,
+            otr=payload.otr,
+            down_payment=dp,
+            tenor_months=payload.tenor_months,
+            vehicle_year=payload.vehicle_year,
+            vehicle_condition=payload.vehicle_condition,
+            prospect_name=payload.prospect_name,
+            prospect_phone=payload.prospect_phone,
+            vehicle_brand=payload.vehicle_brand,
+            vehicle_model=payload.vehicle_model,
+            dealer=dealer,
             first_due_date=payload.first_due_date,
         )
         return 201, {"id": saved.pk, **saved.result}
     priced = quote_price(
-        product=product, branch_id=user.branch_id, as_of=as_of, otr=payload.otr, down_payment=dp,
-        tenor_months=payload.tenor_months, vehicle_year=payload.vehicle_year, first_due_date=payload.first_due_date,
+        product=product,
+        branch_id=user.branch_id,
+        as_of=as_of,
+        otr=payload.otr,
+        down_payment=dp,
+        tenor_months=payload.tenor_months,
+        vehicle_year=payload.vehicle_year,
+        first_due_date=payload.first_due_date,
     )
-    return 200, {**priced.quote.as_dict(), "product": product.code, "min_dp_pct": str(priced.min_dp_pct),
-                 "allowed_tenors": list(priced.allowed_tenors)}
+    return 200, {
+        **priced.quote.as_dict(),
+        "product": product.code,
+        "min_dp_pct": str(priced.min_dp_pct),
+        "allowed_tenors": list(priced.allowed_tenors),
+    }
 
 
 @router.get("/quotes", response=list[dict])
 def quotes(request: HttpRequest, limit: int = 50) -> list:
     require(request.auth, Capability.QUOTE_VIEW)
     rows = quote_list(viewer=request.auth)[: max(1, min(limit, 200))]
-    return [{"id": q.pk, "prospect_name": q.prospect_name, "product": q.product.code, "tenor_months": q.tenor_months,
-             "installment": str(q.installment), "tdp": str(q.tdp), "as_of": q.as_of.isoformat()} for q in rows]
+    return [
+        {
+            "id": q.pk,
+            "prospect_name": q.prospect_name,
+            "product": q.product.code,
+            "tenor_months": q.tenor_months,
+            "installment": str(q.installment),
+            "tdp": str(q.tdp),
+            "as_of": q.as_of.isoformat(),
+        }
+        for q in rows
+    ]
 
 
 @router.get("/quotes/{quote_id}", response=dict)

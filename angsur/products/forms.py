@@ -22,7 +22,11 @@ class QuoteForm(forms.Form):
     otr = RupiahField(label=_("OTR price (Rp)"))
     down_payment = RupiahField(label=_("Down payment (Rp)"), min_value=0, required=False)
     down_payment_pct = forms.DecimalField(
-        label=_("or DP (%)"), min_value=Decimal("0"), max_value=Decimal("99.99"), decimal_places=2, required=False,
+        label=_("or DP (%)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("99.99"),
+        decimal_places=2,
+        required=False,
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
     tenor_months = forms.IntegerField(label=_("Tenor (months)"), min_value=1, max_value=120)

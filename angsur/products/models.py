@@ -78,7 +78,12 @@ class RateCard(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="rate_cards", verbose_name=_("product"))
     branch = models.ForeignKey(
-        "org.Branch", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("branch"),
+        "org.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("branch"),
         help_text=_("Empty: company-wide. A branch card overrides the company card for that branch."),
     )
     name = models.CharField(_("name"), max_length=120, blank=True)
@@ -86,7 +91,9 @@ class RateCard(models.Model):
     timing = models.CharField(_("payment timing"), max_length=4, choices=Timing.choices, default=Timing.ADDB)
     rate_kind = models.CharField(_("rate kind"), max_length=10, choices=RateKind.choices, default=RateKind.FLAT)
     rounding_unit = models.PositiveIntegerField(_("rounding unit (Rp)"), default=1000, validators=[MinValueValidator(1)])
-    rounding_direction = models.CharField(_("rounding direction"), max_length=10, choices=RoundingDirection.choices, default=RoundingDirection.UP)
+    rounding_direction = models.CharField(
+        _("rounding direction"), max_length=10, choices=RoundingDirection.choices, default=RoundingDirection.UP
+    )
     residue = models.CharField(_("rounding residue"), max_length=20, choices=Residue.choices, default=Residue.INTEREST)
     min_dp_pct = models.DecimalField(_("product minimum DP %"), default=Decimal("20"), **PCT)
     max_vehicle_age_at_maturity = models.PositiveIntegerField(_("max vehicle age at maturity (years)"), default=15)
@@ -118,9 +125,7 @@ class RateCardLine(models.Model):
     vehicle_age_from = models.PositiveIntegerField(_("vehicle age from (years)"), default=0)
     vehicle_age_to = models.PositiveIntegerField(_("vehicle age to (years)"), default=99)
     rate_pct = models.DecimalField(_("rate % per year"), **PCT)
-    insurance_pct = models.DecimalField(
-        _("insurance premium % of OTR for the whole tenor"), default=Decimal("0"), **PCT
-    )
+    insurance_pct = models.DecimalField(_("insurance premium % of OTR for the whole tenor"), default=Decimal("0"), **PCT)
 
     class Meta:
         verbose_name = _("rate card line")
@@ -329,6 +334,9 @@ class DocumentRequirement(models.Model):
         verbose_name_plural = _("document checklist")
         constraints = [models.UniqueConstraint(fields=["product", "kind"], name="document_requirement_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.kind}"
+
 
 class ServiceLevelTarget(models.Model):
     """Turnaround targets (hours); a branch row overrides the company row."""
@@ -341,3 +349,6 @@ class ServiceLevelTarget(models.Model):
     class Meta:
         verbose_name = _("service-level target")
         verbose_name_plural = _("service-level targets")
+
+    def __str__(self) -> str:
+        return f"SLA {self.branch_id or '*'}"

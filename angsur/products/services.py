@@ -48,7 +48,13 @@ def _vehicle_age(vehicle_year: int, as_of: dt.date) -> int:
 
 
 def _quote_input(
-    *, card: RateCard, otr: Decimal, down_payment: Decimal, tenor_months: int, vehicle_year: int, as_of: dt.date,
+    *,
+    card: RateCard,
+    otr: Decimal,
+    down_payment: Decimal,
+    tenor_months: int,
+    vehicle_year: int,
+    as_of: dt.date,
     first_due_date: dt.date | None,
 ) -> tuple[QuoteInput, Decimal, tuple[int, ...]]:
     age = _vehicle_age(vehicle_year, as_of)
@@ -67,9 +73,13 @@ def _quote_input(
         )
     fees: list[FeeSpec] = [FeeSpec(code=f.code, basis=f.basis, value=f.value, financed=f.financed) for f in card.fees.all()]
     if card.insurance_kind != InsuranceKind.NONE and line.insurance_pct > 0:
-        fees.append(FeeSpec(code=f"insurance_{card.insurance_kind}", basis=FeeBasis.OTR, value=line.insurance_pct, financed=card.insurance_financed))
+        fees.append(
+            FeeSpec(code=f"insurance_{card.insurance_kind}", basis=FeeBasis.OTR, value=line.insurance_pct, financed=card.insurance_financed)
+        )
     if card.life_insurance_pct > 0:
-        fees.append(FeeSpec(code="life_insurance", basis=FeeBasis.PRINCIPAL, value=card.life_insurance_pct, financed=card.life_insurance_financed))
+        fees.append(
+            FeeSpec(code="life_insurance", basis=FeeBasis.PRINCIPAL, value=card.life_insurance_pct, financed=card.life_insurance_financed)
+        )
     data = QuoteInput(
         otr=otr,
         down_payment=down_payment,
@@ -105,7 +115,12 @@ def quote_price(
     min_dp_pct = max(card.min_dp_pct, regulatory_min_dp_pct(vehicle_kind=product.vehicle_kind, as_of=as_of))
     try:
         data, rate_pct, tenors = _quote_input(
-            card=card, otr=otr, down_payment=down_payment, tenor_months=tenor_months, vehicle_year=vehicle_year, as_of=as_of,
+            card=card,
+            otr=otr,
+            down_payment=down_payment,
+            tenor_months=tenor_months,
+            vehicle_year=vehicle_year,
+            as_of=as_of,
             first_due_date=first_due_date,
         )
         check_vehicle_age_at_maturity(vehicle_year, as_of, tenor_months, card.max_vehicle_age_at_maturity)
@@ -126,8 +141,13 @@ def quote_compare(
     for tenor in rate_card_tenors(card, vehicle_age=_vehicle_age(vehicle_year, as_of)):
         try:
             priced = quote_price(
-                product=product, branch_id=branch_id, as_of=as_of, otr=otr, down_payment=down_payment,
-                tenor_months=tenor, vehicle_year=vehicle_year,
+                product=product,
+                branch_id=branch_id,
+                as_of=as_of,
+                otr=otr,
+                down_payment=down_payment,
+                tenor_months=tenor,
+                vehicle_year=vehicle_year,
             )
             rows.append((tenor, priced, None))
         except DomainError as error:
@@ -164,8 +184,14 @@ def quote_save(
     if not prospect_name.strip():
         raise DomainError("required", _("The prospect's name is required."), field="prospect_name")
     priced = quote_price(
-        product=product, branch_id=actor.branch_id, as_of=as_of, otr=otr, down_payment=down_payment,
-        tenor_months=tenor_months, vehicle_year=vehicle_year, first_due_date=first_due_date,
+        product=product,
+        branch_id=actor.branch_id,
+        as_of=as_of,
+        otr=otr,
+        down_payment=down_payment,
+        tenor_months=tenor_months,
+        vehicle_year=vehicle_year,
+        first_due_date=first_due_date,
     )
     q = priced.quote
     saved = SavedQuote.objects.create(
@@ -233,9 +259,15 @@ def quote_from_terms(
     try:
         return compute_quote(
             QuoteInput(
-                otr=otr, down_payment=down_payment, tenor_months=tenor_months, rate=rate, timing=Timing(timing),
-                rounding=RoundingRule(unit=rounding_unit, direction=rounding_direction), residue=residue,
-                contract_date=as_of, first_due_date=first_due_date,
+                otr=otr,
+                down_payment=down_payment,
+                tenor_months=tenor_months,
+                rate=rate,
+                timing=Timing(timing),
+                rounding=RoundingRule(unit=rounding_unit, direction=rounding_direction),
+                residue=residue,
+                contract_date=as_of,
+                first_due_date=first_due_date,
             )
         )
     except FinanceError as error:
@@ -254,8 +286,14 @@ class CounterOffer:
     dsr_pct: Decimal
 
     def as_dict(self) -> dict[str, str | int]:
-        return {"kind": self.kind, "down_payment": str(self.down_payment), "tenor_months": self.tenor_months,
-                "installment": str(self.installment), "tdp": str(self.tdp), "dsr_pct": str(self.dsr_pct)}
+        return {
+            "kind": self.kind,
+            "down_payment": str(self.down_payment),
+            "tenor_months": self.tenor_months,
+            "installment": str(self.installment),
+            "tdp": str(self.tdp),
+            "dsr_pct": str(self.dsr_pct),
+        }
 
 
 def counter_offers(
@@ -284,8 +322,9 @@ def counter_offers(
 
     def priced(kind: str, dp: Decimal, tenor: int) -> None:
         try:
-            p = quote_price(product=product, branch_id=branch_id, as_of=as_of, otr=otr, down_payment=dp, tenor_months=tenor,
-                            vehicle_year=vehicle_year)
+            p = quote_price(
+                product=product, branch_id=branch_id, as_of=as_of, otr=otr, down_payment=dp, tenor_months=tenor, vehicle_year=vehicle_year
+            )
         except DomainError:
             return
         ratio = dsr_pct(new_installment=p.quote.installment, existing_installments=existing_installments, verified_income=income)
@@ -293,8 +332,15 @@ def counter_offers(
             offers.append(CounterOffer(kind, dp, tenor, p.quote.installment, p.quote.tdp.total, ratio))
 
     try:
-        data, _rate, tenors = _quote_input(card=card, otr=otr, down_payment=down_payment, tenor_months=tenor_months,
-                                           vehicle_year=vehicle_year, as_of=as_of, first_due_date=None)
+        data, _rate, tenors = _quote_input(
+            card=card,
+            otr=otr,
+            down_payment=down_payment,
+            tenor_months=tenor_months,
+            vehicle_year=vehicle_year,
+            as_of=as_of,
+            first_due_date=None,
+        )
         dp = solve_min_down_payment(data, max_installment=room, min_dp_pct=min_dp_pct, step=Decimal(card.dp_step))
         if dp is not None and dp > down_payment:
             priced("dp", dp, tenor_months)

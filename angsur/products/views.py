@@ -42,17 +42,31 @@ def quote_new(request: HttpRequest) -> HttpResponse:
             try:
                 if saving:
                     saved = quote_save(
-                        actor=request.user, product=data["product"], as_of=as_of, otr=data["otr"],
-                        down_payment=data["down_payment"], tenor_months=data["tenor_months"],
-                        vehicle_year=data["vehicle_year"], vehicle_condition=data["vehicle_condition"],
-                        prospect_name=data["prospect_name"], prospect_phone=data["prospect_phone"],
-                        vehicle_brand=data["vehicle_brand"], vehicle_model=data["vehicle_model"], dealer=data.get("dealer"),
+                        actor=request.user,
+                        product=data["product"],
+                        as_of=as_of,
+                        otr=data["otr"],
+                        down_payment=data["down_payment"],
+                        tenor_months=data["tenor_months"],
+                        vehicle_year=data["vehicle_year"],
+                        vehicle_condition=data["vehicle_condition"],
+                        prospect_name=data["prospect_name"],
+                        prospect_phone=data["prospect_phone"],
+                        vehicle_brand=data["vehicle_brand"],
+                        vehicle_model=data["vehicle_model"],
+                        dealer=data.get("dealer"),
                     )
                     if request.htmx:
                         return HttpResponseClientRedirect(reverse("quote_detail", args=[saved.pk]))
                     return redirect("quote_detail", pk=saved.pk)
-                common = {"product": data["product"], "branch_id": request.user.branch_id, "as_of": as_of, "otr": data["otr"],
-                          "down_payment": data["down_payment"], "vehicle_year": data["vehicle_year"]}
+                common = {
+                    "product": data["product"],
+                    "branch_id": request.user.branch_id,
+                    "as_of": as_of,
+                    "otr": data["otr"],
+                    "down_payment": data["down_payment"],
+                    "vehicle_year": data["vehicle_year"],
+                }
                 context["priced"] = quote_price(tenor_months=data["tenor_months"], **common)
                 context["comparison"] = quote_compare(**common)
             except DomainError as error:

@@ -68,11 +68,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/error.html", {"title": _("Not found"), "message": _("The page or record was not found, or it is outside your branch.")}, status=404)
+    return render(
+        request,
+        "web/error.html",
+        {"title": _("Not found"), "message": _("The page or record was not found, or it is outside your branch.")},
+        status=404,
+    )
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/error.html", {"title": _("Not allowed"), "message": _("Your role is not allowed to open this page.")}, status=403)
+    return render(
+        request, "web/error.html", {"title": _("Not allowed"), "message": _("Your role is not allowed to open this page.")}, status=403
+    )
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -80,7 +87,12 @@ def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/error.html", {"title": _("Something went wrong"), "message": _("The error has been logged. Please try again.")}, status=500)
+    return render(
+        request,
+        "web/error.html",
+        {"title": _("Something went wrong"), "message": _("The error has been logged. Please try again.")},
+        status=500,
+    )
 
 
 def api_not_found(request: HttpRequest) -> HttpResponse:

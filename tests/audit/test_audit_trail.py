@@ -115,8 +115,15 @@ def test_admin_change_is_audited_with_before_and_after(web, ho_admin, branch_a):
     client = web(ho_admin)
     response = client.post(
         f"/config/org/branch/{branch_a.pk}/change/",
-        {"company": branch_a.company_id, "code": "JKT", "name": "Jakarta Timur Baru", "time_zone": "Asia/Jakarta", "is_active": "on",
-         "address": "", "phone": ""},
+        {
+            "company": branch_a.company_id,
+            "code": "JKT",
+            "name": "Jakarta Timur Baru",
+            "time_zone": "Asia/Jakarta",
+            "is_active": "on",
+            "address": "",
+            "phone": "",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     event = AuditEvent.objects.filter(action="config.branch_change").latest("id")

@@ -43,8 +43,14 @@ def test_seed_is_deterministic_across_fresh_databases(tmp_path):
     for name in ("one", "two"):
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / name}.sqlite3"}
         subprocess.run([sys.executable, "-m", "angsur.cli", "demo", "--no-serve"], env=env, check=True, capture_output=True, timeout=300)
-        shown = subprocess.run([sys.executable, "-m", "angsur.cli", "shell", "-c", FINGERPRINT], env=env, check=True,
-                               capture_output=True, text=True, timeout=120)
+        shown = subprocess.run(
+            [sys.executable, "-m", "angsur.cli", "shell", "-c", FINGERPRINT],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         outputs.append(shown.stdout)
     assert outputs[0] == outputs[1]
     assert "JKT-" in outputs[0]

@@ -107,6 +107,9 @@ def test_check_deploy_passes_under_production_variables(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "-m", "angsur.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr

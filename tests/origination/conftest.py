@@ -47,11 +47,22 @@ def photo(name: str = "rumah.jpg") -> SimpleUploadedFile:
 
 
 SURVEY_DATA = {
-    "residence_ownership": "own", "residence_months": 48, "house_type": "Rumah permanen", "house_condition": "Baik",
-    "road_access": "Mobil bisa masuk", "employer_verified": True, "employment_verification": "Telepon HRD PT Maju Jaya",
-    "employment_months": 36, "dependents": 2, "verified_income": Decimal("6000000"), "household_income": Decimal("0"),
-    "household_expense": Decimal("2000000"), "recommendation": "recommend", "recommendation_reason": "Rumah sendiri, kerja tetap.",
-    "latitude": Decimal("-6.200500"), "longitude": Decimal("106.900400"),
+    "residence_ownership": "own",
+    "residence_months": 48,
+    "house_type": "Rumah permanen",
+    "house_condition": "Baik",
+    "road_access": "Mobil bisa masuk",
+    "employer_verified": True,
+    "employment_verification": "Telepon HRD PT Maju Jaya",
+    "employment_months": 36,
+    "dependents": 2,
+    "verified_income": Decimal("6000000"),
+    "household_income": Decimal("0"),
+    "household_expense": Decimal("2000000"),
+    "recommendation": "recommend",
+    "recommendation_reason": "Rumah sendiri, kerja tetap.",
+    "latitude": Decimal("-6.200500"),
+    "longitude": Decimal("106.900400"),
 }
 
 INFORMANTS = [
@@ -67,8 +78,14 @@ def surveyed(new_application, cmo_a):
     def factory(data: dict | None = None, **kwargs):
         app = new_application(**kwargs)
         survey = survey_assign(actor=cmo_a, application=app, surveyor=cmo_a, scheduled_for=timezone.now())
-        survey_photo_add(actor=cmo_a, survey=survey, uploaded=photo(), taken_at=timezone.now(), latitude=Decimal("-6.2005"),
-                         longitude=Decimal("106.9004"))
+        survey_photo_add(
+            actor=cmo_a,
+            survey=survey,
+            uploaded=photo(),
+            taken_at=timezone.now(),
+            latitude=Decimal("-6.2005"),
+            longitude=Decimal("106.9004"),
+        )
         survey_complete(actor=cmo_a, survey=survey, data={**SURVEY_DATA, **(data or {})}, informants=INFORMANTS)
         app.refresh_from_db()
         return app

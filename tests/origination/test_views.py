@@ -10,13 +10,29 @@ from angsur.origination.workflow import Status
 from tests.origination.conftest import AS_OF, JPEG
 
 ORDER = {
-    "product": "NMC", "vehicle_brand": "Honda", "vehicle_model": "Vario 125", "vehicle_year": "2026", "vehicle_condition": "new",
-    "otr": "23.400.000", "down_payment": "4.700.000", "tenor_months": "24", "declared_income": "6.000.000",
-    "household_expense": "2.000.000", "dependents": "2", "residence_ownership": "own", "residence_months": "48",
-    "applicant-full_name": "Budi Santoso", "applicant-birth_place": "Jakarta", "applicant-birth_date": "1990-01-12",
-    "applicant-sex": "M", "applicant-marital_status": "married", "applicant-phone": "0812-3456-7890",
-    "applicant-ktp_address": "Jl. Pemuda 10, Jakarta Timur", "applicant-employment_type": "employee",
-    "applicant-employment_months": "36", "applicant-monthly_income": "6.000.000",
+    "product": "NMC",
+    "vehicle_brand": "Honda",
+    "vehicle_model": "Vario 125",
+    "vehicle_year": "2026",
+    "vehicle_condition": "new",
+    "otr": "23.400.000",
+    "down_payment": "4.700.000",
+    "tenor_months": "24",
+    "declared_income": "6.000.000",
+    "household_expense": "2.000.000",
+    "dependents": "2",
+    "residence_ownership": "own",
+    "residence_months": "48",
+    "applicant-full_name": "Budi Santoso",
+    "applicant-birth_place": "Jakarta",
+    "applicant-birth_date": "1990-01-12",
+    "applicant-sex": "M",
+    "applicant-marital_status": "married",
+    "applicant-phone": "0812-3456-7890",
+    "applicant-ktp_address": "Jl. Pemuda 10, Jakarta Timur",
+    "applicant-employment_type": "employee",
+    "applicant-employment_months": "36",
+    "applicant-monthly_income": "6.000.000",
 }
 
 
@@ -94,12 +110,18 @@ def test_dealer_sees_only_its_orders_and_no_private_data(web, surveyed, staff, d
     app = surveyed(data={"verified_income": Decimal("3000000")}, income=Decimal("3000000"))
     analysis_start(actor=staff["ca"], application=app)
     bureau_check_record(actor=staff["ca"], application=app, enquiry_date=AS_OF, consent_given=True, worst_collectibility=1, as_of=AS_OF)
-    decision_record(actor=staff["ca"], application=app, outcome="reject", reason_codes=["dsr_too_high"],
-                    rationale="Penghasilan tidak cukup, DSR 37 persen.", as_of=AS_OF)
+    decision_record(
+        actor=staff["ca"],
+        application=app,
+        outcome="reject",
+        reason_codes=["dsr_too_high"],
+        rationale="Penghasilan tidak cukup, DSR 37 persen.",
+        as_of=AS_OF,
+    )
     other = make_application(actor=cmo_a, dealer=dealer_a2, as_of=AS_OF)
     client = web(dealer_user_a)
     page = client.get(f"/applications/{app.pk}/").content.decode()
-    assert "data-testid=\"explanations\"" in page
+    assert 'data-testid="explanations"' in page
     for secret in ("3.000.000", "Penghasilan tidak cukup", app.applicant_nik, "Kol"):
         assert secret not in page
     assert client.get(f"/applications/{other.pk}/").status_code == 404
@@ -117,15 +139,40 @@ def test_survey_form_saves_a_draft_and_completes(web, new_application, cmo_a):
     assert client.post(f"/surveys/{survey.pk}/draft/", {"house_type": "Rumah permanen"}).status_code == 200
     survey.refresh_from_db()
     assert survey.draft["house_type"] == "Rumah permanen"
-    client.post(f"/surveys/{survey.pk}/photos/", {"file": SimpleUploadedFile("r.jpg", JPEG), "latitude": "-6.2005",
-                                                  "longitude": "106.9004", "taken_at": "2026-11-02T09:00:00+07:00"})
+    client.post(
+        f"/surveys/{survey.pk}/photos/",
+        {
+            "file": SimpleUploadedFile("r.jpg", JPEG),
+            "latitude": "-6.2005",
+            "longitude": "106.9004",
+            "taken_at": "2026-11-02T09:00:00+07:00",
+        },
+    )
     assert survey.photos.count() == 1
-    data = {"residence_ownership": "own", "residence_months": "48", "house_type": "Permanen", "house_condition": "Baik",
-            "road_access": "Mobil", "employer_verified": "on", "employment_verification": "Telepon HRD", "employment_months": "36",
-            "dependents": "2", "verified_income": "6.000.000", "recommendation": "recommend", "recommendation_reason": "Layak",
-            "latitude": "-6.200500", "longitude": "106.900400", "informant_1_name": "Pak RT", "informant_1_relation": "RT",
-            "informant_1_confirms": "on", "informant_1_answer": "Benar tinggal di sini", "informant_2_name": "Bu Wati",
-            "informant_2_relation": "Tetangga", "informant_2_answer": "Orangnya baik", "version": app.version + 0}
+    data = {
+        "residence_ownership": "own",
+        "residence_months": "48",
+        "house_type": "Permanen",
+        "house_condition": "Baik",
+        "road_access": "Mobil",
+        "employer_verified": "on",
+        "employment_verification": "Telepon HRD",
+        "employment_months": "36",
+        "dependents": "2",
+        "verified_income": "6.000.000",
+        "recommendation": "recommend",
+        "recommendation_reason": "Layak",
+        "latitude": "-6.200500",
+        "longitude": "106.900400",
+        "informant_1_name": "Pak RT",
+        "informant_1_relation": "RT",
+        "informant_1_confirms": "on",
+        "informant_1_answer": "Benar tinggal di sini",
+        "informant_2_name": "Bu Wati",
+        "informant_2_relation": "Tetangga",
+        "informant_2_answer": "Orangnya baik",
+        "version": app.version + 0,
+    }
     app.refresh_from_db()
     data["version"] = app.version
     response = client.post(f"/surveys/{survey.pk}/", data)

@@ -4,8 +4,15 @@ from decimal import Decimal
 
 from angsur.products.models import SavedQuote
 
-FORM = {"product": "OJK17", "vehicle_year": "2026", "vehicle_condition": "new", "otr": "15.000.000", "down_payment": "3.000.000",
-        "tenor_months": "12", "calculate": "1"}
+FORM = {
+    "product": "OJK17",
+    "vehicle_year": "2026",
+    "vehicle_condition": "new",
+    "otr": "15.000.000",
+    "down_payment": "3.000.000",
+    "tenor_months": "12",
+    "calculate": "1",
+}
 
 
 def test_calculate_shows_installment_tdp_and_every_tenor(web, cmo_a, products):
@@ -38,7 +45,7 @@ def test_nonsense_amount_is_refused_naming_the_field(web, cmo_a, products):
 def test_htmx_request_gets_only_the_result_fragment(web, cmo_a, products):
     response = web(cmo_a).post("/quotes/new/", FORM, headers={"HX-Request": "true"})
     body = response.content.decode()
-    assert body.lstrip().startswith("<div id=\"quote-result\">")
+    assert body.lstrip().startswith('<div id="quote-result">')
     assert "<html" not in body
 
 

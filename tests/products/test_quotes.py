@@ -45,14 +45,28 @@ def test_refuses_a_tenor_the_product_does_not_offer(products):
 
 def test_refuses_a_vehicle_too_old_at_maturity(products):
     with pytest.raises(DomainError) as info:
-        quote_price(product=products["UCAR"], branch_id=None, as_of=AS_OF, otr=Decimal("150000000"),
-                    down_payment=Decimal("50000000"), tenor_months=48, vehicle_year=2014)
+        quote_price(
+            product=products["UCAR"],
+            branch_id=None,
+            as_of=AS_OF,
+            otr=Decimal("150000000"),
+            down_payment=Decimal("50000000"),
+            tenor_months=48,
+            vehicle_year=2014,
+        )
     assert info.value.code == "vehicle_too_old"
 
 
 def test_branch_rate_card_overrides_the_company_card(products, branch_a):
-    make_rate_card(products["OJK17"], branch=branch_a, effective_from=dt.date(2026, 6, 1), timing="addb", min_dp_pct="20",
-                   insurance_kind="none", lines=[(12, 0, 99, "15", "0")])
+    make_rate_card(
+        products["OJK17"],
+        branch=branch_a,
+        effective_from=dt.date(2026, 6, 1),
+        timing="addb",
+        min_dp_pct="20",
+        insurance_kind="none",
+        lines=[(12, 0, 99, "15", "0")],
+    )
     branch_q = quote_price(product=products["OJK17"], branch_id=branch_a.pk, as_of=AS_OF, **OJK).quote
     company_q = quote_price(product=products["OJK17"], branch_id=None, as_of=AS_OF, **OJK).quote
     assert branch_q.installment == Decimal("1150000")  # 12,000,000 × (1 + 15 %) / 12
@@ -60,16 +74,29 @@ def test_branch_rate_card_overrides_the_company_card(products, branch_a):
 
 
 def test_rate_card_versions_follow_the_pricing_date(products):
-    make_rate_card(products["OJK17"], effective_from=dt.date(2027, 1, 1), timing="addb", min_dp_pct="20",
-                   insurance_kind="none", lines=[(12, 0, 99, "18", "0")])
+    make_rate_card(
+        products["OJK17"],
+        effective_from=dt.date(2027, 1, 1),
+        timing="addb",
+        min_dp_pct="20",
+        insurance_kind="none",
+        lines=[(12, 0, 99, "18", "0")],
+    )
     assert quote_price(product=products["OJK17"], branch_id=None, as_of=AS_OF, **OJK).quote.installment == Decimal("1170000")
     later = quote_price(product=products["OJK17"], branch_id=None, as_of=dt.date(2027, 1, 2), **OJK).quote
     assert later.installment == Decimal("1180000")
 
 
 def test_fees_reach_tdp_or_principal_as_configured(products):
-    q = quote_price(product=products["NCAR"], branch_id=None, as_of=AS_OF, otr=Decimal("200000000"),
-                    down_payment=Decimal("40000000"), tenor_months=36, vehicle_year=2026).quote
+    q = quote_price(
+        product=products["NCAR"],
+        branch_id=None,
+        as_of=AS_OF,
+        otr=Decimal("200000000"),
+        down_payment=Decimal("40000000"),
+        tenor_months=36,
+        vehicle_year=2026,
+    ).quote
     # admin 2,500,000 up front; provisi 1 % of 160,000,000, fiduciary 250,000, all-risk 7.6 % of OTR and
     # life 0.5 % of principal are financed.
     assert q.tdp.total == Decimal("40000000") + Decimal("2500000")
@@ -77,15 +104,21 @@ def test_fees_reach_tdp_or_principal_as_configured(products):
 
 
 def test_addm_product_puts_the_first_installment_in_tdp(products):
-    q = quote_price(product=products["NMC"], branch_id=None, as_of=AS_OF, otr=Decimal("20000000"),
-                    down_payment=Decimal("4000000"), tenor_months=12, vehicle_year=2026).quote
+    q = quote_price(
+        product=products["NMC"],
+        branch_id=None,
+        as_of=AS_OF,
+        otr=Decimal("20000000"),
+        down_payment=Decimal("4000000"),
+        tenor_months=12,
+        vehicle_year=2026,
+    ).quote
     assert q.tdp.first_installment == q.installment
     assert q.tdp.total == Decimal("4000000") + q.installment + Decimal("500000")
 
 
 def test_saving_a_quote_is_audited_and_scoped(cmo_a, cmo_b, products, api):
-    saved = quote_save(actor=cmo_a, product=products["OJK17"], as_of=AS_OF, vehicle_condition="new",
-                       prospect_name="Budi Santoso", **OJK)
+    saved = quote_save(actor=cmo_a, product=products["OJK17"], as_of=AS_OF, vehicle_condition="new", prospect_name="Budi Santoso", **OJK)
     assert saved.installment_sen == 117_000_000
     assert AuditEvent.objects.filter(action="quote.save", object_id=str(saved.pk), actor=cmo_a).exists()
     assert api(cmo_a).get(f"/api/quotes/{saved.pk}").status_code == 200
@@ -104,8 +137,22 @@ def test_a_cmo_sees_only_their_own_quotes(cmo_a, products, branch_a, web):
 
 
 def test_api_free_quote_returns_the_documented_fields(api, cmo_a):
-    body = api(cmo_a).post("/api/quotes", {"otr": "15000000", "down_payment": "3000000", "tenor_months": 12, "flat_rate": "17",
-                                           "timing": "addb", "first_due_date": "2026-12-31"}, content_type="application/json").json()
+    body = (
+        api(cmo_a)
+        .post(
+            "/api/quotes",
+            {
+                "otr": "15000000",
+                "down_payment": "3000000",
+                "tenor_months": 12,
+                "flat_rate": "17",
+                "timing": "addb",
+                "first_due_date": "2026-12-31",
+            },
+            content_type="application/json",
+        )
+        .json()
+    )
     assert body["installment"] == "1170000" or Decimal(body["installment"]) == Decimal("1170000")
     assert Decimal(body["financed_principal"]) == Decimal("12000000")
     assert Decimal(body["total_interest"]) == Decimal("2040000")
@@ -118,12 +165,26 @@ def test_api_free_quote_returns_the_documented_fields(api, cmo_a):
 
 def test_api_product_quote_and_save(api, cmo_a, products):
     client = api(cmo_a)
-    body = client.post("/api/quotes", {"product": "OJK17", "otr": "15000000", "down_payment_pct": "20", "tenor_months": 12,
-                                       "vehicle_year": 2026}, content_type="application/json").json()
+    body = client.post(
+        "/api/quotes",
+        {"product": "OJK17", "otr": "15000000", "down_payment_pct": "20", "tenor_months": 12, "vehicle_year": 2026},
+        content_type="application/json",
+    ).json()
     assert Decimal(body["installment"]) == Decimal("1170000")
     assert body["allowed_tenors"] == [12, 24, 36]
-    response = client.post("/api/quotes", {"product": "OJK17", "otr": "15000000", "down_payment": "3000000", "tenor_months": 12,
-                                           "vehicle_year": 2026, "save": True, "prospect_name": "Budi"}, content_type="application/json")
+    response = client.post(
+        "/api/quotes",
+        {
+            "product": "OJK17",
+            "otr": "15000000",
+            "down_payment": "3000000",
+            "tenor_months": 12,
+            "vehicle_year": 2026,
+            "save": True,
+            "prospect_name": "Budi",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201
     assert SavedQuote.objects.filter(pk=response.json()["id"], created_by=cmo_a).exists()
 
@@ -135,10 +196,16 @@ def test_api_product_quote_and_save(api, cmo_a, products):
         ({"otr": "15000000", "down_payment": "15000000", "tenor_months": 12, "flat_rate": "17"}, "dp_not_below_otr", "down_payment"),
         ({"otr": "15000000", "down_payment": "3000000", "tenor_months": 12, "flat_rate": "140"}, "rate_out_of_range", "rate"),
         ({"otr": "15000000", "down_payment": "3000000", "tenor_months": 12}, "rate_required", "rate"),
-        ({"product": "OJK17", "otr": "15000000", "down_payment": "3000000", "tenor_months": 18, "vehicle_year": 2026},
-         "tenor_not_allowed", "tenor_months"),
-        ({"product": "NOPE", "otr": "15000000", "down_payment": "3000000", "tenor_months": 12, "vehicle_year": 2026},
-         "unknown_product", "product"),
+        (
+            {"product": "OJK17", "otr": "15000000", "down_payment": "3000000", "tenor_months": 18, "vehicle_year": 2026},
+            "tenor_not_allowed",
+            "tenor_months",
+        ),
+        (
+            {"product": "NOPE", "otr": "15000000", "down_payment": "3000000", "tenor_months": 12, "vehicle_year": 2026},
+            "unknown_product",
+            "product",
+        ),
     ],
 )
 def test_api_bad_input_is_a_400_naming_the_field(api, cmo_a, products, payload, code, field):
@@ -151,15 +218,17 @@ def test_api_bad_input_is_a_400_naming_the_field(api, cmo_a, products, payload, 
 
 
 def test_api_nonsense_strings_are_a_400(api, cmo_a):
-    response = api(cmo_a).post("/api/quotes", {"otr": "lima belas juta", "down_payment": "x", "tenor_months": "dua belas"},
-                               content_type="application/json")
+    response = api(cmo_a).post(
+        "/api/quotes", {"otr": "lima belas juta", "down_payment": "x", "tenor_months": "dua belas"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_input"
 
 
 def test_collector_may_not_quote(api, make_role_user):
-    response = api(make_role_user("collector")).post("/api/quotes", {"otr": "1", "down_payment": "0", "tenor_months": 1, "flat_rate": "1"},
-                                                      content_type="application/json")
+    response = api(make_role_user("collector")).post(
+        "/api/quotes", {"otr": "1", "down_payment": "0", "tenor_months": 1, "flat_rate": "1"}, content_type="application/json"
+    )
     assert response.status_code == 403
 
 
@@ -171,8 +240,21 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_cli_prints_the_ojk_example_as_json():
-    result = _cli("--otr", "15000000", "--dp", "3000000", "--tenor", "12", "--flat-rate", "17", "--timing", "addb", "--json",
-                  "--first-due", "2026-12-31")
+    result = _cli(
+        "--otr",
+        "15000000",
+        "--dp",
+        "3000000",
+        "--tenor",
+        "12",
+        "--flat-rate",
+        "17",
+        "--timing",
+        "addb",
+        "--json",
+        "--first-due",
+        "2026-12-31",
+    )
     assert result.returncode == 0, result.stderr
     body = json.loads(result.stdout)
     assert Decimal(body["installment"]) == Decimal("1170000")
@@ -197,8 +279,22 @@ def test_cli_bad_input_exits_non_zero_with_a_message_on_stderr(args, needle):
 
 
 def test_cli_prices_a_product_in_process(products, capsys):
-    call_command("quote", "--product", "OJK17", "--otr", "15000000", "--dp", "3000000", "--tenor", "12", "--vehicle-year", "2026",
-                 "--as-of", "2026-11-26", "--json")
+    call_command(
+        "quote",
+        "--product",
+        "OJK17",
+        "--otr",
+        "15000000",
+        "--dp",
+        "3000000",
+        "--tenor",
+        "12",
+        "--vehicle-year",
+        "2026",
+        "--as-of",
+        "2026-11-26",
+        "--json",
+    )
     assert Decimal(json.loads(capsys.readouterr().out)["installment"]) == Decimal("1170000")
     with pytest.raises(CommandError, match="tenor_not_allowed"):
         call_command("quote", "--product", "OJK17", "--otr", "15000000", "--dp", "3000000", "--tenor", "18", "--as-of", "2026-11-26")

@@ -6,36 +6,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('audit', '0001_initial'),
-        ('org', '0001_initial'),
+        ("audit", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
+            model_name="auditevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="actor",
+            ),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='branch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.branch', verbose_name='branch'),
+            model_name="auditevent",
+            name="branch",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="org.branch", verbose_name="branch"
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__0e78a5_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["object_type", "object_id"], name="audit_audit_object__0e78a5_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['actor', 'occurred_at'], name='audit_audit_actor_i_023a4b_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["actor", "occurred_at"], name="audit_audit_actor_i_023a4b_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['branch', 'occurred_at'], name='audit_audit_branch__71d802_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["branch", "occurred_at"], name="audit_audit_branch__71d802_idx"),
         ),
     ]

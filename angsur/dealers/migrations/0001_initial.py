@@ -4,44 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Dealer',
+            name="Dealer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('brand', models.CharField(max_length=60, verbose_name='brand')),
-                ('vehicle_kind', models.CharField(choices=[('motorcycle', 'Motorcycle'), ('car', 'Car')], max_length=20, verbose_name='vehicle kind')),
-                ('address', models.TextField(blank=True, verbose_name='address')),
-                ('city', models.CharField(blank=True, max_length=80, verbose_name='city')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone')),
-                ('contact_name', models.CharField(blank=True, max_length=120, verbose_name='contact person')),
-                ('bank_name', models.CharField(blank=True, max_length=60, verbose_name='bank')),
-                ('bank_account_number', models.CharField(blank=True, max_length=30, verbose_name='account number')),
-                ('bank_account_name', models.CharField(blank=True, max_length=120, verbose_name='account holder')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("brand", models.CharField(max_length=60, verbose_name="brand")),
+                (
+                    "vehicle_kind",
+                    models.CharField(choices=[("motorcycle", "Motorcycle"), ("car", "Car")], max_length=20, verbose_name="vehicle kind"),
+                ),
+                ("address", models.TextField(blank=True, verbose_name="address")),
+                ("city", models.CharField(blank=True, max_length=80, verbose_name="city")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
+                ("contact_name", models.CharField(blank=True, max_length=120, verbose_name="contact person")),
+                ("bank_name", models.CharField(blank=True, max_length=60, verbose_name="bank")),
+                ("bank_account_number", models.CharField(blank=True, max_length=30, verbose_name="account number")),
+                ("bank_account_name", models.CharField(blank=True, max_length=120, verbose_name="account holder")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'dealer',
-                'verbose_name_plural': 'dealers',
-                'ordering': ['name'],
+                "verbose_name": "dealer",
+                "verbose_name_plural": "dealers",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='DealerUser',
+            name="DealerUser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
             ],
             options={
-                'verbose_name': 'dealer user',
-                'verbose_name_plural': 'dealer users',
+                "verbose_name": "dealer user",
+                "verbose_name_plural": "dealer users",
             },
         ),
     ]

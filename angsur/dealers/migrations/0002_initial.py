@@ -6,34 +6,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('dealers', '0001_initial'),
-        ('org', '0001_initial'),
+        ("dealers", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dealer',
-            name='branch',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dealers', to='org.branch', verbose_name='branch'),
+            model_name="dealer",
+            name="branch",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="dealers", to="org.branch", verbose_name="branch"
+            ),
         ),
         migrations.AddField(
-            model_name='dealer',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sub_dealers', to='dealers.dealer', verbose_name='main dealer'),
+            model_name="dealer",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sub_dealers",
+                to="dealers.dealer",
+                verbose_name="main dealer",
+            ),
         ),
         migrations.AddField(
-            model_name='dealeruser',
-            name='dealer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='users', to='dealers.dealer'),
+            model_name="dealeruser",
+            name="dealer",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="users", to="dealers.dealer"),
         ),
         migrations.AddField(
-            model_name='dealeruser',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='dealer_link', to=settings.AUTH_USER_MODEL),
+            model_name="dealeruser",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="dealer_link", to=settings.AUTH_USER_MODEL
+            ),
         ),
     ]

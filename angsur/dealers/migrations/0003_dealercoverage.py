@@ -6,25 +6,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dealers', '0002_initial'),
+        ("dealers", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DealerCoverage',
+            name="DealerCoverage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_primary', models.BooleanField(default=False, verbose_name='primary CMO')),
-                ('dealer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coverage', to='dealers.dealer')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='covered_dealers', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("is_primary", models.BooleanField(default=False, verbose_name="primary CMO")),
+                ("dealer", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="coverage", to="dealers.dealer")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="covered_dealers", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dealer coverage',
-                'verbose_name_plural': 'dealer coverage',
-                'constraints': [models.UniqueConstraint(fields=('dealer', 'user'), name='dealer_coverage_unique')],
+                "verbose_name": "dealer coverage",
+                "verbose_name_plural": "dealer coverage",
+                "constraints": [models.UniqueConstraint(fields=("dealer", "user"), name="dealer_coverage_unique")],
             },
         ),
     ]

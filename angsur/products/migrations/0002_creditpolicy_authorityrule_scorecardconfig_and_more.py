@@ -7,90 +7,138 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
-        ('products', '0001_initial'),
+        ("org", "0001_initial"),
+        ("products", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CreditPolicy',
+            name="CreditPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField(unique=True, verbose_name='effective from')),
-                ('max_dsr_pct', models.DecimalField(decimal_places=4, default=Decimal('33'), max_digits=9, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='DSR ceiling %')),
-                ('min_age_at_application', models.PositiveSmallIntegerField(default=21, verbose_name='minimum age at application')),
-                ('max_age_at_maturity_employee', models.PositiveSmallIntegerField(default=55, verbose_name='maximum age at maturity (employee)')),
-                ('max_age_at_maturity_self_employed', models.PositiveSmallIntegerField(default=60, verbose_name='maximum age at maturity (self-employed)')),
-                ('min_residence_months', models.PositiveSmallIntegerField(default=12, verbose_name='minimum length of stay (months)')),
-                ('min_employment_months', models.PositiveSmallIntegerField(default=12, verbose_name='minimum length of employment (months)')),
-                ('bureau_reject_from_kol', models.PositiveSmallIntegerField(default=3, verbose_name='reject from bureau Kol')),
-                ('bureau_enquiry_max_age_days', models.PositiveSmallIntegerField(default=30, verbose_name='bureau enquiry valid for (days)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("effective_from", models.DateField(unique=True, verbose_name="effective from")),
+                (
+                    "max_dsr_pct",
+                    models.DecimalField(
+                        decimal_places=4,
+                        default=Decimal("33"),
+                        max_digits=9,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="DSR ceiling %",
+                    ),
+                ),
+                ("min_age_at_application", models.PositiveSmallIntegerField(default=21, verbose_name="minimum age at application")),
+                (
+                    "max_age_at_maturity_employee",
+                    models.PositiveSmallIntegerField(default=55, verbose_name="maximum age at maturity (employee)"),
+                ),
+                (
+                    "max_age_at_maturity_self_employed",
+                    models.PositiveSmallIntegerField(default=60, verbose_name="maximum age at maturity (self-employed)"),
+                ),
+                ("min_residence_months", models.PositiveSmallIntegerField(default=12, verbose_name="minimum length of stay (months)")),
+                (
+                    "min_employment_months",
+                    models.PositiveSmallIntegerField(default=12, verbose_name="minimum length of employment (months)"),
+                ),
+                ("bureau_reject_from_kol", models.PositiveSmallIntegerField(default=3, verbose_name="reject from bureau Kol")),
+                (
+                    "bureau_enquiry_max_age_days",
+                    models.PositiveSmallIntegerField(default=30, verbose_name="bureau enquiry valid for (days)"),
+                ),
             ],
             options={
-                'verbose_name': 'credit policy',
-                'verbose_name_plural': 'credit policies',
-                'ordering': ['-effective_from'],
+                "verbose_name": "credit policy",
+                "verbose_name_plural": "credit policies",
+                "ordering": ["-effective_from"],
             },
         ),
         migrations.CreateModel(
-            name='AuthorityRule',
+            name="AuthorityRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(max_length=32, verbose_name='role')),
-                ('level', models.PositiveSmallIntegerField(help_text='1 analyst, 2 chief analyst / marketing head, 3 branch manager', verbose_name='level')),
-                ('max_financed_sen', models.BigIntegerField(verbose_name='maximum financed amount (sen)')),
-                ('worst_grade', models.CharField(max_length=2, verbose_name='worst risk grade allowed')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='products.product', verbose_name='product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("role", models.CharField(max_length=32, verbose_name="role")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        help_text="1 analyst, 2 chief analyst / marketing head, 3 branch manager", verbose_name="level"
+                    ),
+                ),
+                ("max_financed_sen", models.BigIntegerField(verbose_name="maximum financed amount (sen)")),
+                ("worst_grade", models.CharField(max_length=2, verbose_name="worst risk grade allowed")),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="products.product",
+                        verbose_name="product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'authority rule',
-                'verbose_name_plural': 'authority matrix',
-                'ordering': ['level', 'role'],
+                "verbose_name": "authority rule",
+                "verbose_name_plural": "authority matrix",
+                "ordering": ["level", "role"],
             },
         ),
         migrations.CreateModel(
-            name='ScorecardConfig',
+            name="ScorecardConfig",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('definition', models.JSONField(verbose_name='definition')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                ("definition", models.JSONField(verbose_name="definition")),
+                ("effective_from", models.DateField(verbose_name="effective from")),
             ],
             options={
-                'verbose_name': 'scorecard',
-                'verbose_name_plural': 'scorecards',
-                'ordering': ['-effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'effective_from'), name='scorecard_unique_version')],
+                "verbose_name": "scorecard",
+                "verbose_name_plural": "scorecards",
+                "ordering": ["-effective_from"],
+                "constraints": [models.UniqueConstraint(fields=("code", "effective_from"), name="scorecard_unique_version")],
             },
         ),
         migrations.CreateModel(
-            name='ServiceLevelTarget',
+            name="ServiceLevelTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submit_to_survey_hours', models.PositiveIntegerField(default=24, verbose_name='order → survey (hours)')),
-                ('survey_to_decision_hours', models.PositiveIntegerField(default=24, verbose_name='survey → decision (hours)')),
-                ('submit_to_decision_hours', models.PositiveIntegerField(default=48, verbose_name='order → decision (hours)')),
-                ('branch', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.branch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("submit_to_survey_hours", models.PositiveIntegerField(default=24, verbose_name="order → survey (hours)")),
+                ("survey_to_decision_hours", models.PositiveIntegerField(default=24, verbose_name="survey → decision (hours)")),
+                ("submit_to_decision_hours", models.PositiveIntegerField(default=48, verbose_name="order → decision (hours)")),
+                (
+                    "branch",
+                    models.OneToOneField(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="org.branch"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service-level target',
-                'verbose_name_plural': 'service-level targets',
+                "verbose_name": "service-level target",
+                "verbose_name_plural": "service-level targets",
             },
         ),
         migrations.CreateModel(
-            name='DocumentRequirement',
+            name="DocumentRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=24, verbose_name='document')),
-                ('required', models.BooleanField(default=True, verbose_name='required')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='document_requirements', to='products.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=24, verbose_name="document")),
+                ("required", models.BooleanField(default=True, verbose_name="required")),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="document_requirements", to="products.product"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document requirement',
-                'verbose_name_plural': 'document checklist',
-                'constraints': [models.UniqueConstraint(fields=('product', 'kind'), name='document_requirement_unique')],
+                "verbose_name": "document requirement",
+                "verbose_name_plural": "document checklist",
+                "constraints": [models.UniqueConstraint(fields=("product", "kind"), name="document_requirement_unique")],
             },
         ),
     ]

@@ -64,16 +64,28 @@ class Command(BaseCommand):
                 if o["branch"] and branch is None:
                     raise CommandError(_("Unknown branch: %(code)s") % {"code": o["branch"]})
                 priced = quote_price(
-                    product=product_get_by_code(o["product"]), branch_id=branch.pk if branch else None, as_of=as_of,
-                    otr=o["otr"], down_payment=o["dp"], tenor_months=o["tenor"],
-                    vehicle_year=o["vehicle_year"] or as_of.year, first_due_date=o["first_due"],
+                    product=product_get_by_code(o["product"]),
+                    branch_id=branch.pk if branch else None,
+                    as_of=as_of,
+                    otr=o["otr"],
+                    down_payment=o["dp"],
+                    tenor_months=o["tenor"],
+                    vehicle_year=o["vehicle_year"] or as_of.year,
+                    first_due_date=o["first_due"],
                 )
                 quote = priced.quote
             else:
                 quote = quote_from_terms(
-                    otr=o["otr"], down_payment=o["dp"], tenor_months=o["tenor"], as_of=as_of, flat_rate=o["flat_rate"],
-                    effective_rate=o["effective_rate"], timing=o["timing"], rounding_unit=o["rounding"],
-                    rounding_direction=o["rounding_direction"], first_due_date=o["first_due"],
+                    otr=o["otr"],
+                    down_payment=o["dp"],
+                    tenor_months=o["tenor"],
+                    as_of=as_of,
+                    flat_rate=o["flat_rate"],
+                    effective_rate=o["effective_rate"],
+                    timing=o["timing"],
+                    rounding_unit=o["rounding"],
+                    rounding_direction=o["rounding_direction"],
+                    first_due_date=o["first_due"],
                 )
         except DomainError as error:
             field = f" [{error.field}]" if error.field else ""
@@ -85,7 +97,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{_('Financed principal')}: {data['financed_principal']}")
         self.stdout.write(f"{_('Installment')}: {data['installment']} × {data['tenor_months']} ({data['timing']})")
         self.stdout.write(f"{_('Total interest')}: {data['total_interest']}")
-        self.stdout.write(f"{_('Flat rate p.a.')}: {data['flat_rate_annual']} %  {_('Effective rate p.a.')}: {data['effective_rate_annual']} %")
+        self.stdout.write(
+            f"{_('Flat rate p.a.')}: {data['flat_rate_annual']} %  {_('Effective rate p.a.')}: {data['effective_rate_annual']} %"
+        )
         self.stdout.write(f"TDP: {data['tdp']['total']}")
         for line in data["schedule"]:
-            self.stdout.write(f"{line['no']:>3} {line['due_date']} {line['installment']:>16} {line['principal']:>16} {line['interest']:>14} {line['balance']:>16}")
+            amounts = f"{line['installment']:>16} {line['principal']:>16} {line['interest']:>14} {line['balance']:>16}"
+            self.stdout.write(f"{line['no']:>3} {line['due_date']} {amounts}")
