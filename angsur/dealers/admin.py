@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from angsur.audit.admin import AuditedModelAdmin
-from angsur.dealers.models import Dealer, DealerUser
+from angsur.dealers.models import Dealer, DealerCoverage, DealerUser
 
 
 @admin.register(Dealer)
@@ -14,3 +14,9 @@ class DealerAdmin(AuditedModelAdmin):
 @admin.register(DealerUser)
 class DealerUserAdmin(AuditedModelAdmin):
     list_display = ("user", "dealer")
+
+
+@admin.register(DealerCoverage)
+class DealerCoverageAdmin(AuditedModelAdmin):
+    list_display = ("dealer", "user", "is_primary")
+    list_filter = ("dealer__branch",)

@@ -132,6 +132,8 @@ def _clean_party(data: PartyData, *, prefix: str, as_of: dt.date) -> dict[str, A
             else _("The NIK does not match the declared birth date.")
         )
         raise DomainError(next(iter(sorted(codes))), message, field=f"{prefix}.nik")
+    if data.employment_months < 0:
+        raise DomainError("amount_negative", _("Months cannot be negative."), field=f"{prefix}.employment_months")
     if data.monthly_income < 0:
         raise DomainError("amount_negative", _("Income cannot be negative."), field=f"{prefix}.monthly_income")
     values = asdict(data)
@@ -244,7 +246,7 @@ def application_create(
         raise DomainError(
             "income_not_positive", _("The applicant's net monthly income must be greater than zero."), field="household.declared_income"
         )
-    if household.household_expense < 0 or household.dependents < 0:
+    if household.household_expense < 0 or household.dependents < 0 or household.residence_months < 0:
         raise DomainError("amount_negative", _("Expenses and dependents cannot be negative."), field="household")
     if vehicle.year > as_of.year + 1 or vehicle.year < 1980:
         raise DomainError("invalid_vehicle_year", _("The vehicle year is not plausible."), field="vehicle.year")
@@ -509,7 +511,7 @@ def survey_complete(
         "recommendation",
         "recommendation_reason",
     ):
-        setattr(survey, key, str(data.get(key, "")).strip()[:2000])
+        setattr(survey, key, str(data.get(key, "")).strip()[: Survey._meta.get_field(key).max_length or 2000])
     for key in ("residence_months", "employment_months", "dependents"):
         setattr(survey, key, max(0, int(data.get(key) or 0)))
     survey.employer_verified = bool(data.get("employer_verified"))
@@ -570,6 +572,9 @@ def analysis_start(*, actor: User, application: Application, expected_version: i
     return app
 
 
+BUREAU_STATES = frozenset({Status.SURVEYED, Status.IN_ANALYSIS, Status.ESCALATED, Status.APPEALED})
+
+
 @transaction.atomic
 def bureau_check_record(
     *,
@@ -582,8 +587,13 @@ def bureau_check_record(
     note: str = "",
     as_of: dt.date,
 ) -> BureauCheck:
-    """Enter a SLIK result with its enquiry date and the applicant's consent."""
+    """Enter a SLIK result with its enquiry date and the applicant's consent (while the application is being analysed)."""
     app = Application.objects.select_for_update().get(pk=application.pk)
+    if app.status not in BUREAU_STATES:
+        raise Conflict(
+            "invalid_transition",
+            _("This step is not possible while the application is '%(status)s'.") % {"status": Status(app.status).label},
+        )
     _require_decider(actor, app)
     if enquiry_date > as_of:
         raise DomainError("date_future", _("The enquiry date lies in the future."), field="enquiry_date")
@@ -668,11 +678,14 @@ def decision_record(
                 max_dsr_pct=analysis.policy_config.max_dsr_pct,
             )
             chosen = [o for o in offers if counter_offer_kind in (None, o.kind)]
-            if not chosen:
+            dsr_fits = analysis.dsr_pct is not None and analysis.dsr_pct <= analysis.policy_config.max_dsr_pct
+            if chosen:
+                offer = chosen[0].as_dict()
+            elif not dsr_fits or counter_offer_kind:
                 raise DomainError(
                     "no_counter_offer", _("No DP or tenor within the product brings the DSR within the limit."), field="counter_offer_kind"
                 )
-            offer = chosen[0].as_dict()
+            # else: the terms already fit; the conditions (a guarantor, documents) are in the rationale.
         action = {
             DecisionOutcome.APPROVE: Action.APPROVE,
             DecisionOutcome.APPROVE_WITH_CONDITIONS: Action.APPROVE_WITH_CONDITIONS,
@@ -745,8 +758,12 @@ def conditions_accept(*, actor: User, application: Application, as_of: dt.date, 
     app = _lock(application, expected_version)
     _require_owner_or_branch_marketing(actor, app)
     decision = app.decisions.filter(outcome=DecisionOutcome.APPROVE_WITH_CONDITIONS).order_by("-created_at", "-id").first()
-    if decision is None or not decision.counter_offer:
+    if decision is None:
         raise Conflict("invalid_transition", _("There is no counter-offer to accept."))
+    if not decision.counter_offer:
+        # Conditions without new terms (a guarantor, a document): accepting them keeps the priced quote.
+        _transition(app, Action.ACCEPT_CONDITIONS, actor=actor, fields=[], extra={"terms_unchanged": True})
+        return app
     offer = decision.counter_offer
     priced = quote_price(
         product=app.product,

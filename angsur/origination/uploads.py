@@ -4,6 +4,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from angsur.errors import DomainError
@@ -32,7 +33,7 @@ def validate_upload(uploaded: Any, *, images_only: bool = False) -> tuple[str, i
     if size == 0:
         raise DomainError("upload_empty", _("The file is empty."), field="file")
     if size > limit:
-        raise DomainError("upload_too_large", _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}, field="file")
+        raise DomainError("upload_too_large", _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}, field="file")
     uploaded.seek(0)
     head = uploaded.read(16)
     uploaded.seek(0)

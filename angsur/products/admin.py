@@ -1,10 +1,24 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
 from angsur.audit.admin import AuditedModelAdmin
-from angsur.products.models import CompanyNpf, MinDpTier, Product, RateCard, RateCardFee, RateCardLine, SavedQuote
+from angsur.products.models import (
+    AuthorityRule,
+    CompanyNpf,
+    CreditPolicy,
+    DocumentRequirement,
+    MinDpTier,
+    Product,
+    RateCard,
+    RateCardFee,
+    RateCardLine,
+    SavedQuote,
+    ScorecardConfig,
+    ServiceLevelTarget,
+)
 
 
 def rate_card_in_use(card: Any) -> bool:
@@ -72,3 +86,46 @@ class SavedQuoteAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(CreditPolicy)
+class CreditPolicyAdmin(AuditedModelAdmin):
+    list_display = ("effective_from", "max_dsr_pct", "min_age_at_application", "max_age_at_maturity_employee", "bureau_reject_from_kol")
+
+
+@admin.register(AuthorityRule)
+class AuthorityRuleAdmin(AuditedModelAdmin):
+    list_display = ("level", "role", "product", "max_financed_sen", "worst_grade")
+
+
+class ScorecardConfigForm(forms.ModelForm):
+    class Meta:
+        model = ScorecardConfig
+        fields = ["code", "definition", "effective_from"]
+
+    def clean_definition(self) -> Any:
+        """Refuse a definition the scoring engine cannot read, before it reaches the analysts."""
+        from angsur.scoring import ScorecardError, scorecard_from_dict
+
+        try:
+            scorecard_from_dict(self.cleaned_data["definition"])
+        except (ScorecardError, TypeError, KeyError, AttributeError) as error:
+            raise forms.ValidationError(str(error)) from error
+        return self.cleaned_data["definition"]
+
+
+@admin.register(ScorecardConfig)
+class ScorecardConfigAdmin(AuditedModelAdmin):
+    form = ScorecardConfigForm
+    list_display = ("code", "effective_from")
+
+
+@admin.register(DocumentRequirement)
+class DocumentRequirementAdmin(AuditedModelAdmin):
+    list_display = ("product", "kind", "required")
+    list_filter = ("product",)
+
+
+@admin.register(ServiceLevelTarget)
+class ServiceLevelTargetAdmin(AuditedModelAdmin):
+    list_display = ("branch", "submit_to_survey_hours", "survey_to_decision_hours", "submit_to_decision_hours")

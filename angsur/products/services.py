@@ -318,6 +318,18 @@ def counter_offers(
     room = income * max_dsr_pct / 100 - existing_installments
     if room <= 0:
         return []
+    current = quote_price(
+        product=product,
+        branch_id=branch_id,
+        as_of=as_of,
+        otr=otr,
+        down_payment=down_payment,
+        tenor_months=tenor_months,
+        vehicle_year=vehicle_year,
+        enforce_min_dp=False,
+    ).quote
+    if current.installment <= room and down_payment * 100 >= otr * min_dp_pct:
+        return []  # the deal already fits: nothing to counter
     offers: list[CounterOffer] = []
 
     def priced(kind: str, dp: Decimal, tenor: int) -> None:

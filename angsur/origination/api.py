@@ -1,0 +1,927 @@
+"""API: orders, applications, surveys, decisions, appeals, documents and worklists.
+
+Thin endpoints: resolve objects through the scoped selectors (404 outside the viewer's branch or dealer),
+call one service, answer JSON. Amounts are decimal strings in rupiah. Writes that change an application
+take `expected_version` (the `version` last read); a concurrent change answers 409 `stale_version`.
+
+Privacy (UU 27/2022 PDP): lists mask NIK and phone; a dealer user only ever gets the dealer view of an
+application (status, terms, the privacy-safe notice) and never income, bureau, survey or score data.
+"""
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Body, File, Form, Router, Schema, Status, UploadedFile
+from pydantic import Field
+
+from angsur.dealers.selectors import dealer_get, dealer_of
+from angsur.errors import DomainError, NotFound
+from angsur.finance.money import from_minor, money_str
+from angsur.org.clock import branch_today
+from angsur.org.models import User
+from angsur.org.roles import Capability, Role
+from angsur.org.scoping import require, user_can
+from angsur.origination import selectors
+from angsur.origination.models import (
+    Appeal,
+    Application,
+    Decision,
+    Document,
+    Flag,
+    Party,
+    Survey,
+    SurveyPhoto,
+)
+from angsur.origination.services import (
+    HouseholdData,
+    InformantData,
+    PartyData,
+    VehicleData,
+    analysis_start,
+    appeal_file,
+    application_cancel,
+    application_create,
+    application_submit,
+    bureau_check_record,
+    conditions_accept,
+    decision_record,
+    document_upload,
+    survey_assign,
+    survey_complete,
+    survey_photo_add,
+    survey_save_draft,
+)
+from angsur.origination.workflow import Status as AppStatus
+from angsur.origination.workflow import allowed_actions
+from angsur.products.selectors import product_get_by_code
+from angsur.products.services import counter_offers
+from angsur.scoring import mask_nik, mask_phone
+
+router = Router(tags=["origination"])
+
+# Rupiah with at most two decimals (whole sen): fractions of a sen are refused at the edge.
+Money = Annotated[Decimal, Field(decimal_places=2, max_digits=17)]
+Latitude = Annotated[Decimal, Field(ge=-90, le=90)]
+Longitude = Annotated[Decimal, Field(ge=-180, le=180)]
+ExpectedVersion = Annotated[int | None, Field(ge=1, description="The `version` last read; a newer one answers 409 stale_version")]
+
+SUPERVISOR_ROLES = frozenset({Role.MARKETING_SUPERVISOR, Role.MARKETING_HEAD, Role.BRANCH_MANAGER})
+ANALYST_ROLES = frozenset({Role.CREDIT_ANALYST, Role.CHIEF_CREDIT_ANALYST})
+SIX_PLACES = Decimal("0.000001")
+MAX_INFORMANTS = 10
+
+
+# --- input -------------------------------------------------------------------------------------------------
+
+
+class VehicleIn(Schema):
+    brand: str = Field(..., max_length=60)
+    model: str = Field(..., max_length=80)
+    year: int
+    condition: Literal["new", "used"] = "new"
+    colour: str = Field("", max_length=40)
+    frame_number: str = Field("", max_length=40)
+    engine_number: str = Field("", max_length=40)
+
+
+class PartyIn(Schema):
+    full_name: str = Field(..., max_length=120)
+    nik: str = Field(..., max_length=40, description="16-digit NIK from the e-KTP (checked against birth date and sex)")
+    birth_place: str = Field(..., max_length=60)
+    birth_date: dt.date
+    sex: Literal["M", "F"]
+    marital_status: Literal["single", "married", "divorced", "widowed"]
+    phone: str = Field(..., max_length=30, description="Mobile number (08…, 628…, +628…)")
+    ktp_address: str = Field(..., max_length=500)
+    mother_maiden_name: str = Field("", max_length=120)
+    kk_number: str = Field("", max_length=16)
+    phone_alt: str = Field("", max_length=30)
+    domicile_address: str = Field("", max_length=500)
+    employment_type: Literal["employee", "self_employed", "other"] = "employee"
+    employer_name: str = Field("", max_length=120)
+    position: str = Field("", max_length=80)
+    employment_months: int = Field(0, ge=0, le=1200)
+    monthly_income: Money = Decimal(0)
+
+
+class ObligationIn(Schema):
+    lender: str = Field(..., max_length=120)
+    monthly_installment: Money
+
+
+class HouseholdIn(Schema):
+    declared_income: Money = Field(..., description="Applicant's net monthly income in rupiah (must be > 0)")
+    household_expense: Money = Decimal(0)
+    dependents: int = Field(0, le=50)
+    residence_ownership: Literal["own", "family", "rent", "official", ""] = ""
+    residence_months: int = Field(0, ge=0, le=1200)
+    address_latitude: Latitude | None = None
+    address_longitude: Longitude | None = None
+    obligations: list[ObligationIn] = Field(default_factory=list, max_length=20)
+
+
+class ApplicationIn(Schema):
+    dealer_id: int | None = Field(None, description="Required for staff; a dealer user's own dealer by default")
+    product: str = Field(..., max_length=20, description="Product code")
+    vehicle: VehicleIn
+    otr: Money
+    down_payment: Money
+    tenor_months: int = Field(..., ge=1, le=120)
+    applicant: PartyIn
+    spouse: PartyIn | None = None
+    guarantor: PartyIn | None = None
+    household: HouseholdIn
+    submit: bool = False
+
+
+class VersionIn(Schema):
+    expected_version: ExpectedVersion = None
+
+
+# A body with only `expected_version` may be left empty (no optimistic check then).
+OptionalVersion = Body[VersionIn | None]
+
+
+def _version(payload: VersionIn | None) -> int | None:
+    return payload.expected_version if payload is not None else None
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., max_length=500)
+    expected_version: ExpectedVersion = None
+
+
+class SurveyAssignIn(Schema):
+    surveyor_id: int
+    scheduled_for: dt.datetime = Field(..., description="Visit time; without an offset it is read in the branch's time zone")
+    expected_version: ExpectedVersion = None
+
+
+class BureauCheckIn(Schema):
+    enquiry_date: dt.date
+    consent_given: bool
+    worst_collectibility: int | None = Field(None, description="Worst SLIK collectibility (Kol 1–5), empty when no history")
+    outstanding: Money = Decimal(0)
+    note: str = Field("", max_length=2000)
+
+
+class DecisionIn(Schema):
+    outcome: str = Field(..., description="approve | approve_conditions | reject | escalate")
+    reason_codes: list[str] = Field(default_factory=list, max_length=20)
+    rationale: str = Field("", max_length=5000)
+    counter_offer_kind: Literal["dp", "tenor"] | None = None
+    expected_version: ExpectedVersion = None
+
+
+class AppealIn(Schema):
+    argument: str = Field(..., max_length=5000)
+    expected_version: ExpectedVersion = None
+
+
+class InformantIn(Schema):
+    name: str = Field("", max_length=120)
+    relation: str = Field("", max_length=60)
+    confirms_residence: bool = False
+    answer: str = Field("", max_length=2000)
+
+
+class SurveyFieldsIn(Schema):
+    """The survey form (every field optional in a draft)."""
+
+    residence_ownership: Literal["own", "family", "rent", "official", ""] | None = None
+    residence_months: int | None = Field(None, ge=0, le=1200)
+    house_type: str | None = Field(None, max_length=40)
+    house_condition: str | None = Field(None, max_length=40)
+    road_access: str | None = Field(None, max_length=40)
+    employer_verified: bool | None = None
+    employment_verification: str | None = Field(None, max_length=200)
+    employment_months: int | None = Field(None, ge=0, le=1200)
+    dependents: int | None = Field(None, ge=0, le=50)
+    verified_income: Money | None = None
+    household_income: Money | None = None
+    household_expense: Money | None = None
+    recommendation: str | None = Field(None, description="recommend | not_recommend")
+    recommendation_reason: str | None = Field(None, max_length=2000)
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+
+
+class SurveyDraftIn(SurveyFieldsIn):
+    informants: list[InformantIn] | None = Field(None, max_length=MAX_INFORMANTS)
+
+
+class SurveyCompleteIn(SurveyFieldsIn):
+    informants: list[InformantIn] = Field(default_factory=list, max_length=MAX_INFORMANTS)
+    expected_version: ExpectedVersion = None
+
+
+# --- output helpers ----------------------------------------------------------------------------------------
+
+
+def _money(sen: int | None) -> str | None:
+    return None if sen is None else money_str(from_minor(sen))
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _coord(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(SIX_PLACES)
+
+
+def _user(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.username, "name": user.get_full_name() or user.username}
+
+
+def _is_dealer(user: Any) -> bool:
+    return user.role == Role.DEALER
+
+
+def _label(status: str) -> str:
+    return str(AppStatus(status).label) if status in AppStatus.values else status
+
+
+def _state(app: Application) -> dict[str, Any]:
+    return {"id": app.pk, "number": app.number, "status": app.status, "status_label": _label(app.status), "version": app.version}
+
+
+def _row(app: Application, *, dealer_view: bool) -> dict[str, Any]:
+    """A list row (fields of selectors.LIST_FIELDS only); NIK and phone masked, and absent for dealers."""
+    row: dict[str, Any] = {
+        "id": app.pk,
+        "number": app.number,
+        "status": app.status,
+        "status_label": _label(app.status),
+        "applicant_name": app.applicant_name,
+        "tenor_months": app.tenor_months,
+        "installment": _money(app.installment_sen),
+        "created_at": app.created_at,
+        "submitted_at": app.submitted_at,
+    }
+    if dealer_view:
+        return row
+    row.update(
+        applicant_nik=mask_nik(app.applicant_nik),
+        applicant_phone=mask_phone(app.applicant_phone),
+        financed_principal=_money(app.financed_principal_sen),
+        decision_level=app.decision_level,
+        branch_id=app.branch_id,
+        dealer_id=app.dealer_id,
+        cmo_id=app.cmo_id,
+    )
+    if Application.dealer.field.is_cached(app):
+        row["dealer_name"] = app.dealer.name
+    if Application.cmo.field.is_cached(app):
+        row["cmo_name"] = app.cmo.get_full_name() or app.cmo.username
+    return row
+
+
+def _rows(apps: Any, viewer: Any) -> list[dict[str, Any]]:
+    dealer_view = _is_dealer(viewer)
+    return [_row(app, dealer_view=dealer_view) for app in apps]
+
+
+def _vehicle(app: Application) -> dict[str, Any]:
+    return {
+        "kind": app.vehicle_kind,
+        "brand": app.vehicle_brand,
+        "model": app.vehicle_model,
+        "year": app.vehicle_year,
+        "condition": app.vehicle_condition,
+        "colour": app.vehicle_colour,
+        "frame_number": app.frame_number,
+        "engine_number": app.engine_number,
+    }
+
+
+def _timestamps(app: Application) -> dict[str, Any]:
+    return {
+        "created_at": app.created_at,
+        "submitted_at": app.submitted_at,
+        "survey_assigned_at": app.survey_assigned_at,
+        "surveyed_at": app.surveyed_at,
+        "analysis_started_at": app.analysis_started_at,
+        "decided_at": app.decided_at,
+        "updated_at": app.updated_at,
+    }
+
+
+def _dealer_detail(app: Application) -> dict[str, Any]:
+    """The dealer view: whitelisted fields only (no income, bureau, survey, score, NIK or phone)."""
+    return {
+        **_state(app),
+        "vehicle": _vehicle(app),
+        "terms": {
+            "otr": _money(app.otr_sen),
+            "down_payment": _money(app.down_payment_sen),
+            "tenor_months": app.tenor_months,
+            "installment": _money(app.installment_sen),
+            "tdp": _money(app.tdp_sen),
+        },
+        "applicant_name": app.applicant_name,
+        # the order's own milestones only (internal steps such as survey or analysis are not the dealer's business)
+        "created_at": app.created_at,
+        "submitted_at": app.submitted_at,
+        "decided_at": app.decided_at,
+        "updated_at": app.updated_at,
+        "notice": selectors.dealer_notice(app),
+    }
+
+
+def _party(p: Any) -> dict[str, Any]:
+    return {
+        "role": p.role,
+        "full_name": p.full_name,
+        "nik": p.nik,
+        "kk_number": p.kk_number,
+        "birth_place": p.birth_place,
+        "birth_date": p.birth_date,
+        "sex": p.sex,
+        "marital_status": p.marital_status,
+        "mother_maiden_name": p.mother_maiden_name,
+        "phone": p.phone,
+        "phone_alt": p.phone_alt,
+        "ktp_address": p.ktp_address,
+        "domicile_address": p.domicile_address,
+        "employment_type": p.employment_type,
+        "employer_name": p.employer_name,
+        "position": p.position,
+        "employment_months": p.employment_months,
+        "monthly_income": _money(p.monthly_income_sen),
+    }
+
+
+def _document(d: Document) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "kind": d.kind,
+        "kind_label": str(d.get_kind_display()),
+        "original_name": d.original_name,
+        "content_type": d.content_type,
+        "size": d.size,
+        "sha256": d.sha256,
+        "uploaded_by": _user(d.uploaded_by),
+        "uploaded_at": d.uploaded_at,
+    }
+
+
+def _photo(p: SurveyPhoto) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "caption": p.caption,
+        "latitude": _dec(p.latitude),
+        "longitude": _dec(p.longitude),
+        "taken_at": p.taken_at,
+        "content_type": p.content_type,
+        "size": p.size,
+    }
+
+
+def _survey(s: Survey) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "application_id": s.application_id,
+        "status": s.status,
+        "surveyor": _user(s.surveyor),
+        "assigned_by": _user(s.assigned_by),
+        "scheduled_for": s.scheduled_for,
+        "completed_at": s.completed_at,
+        "residence_ownership": s.residence_ownership,
+        "residence_months": s.residence_months,
+        "house_type": s.house_type,
+        "house_condition": s.house_condition,
+        "road_access": s.road_access,
+        "employer_verified": s.employer_verified,
+        "employment_verification": s.employment_verification,
+        "employment_months": s.employment_months,
+        "dependents": s.dependents,
+        "verified_income": _money(s.verified_income_sen),
+        "household_income": _money(s.household_income_sen),
+        "household_expense": _money(s.household_expense_sen),
+        "recommendation": s.recommendation,
+        "recommendation_reason": s.recommendation_reason,
+        "latitude": _dec(s.latitude),
+        "longitude": _dec(s.longitude),
+        "distance_from_address_m": s.distance_from_address_m,
+        "informants": [
+            {"name": i.name, "relation": i.relation, "confirms_residence": i.confirms_residence, "answer": i.answer}
+            for i in s.informants.all()
+        ],
+        "photos": [_photo(p) for p in s.photos.all()],
+    }
+
+
+def _decision(d: Decision, *, with_analysis: bool) -> dict[str, Any]:
+    body = {
+        "id": d.pk,
+        "outcome": d.outcome,
+        "level": d.level,
+        "role": d.role,
+        "decided_by": _user(d.decided_by),
+        "reason_codes": d.reason_codes,
+        "rationale": d.rationale,
+        "counter_offer": d.counter_offer,
+        "on_appeal": d.on_appeal,
+        "created_at": d.created_at,
+    }
+    if with_analysis:
+        body["analysis"] = d.analysis
+    return body
+
+
+def _appeal(a: Appeal) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "appellant": _user(a.appellant),
+        "argument": a.argument,
+        "rejected_decision_id": a.rejected_decision_id,
+        "to_level": a.to_level,
+        "created_at": a.created_at,
+    }
+
+
+def _flag(f: Flag) -> dict[str, Any]:
+    return {
+        "kind": f.kind,
+        "label": str(f.get_kind_display()),
+        "detail": f.detail,
+        "other_application_id": f.other_application_id,
+        "created_at": f.created_at,
+    }
+
+
+def _staff_detail(app: Application, viewer: Any) -> dict[str, Any]:
+    """The full application for staff: parties unmasked, trail, SLAs; bureau and analysis snapshots for deciders only."""
+    credit = user_can(viewer, Capability.CREDIT_DECIDE)
+    prefetch_related_objects(
+        [app],
+        Prefetch("parties", queryset=Party.objects.order_by("id")),
+        "obligations",
+        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
+        Prefetch("surveys", queryset=Survey.objects.select_related("surveyor", "assigned_by").prefetch_related("photos", "informants")),
+        Prefetch("decisions", queryset=Decision.objects.select_related("decided_by").order_by("created_at", "id")),
+        Prefetch("appeals", queryset=Appeal.objects.select_related("appellant").order_by("created_at", "id")),
+        Prefetch("flags", queryset=Flag.objects.order_by("created_at", "id")),
+    )
+    body: dict[str, Any] = {
+        **_state(app),
+        "allowed_actions": allowed_actions(app.status),
+        "decision_level": app.decision_level,
+        "appeal_count": app.appeal_count,
+        "branch": {"id": app.branch_id, "code": app.branch.code, "name": app.branch.name},
+        "dealer": {"id": app.dealer_id, "code": app.dealer.code, "name": app.dealer.name},
+        "cmo": _user(app.cmo),
+        "created_by": _user(app.created_by),
+        "product": app.product.code,
+        "vehicle": _vehicle(app),
+        "terms": {
+            "otr": _money(app.otr_sen),
+            "down_payment": _money(app.down_payment_sen),
+            "dp_pct": _dec(app.dp_pct),
+            "min_dp_pct": _dec(app.min_dp_pct),
+            "tenor_months": app.tenor_months,
+            "installment": _money(app.installment_sen),
+            "financed_principal": _money(app.financed_principal_sen),
+            "tdp": _money(app.tdp_sen),
+            "priced_on": app.priced_on,
+            "rate_card_id": app.rate_card_id,
+            "quote": app.quote_result,
+        },
+        "household": {
+            "declared_income": _money(app.declared_income_sen),
+            "household_expense": _money(app.household_expense_sen),
+            "dependents": app.dependents,
+            "residence_ownership": app.residence_ownership,
+            "residence_months": app.residence_months,
+            "address_latitude": _dec(app.address_latitude),
+            "address_longitude": _dec(app.address_longitude),
+        },
+        "applicant_name": app.applicant_name,
+        "parties": [_party(p) for p in app.parties.all()],
+        "obligations": [
+            {"lender": o.lender, "monthly_installment": _money(o.monthly_installment_sen), "outstanding": _money(o.outstanding_sen)}
+            for o in app.obligations.all()
+        ],
+        "documents": [_document(d) for d in app.documents.all()],
+        "surveys": [_survey(s) for s in app.surveys.all()],
+        "decisions": [_decision(d, with_analysis=credit) for d in app.decisions.all()],
+        "appeals": [_appeal(a) for a in app.appeals.all()],
+        "flags": [_flag(f) for f in app.flags.all()],
+        "service_levels": [
+            {"label": str(s.label), "hours": s.hours, "target_hours": s.target, "over": s.over} for s in selectors.service_levels(app)
+        ],
+        **_timestamps(app),
+    }
+    if credit:
+        body["bureau_checks"] = [_bureau(b) for b in app.bureau_checks.select_related("entered_by")]
+    return body
+
+
+def _bureau(b: Any) -> dict[str, Any]:
+    return {
+        "id": b.pk,
+        "enquiry_date": b.enquiry_date,
+        "consent_given": b.consent_given,
+        "worst_collectibility": b.worst_collectibility,
+        "outstanding": _money(b.outstanding_sen),
+        "note": b.note,
+        "entered_by": _user(b.entered_by),
+        "entered_at": b.entered_at,
+    }
+
+
+def _detail(viewer: Any, pk: int) -> dict[str, Any]:
+    """Re-read through the scoped selector and answer the view the viewer is allowed."""
+    app = selectors.application_get(viewer=viewer, pk=pk)
+    return _dealer_detail(app) if _is_dealer(viewer) else _staff_detail(app, viewer)
+
+
+# --- input helpers -----------------------------------------------------------------------------------------
+
+
+def _aware(value: dt.datetime, user: Any) -> dt.datetime:
+    """A datetime without an offset is read in the user's branch time zone."""
+    if timezone.is_aware(value):
+        return value
+    branch = getattr(user, "branch", None)
+    zone = zoneinfo.ZoneInfo(branch.time_zone) if branch is not None else timezone.get_default_timezone()
+    return timezone.make_aware(value, zone)
+
+
+def _party_data(p: PartyIn) -> PartyData:
+    return PartyData(**p.model_dump())
+
+
+def _survey_data(payload: SurveyFieldsIn) -> dict[str, Any]:
+    data = payload.model_dump(include=set(SurveyFieldsIn.model_fields), exclude_none=True)
+    for key in ("latitude", "longitude"):
+        if key in data:
+            data[key] = _coord(data[key])
+    return data
+
+
+def _survey_get(viewer: Any, pk: int) -> Survey:
+    """A survey of an application in the viewer's scope; dealer users never see surveys."""
+    if _is_dealer(viewer):
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    in_scope = selectors.application_scope(viewer=viewer).values("pk")
+    survey = Survey.objects.select_related("application", "surveyor", "assigned_by").filter(pk=pk, application__in=in_scope).first()
+    if survey is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return survey
+
+
+def _draft_out(survey: Survey) -> dict[str, Any]:
+    draft = dict(survey.draft)
+    informants: list[dict[str, str]] = []
+    for n in range(MAX_INFORMANTS):
+        keys = {f: f"informant_{n}_{f}" for f in ("name", "relation", "confirms_residence", "answer")}
+        if not any(k in draft for k in keys.values()):
+            continue
+        informants.append({f: draft.pop(k, "") for f, k in keys.items()})
+    return {
+        "id": survey.pk,
+        "application_id": survey.application_id,
+        "status": survey.status,
+        "surveyor": _user(survey.surveyor),
+        "scheduled_for": survey.scheduled_for,
+        "application_version": survey.application.version,
+        "draft": draft,
+        "informants": informants,
+        "photos": [_photo(p) for p in survey.photos.all()],
+    }
+
+
+# --- applications ------------------------------------------------------------------------------------------
+
+
+@router.post("/applications", response={201: dict})
+def application_create_endpoint(request: HttpRequest, payload: ApplicationIn) -> Status:
+    """Capture an order (dealer systems and CMOs); with `submit: true` it is submitted at once."""
+    user = request.auth
+    require(user, Capability.ORDER_CREATE)
+    as_of = branch_today(user)
+    if payload.dealer_id is not None:
+        dealer = dealer_get(viewer=user, pk=payload.dealer_id)
+    elif _is_dealer(user) and dealer_of(user) is not None:
+        dealer = dealer_of(user)
+    else:
+        raise DomainError("required", _("Choose the dealer."), field="dealer_id")
+    product = product_get_by_code(payload.product)
+    household = payload.household
+    app = application_create(
+        actor=user,
+        dealer=dealer,
+        product=product,
+        as_of=as_of,
+        vehicle=VehicleData(kind=product.vehicle_kind, **payload.vehicle.model_dump()),
+        otr=payload.otr,
+        down_payment=payload.down_payment,
+        tenor_months=payload.tenor_months,
+        applicant=_party_data(payload.applicant),
+        spouse=_party_data(payload.spouse) if payload.spouse else None,
+        guarantor=_party_data(payload.guarantor) if payload.guarantor else None,
+        household=HouseholdData(
+            declared_income=household.declared_income,
+            household_expense=household.household_expense,
+            dependents=household.dependents,
+            residence_ownership=household.residence_ownership,
+            residence_months=household.residence_months,
+            address_latitude=_coord(household.address_latitude),
+            address_longitude=_coord(household.address_longitude),
+            obligations=tuple((o.lender, o.monthly_installment) for o in household.obligations),
+        ),
+        submit=payload.submit,
+    )
+    return Status(201, _detail(user, app.pk))
+
+
+@router.get("/applications", response=list[dict])
+def application_list(request: HttpRequest, status: str = "", q: str = "", limit: int = 50) -> list:
+    """Applications in the viewer's scope, newest first; `q` finds by NIK, phone, number or name. NIK and phone are masked."""
+    user = request.auth
+    require(user, Capability.APPLICATION_VIEW)
+    limit = max(1, min(limit, 200))
+    if status and status not in AppStatus.values:
+        raise DomainError("invalid_status", _("Unknown status."), field="status")
+    if q.strip():
+        apps = [a for a in selectors.application_search(viewer=user, query=q[:100], limit=limit) if not status or a.status == status]
+    else:
+        qs = selectors.application_scope(viewer=user).select_related("dealer").only(*selectors.LIST_FIELDS, "dealer__name")
+        if status:
+            qs = qs.filter(status=status)
+        apps = list(qs.order_by("-created_at", "-id")[:limit])
+    return _rows(apps, user)
+
+
+@router.get("/applications/{application_id}", response=dict)
+def application_detail(request: HttpRequest, application_id: int) -> dict:
+    """Staff: the full application. Dealer users: status, terms and the privacy-safe notice only."""
+    require(request.auth, Capability.APPLICATION_VIEW)
+    return _detail(request.auth, application_id)
+
+
+@router.get("/applications/{application_id}/analysis", response=dict)
+def application_analysis(request: HttpRequest, application_id: int) -> dict:
+    """DSR, policy rules, score, required authority level, and the counter-offers that would fit the DSR ceiling."""
+    user = request.auth
+    require(user, Capability.CREDIT_DECIDE)
+    app = selectors.application_get(viewer=user, pk=application_id)
+    as_of = branch_today(user)
+    analysis = selectors.application_analysis(app, as_of=as_of)
+    body: dict[str, Any] = {
+        **_state(app),
+        "as_of": as_of,
+        **analysis.as_dict(),
+        "policy_passed": analysis.policy_passed,
+        "notes": [str(n) for n in analysis.notes],
+        "counter_offers": [],
+        "counter_offers_error": None,
+    }
+    body["bureau"] = _bureau(analysis.bureau) if analysis.bureau else None
+    survey = analysis.survey
+    body["survey"] = (
+        None
+        if survey is None
+        else {
+            "id": survey.pk,
+            "completed_at": survey.completed_at,
+            "recommendation": survey.recommendation,
+            "recommendation_reason": survey.recommendation_reason,
+            "verified_income": _money(survey.verified_income_sen),
+        }
+    )
+    try:
+        offers = counter_offers(
+            product=app.product,
+            branch_id=app.branch_id,
+            as_of=as_of,
+            otr=app.otr,
+            down_payment=app.down_payment,
+            tenor_months=app.tenor_months,
+            vehicle_year=app.vehicle_year,
+            income=analysis.income,
+            existing_installments=analysis.existing_installments,
+            max_dsr_pct=analysis.policy_config.max_dsr_pct,
+        )
+        body["counter_offers"] = [o.as_dict() for o in offers]
+    except DomainError as error:
+        body["counter_offers_error"] = error.as_dict()
+    return body
+
+
+@router.post("/applications/{application_id}/submit", response=dict)
+def application_submit_endpoint(request: HttpRequest, application_id: int, payload: OptionalVersion = None) -> dict:
+    user = request.auth
+    app = selectors.application_get(viewer=user, pk=application_id)
+    application_submit(actor=user, application=app, expected_version=_version(payload))
+    return _detail(user, app.pk)
+
+
+@router.post("/applications/{application_id}/cancel", response=dict)
+def application_cancel_endpoint(request: HttpRequest, application_id: int, payload: CancelIn) -> dict:
+    user = request.auth
+    app = selectors.application_get(viewer=user, pk=application_id)
+    application_cancel(actor=user, application=app, reason=payload.reason, expected_version=payload.expected_version)
+    return _detail(user, app.pk)
+
+
+@router.post("/applications/{application_id}/survey-assignment", response={201: dict})
+def survey_assign_endpoint(request: HttpRequest, application_id: int, payload: SurveyAssignIn) -> Status:
+    """Give the survey to marketing staff of the application's branch (a CMO may take their own order's survey)."""
+    user = request.auth
+    app = selectors.application_get(viewer=user, pk=application_id)
+    surveyor = User.objects.filter(pk=payload.surveyor_id, branch_id=app.branch_id, is_active=True).first()
+    if surveyor is None:
+        raise DomainError("surveyor_invalid", _("The surveyor must be marketing staff of the application's branch."), field="surveyor_id")
+    survey = survey_assign(
+        actor=user,
+        application=app,
+        surveyor=surveyor,
+        scheduled_for=_aware(payload.scheduled_for, user),
+        expected_version=payload.expected_version,
+    )
+    app.refresh_from_db(fields=["status", "version"])
+    return Status(201, {**_survey(survey), "application": _state(app)})
+
+
+@router.post("/applications/{application_id}/analysis-start", response=dict)
+def analysis_start_endpoint(request: HttpRequest, application_id: int, payload: OptionalVersion = None) -> dict:
+    user = request.auth
+    app = selectors.application_get(viewer=user, pk=application_id)
+    analysis_start(actor=user, application=app, expected_version=_version(payload))
+    return _detail(user, app.pk)
+
+
+@router.post("/applications/{application_id}/bureau-checks", response={201: dict})
+def bureau_check_endpoint(request: HttpRequest, application_id: int, payload: BureauCheckIn) -> Status:
+    """Enter a SLIK result (only with the applicant's consent)."""
+    user = request.auth
+    app = selectors.application_get(viewer=user, pk=application_id)
+    check = bureau_check_record(
+        actor=user,
+        application=app,
+        enquiry_date=payload.enquiry_date,
+        consent_given=payload.consent_given,
+        worst_collectibility=payload.worst_collectibility,
+        outstanding=payload.outstanding,
+        note=payload.note,
+        as_of=branch_today(user),
+    )
+    return Status(201, {**_bureau(check), "application": _state(app)})
+
+
+@router.post("/applications/{application_id}/decisions", response={201: dict})
+def decision_endpoint(request: HttpRequest, application_id: int, payload: DecisionIn) -> Status:
+    """Approve, approve with conditions (with a counter-offer), reject or escalate."""
+    user = request.auth
+    app = selectors.application_get(viewer=user, pk=application_id)
+    decision = decision_record(
+        actor=user,
+        application=app,
+        outcome=payload.outcome,
+        reason_codes=payload.reason_codes,
+        rationale=payload.rationale,
+        as_of=branch_today(user),
+        counter_offer_kind=payload.counter_offer_kind,
+        expected_version=payload.expected_version,
+    )
+    app.refresh_from_db(fields=["status", "version"])
+    return Status(201, {**_decision(decision, with_analysis=True), "application": _state(app)})
+
+
+@router.post("/applications/{application_id}/appeals", response={201: dict})
+def appeal_endpoint(request: HttpRequest, application_id: int, payload: AppealIn) -> Status:
+    """The supervisor's one appeal against a rejection, decided one level up."""
+    user = request.auth
+    app = selectors.application_get(viewer=user, pk=application_id)
+    appeal = appeal_file(actor=user, application=app, argument=payload.argument, expected_version=payload.expected_version)
+    app.refresh_from_db(fields=["status", "version"])
+    return Status(201, {**_appeal(appeal), "application": _state(app)})
+
+
+@router.post("/applications/{application_id}/accept-conditions", response=dict)
+def conditions_accept_endpoint(request: HttpRequest, application_id: int, payload: OptionalVersion = None) -> dict:
+    """The customer takes the counter-offer: the application is re-priced on its terms and approved."""
+    user = request.auth
+    app = selectors.application_get(viewer=user, pk=application_id)
+    conditions_accept(actor=user, application=app, as_of=branch_today(user), expected_version=_version(payload))
+    return _detail(user, app.pk)
+
+
+@router.post("/applications/{application_id}/documents", response={201: dict})
+def document_upload_endpoint(
+    request: HttpRequest,
+    application_id: int,
+    kind: Form[str],
+    file: File[UploadedFile],
+) -> Status:
+    """Attach a checklist document (multipart: kind, file). JPEG, PNG, WebP or PDF, checked by content."""
+    user = request.auth
+    app = selectors.application_get(viewer=user, pk=application_id)
+    document = document_upload(actor=user, application=app, kind=kind, uploaded=file)
+    return Status(201, _document(Document.objects.select_related("uploaded_by").get(pk=document.pk)))
+
+
+# --- surveys -----------------------------------------------------------------------------------------------
+
+
+@router.get("/surveys/{survey_id}/draft", response=dict)
+def survey_draft(request: HttpRequest, survey_id: int) -> dict:
+    """The survey form as saved so far, with its photos."""
+    return _draft_out(_survey_get(request.auth, survey_id))
+
+
+@router.put("/surveys/{survey_id}/draft", response=dict)
+def survey_draft_save(request: HttpRequest, survey_id: int, payload: SurveyDraftIn) -> dict:
+    """Save part of the survey form (fields sent replace the saved ones; the rest stays)."""
+    user = request.auth
+    survey = _survey_get(user, survey_id)
+    data: dict[str, Any] = _survey_data(payload)
+    for n, informant in enumerate(payload.informants or []):
+        data.update({f"informant_{n}_{k}": v for k, v in informant.model_dump().items()})
+    survey_save_draft(actor=user, survey=survey, data=data)
+    return _draft_out(_survey_get(user, survey_id))
+
+
+@router.post("/surveys/{survey_id}/photos", response={201: dict})
+def survey_photo_endpoint(
+    request: HttpRequest,
+    survey_id: int,
+    file: File[UploadedFile],
+    taken_at: Form[dt.datetime],
+    latitude: Form[Latitude | None] = None,
+    longitude: Form[Longitude | None] = None,
+    caption: Form[str] = "",
+) -> Status:
+    """A photo taken in the browser (multipart: file, latitude, longitude, taken_at ISO 8601, caption)."""
+    user = request.auth
+    survey = _survey_get(user, survey_id)
+    photo = survey_photo_add(
+        actor=user,
+        survey=survey,
+        uploaded=file,
+        taken_at=_aware(taken_at, user),
+        latitude=_coord(latitude),
+        longitude=_coord(longitude),
+        caption=caption,
+    )
+    return Status(201, _photo(photo))
+
+
+@router.post("/surveys/{survey_id}/complete", response=dict)
+def survey_complete_endpoint(request: HttpRequest, survey_id: int, payload: SurveyCompleteIn) -> dict:
+    """Complete the survey (at least two neighbour checks and one photo); the application becomes 'surveyed'."""
+    user = request.auth
+    survey = _survey_get(user, survey_id)
+    informants = [InformantData(**i.model_dump()) for i in payload.informants]
+    survey_complete(actor=user, survey=survey, data=_survey_data(payload), informants=informants, expected_version=payload.expected_version)
+    survey = _survey_get(user, survey_id)
+    return {**_survey(survey), "application": _state(survey.application)}
+
+
+# --- worklist ----------------------------------------------------------------------------------------------
+
+
+def _survey_due(s: Survey) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "status": s.status,
+        "scheduled_for": s.scheduled_for,
+        "application_id": s.application_id,
+        "application_number": s.application.number,
+        "applicant_name": s.application.applicant_name,
+    }
+
+
+@router.get("/worklist", response=dict)
+def worklist(request: HttpRequest) -> dict:
+    """The caller's work by role: CMO surveys and orders, the analyst queue, supervisor escalations, dealer orders."""
+    user = request.auth
+    require(user, Capability.APPLICATION_VIEW)
+    if user.role == Role.CMO:
+        work = selectors.cmo_worklist(viewer=user, today=branch_today(user))
+        return {
+            "role": user.role,
+            "surveys_due": [_survey_due(s) for s in work["surveys_due"]],
+            "open_orders": _rows(work["open_orders"], user),
+            "recent_decisions": _rows(work["recent_decisions"], user),
+        }
+    if user.role in ANALYST_ROLES:
+        return {"role": user.role, "queue": _rows(selectors.analyst_queue(viewer=user), user)}
+    if user.role in SUPERVISOR_ROLES:
+        work = selectors.supervisor_worklist(viewer=user)
+        return {"role": user.role, **{key: _rows(apps, user) for key, apps in work.items()}}
+    if user.role == Role.DEALER:
+        return {"role": user.role, "orders": _rows(selectors.dealer_orders(viewer=user), user)}
+    recent = selectors.application_scope(viewer=user).select_related("dealer").only(*selectors.LIST_FIELDS, "dealer__name")
+    return {"role": user.role, "recent": _rows(recent.order_by("-created_at", "-id")[:50], user)}
