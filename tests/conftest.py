@@ -10,9 +10,11 @@ from angsur.org.services import api_token_create
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings):
+def _test_settings(settings, tmp_path_factory):
     # Argon2 is the production hasher (asserted in tests/org); tests use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploaded files of a test run never land in the project's var/private.
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
 
 
 @pytest.fixture

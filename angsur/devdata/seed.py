@@ -14,18 +14,21 @@ from angsur.devdata.factories import (
     ROLE_PREFIX,
     make_branch,
     make_company,
+    make_credit_config,
     make_dealer,
     make_dealer_user,
     make_products,
     make_rate_card,
     make_user,
 )
+from angsur.devdata.seed_applications import seed_applications
 from angsur.org.models import BranchTimeZone, Company, User
 from angsur.org.roles import Role
 from angsur.products.models import SavedQuote
 from angsur.products.services import quote_save
 
 SEED = 20261126
+DEMO_DATE = dt.date(2026, 11, 2)
 COMPANY_CODE = "AMF"
 
 BRANCHES = [
@@ -134,6 +137,8 @@ def seed_demo() -> None:
         )
         make_dealer_user(sub)
     _seed_quotes(fake, rng)
+    make_credit_config()
+    seed_applications(as_of=DEMO_DATE)
 
 
 def _seed_quotes(fake: Faker, rng: random.Random) -> None:
@@ -141,7 +146,7 @@ def _seed_quotes(fake: Faker, rng: random.Random) -> None:
         return
     from angsur.products.models import Product
 
-    as_of = dt.date(2026, 11, 2)
+    as_of = DEMO_DATE
     motor, car = Product.objects.get(code="NMC"), Product.objects.get(code="NCAR")
     for cmo in User.objects.filter(role=Role.CMO).select_related("branch").order_by("username"):
         dealers = list(cmo.branch.dealers.order_by("code"))

@@ -159,7 +159,9 @@ class ApplicationForm(forms.Form):
 
 class SurveyAssignForm(forms.Form):
     surveyor = forms.ModelChoiceField(label=_("Surveyor"), queryset=None)
-    scheduled_for = forms.DateTimeField(label=_("Visit"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    scheduled_for = forms.DateTimeField(
+        label=_("Visit"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
 
     def __init__(self, *args: Any, surveyors: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

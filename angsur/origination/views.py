@@ -4,6 +4,7 @@ Views only parse input, call one service or selector, and render; a refused step
 message on the page it was tried from (DomainError → translated text), never a 500.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -198,7 +199,11 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
         "can_assign": user_can(user, Capability.SURVEY_ASSIGN) or (user.role == Role.CMO and app.cmo_id == user.pk),
         "can_appeal": user_can(user, Capability.APPEAL),
         "can_order": user_can(user, Capability.ORDER_CREATE),
-        "assign_form": forms.get("assign_form") or SurveyAssignForm(surveyors=_surveyors(app), initial={"surveyor": app.cmo_id}),
+        "assign_form": forms.get("assign_form")
+        or SurveyAssignForm(
+            surveyors=_surveyors(app),
+            initial={"surveyor": app.cmo_id, "scheduled_for": timezone.localtime().replace(minute=0, second=0) + dt.timedelta(hours=1)},
+        ),
         "document_form": forms.get("document_form") or DocumentForm(),
         "bureau_form": forms.get("bureau_form") or BureauForm(initial={"enquiry_date": as_of}),
         "decision_form": forms.get("decision_form") or DecisionForm(initial=version),

@@ -41,7 +41,7 @@ FINGERPRINT = (
 def test_seed_is_deterministic_across_fresh_databases(tmp_path):
     outputs = []
     for name in ("one", "two"):
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / name}.sqlite3"}
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / name}.sqlite3", "ANGSUR_PRIVATE_MEDIA_ROOT": str(tmp_path / name)}
         subprocess.run([sys.executable, "-m", "angsur.cli", "demo", "--no-serve"], env=env, check=True, capture_output=True, timeout=300)
         shown = subprocess.run(
             [sys.executable, "-m", "angsur.cli", "shell", "-c", FINGERPRINT],
