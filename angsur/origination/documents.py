@@ -23,6 +23,7 @@ from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require
 from angsur.origination.models import Application, DecisionOutcome, PartyRole, Survey, SurveyPhoto, SurveyStatus
 from angsur.origination.reasons import ReasonCode
+from angsur.origination.rule_labels import rule_title
 from angsur.origination.selectors import application_analysis, application_get, distance_m, parties_by_role, service_levels
 from angsur.origination.workflow import Status
 from angsur.scoring import age_in_years
@@ -33,19 +34,6 @@ CREDIT_MEMO_TEMPLATE = "origination/pdf_credit_memo.html"
 # Only these image types are embedded (what uploads.validate_upload lets through for photos).
 EMBEDDABLE = frozenset({"image/jpeg", "image/png", "image/webp"})
 
-# Policy rules by code (scoring/policy.py keeps the codes stable; the Django layer names them).
-RULE_LABELS = {
-    "age_at_application": gettext_lazy("Age at application"),
-    "age_at_maturity": gettext_lazy("Age at maturity"),
-    "min_dp": gettext_lazy("Minimum down payment"),
-    "dsr_ceiling": gettext_lazy("DSR ceiling"),
-    "residence_length": gettext_lazy("Length of stay"),
-    "employment_length": gettext_lazy("Length of employment"),
-    "negative_list": gettext_lazy("Negative list"),
-    "bureau_kol": gettext_lazy("Credit bureau (SLIK) collectibility"),
-    "bureau_enquiry_fresh": gettext_lazy("Credit bureau enquiry age"),
-    "bureau_consent": gettext_lazy("Credit bureau consent"),
-}
 PARAM_LABELS = {
     "actual": gettext_lazy("actual"),
     "limit": gettext_lazy("limit"),
@@ -244,7 +232,7 @@ def credit_memo_context(application: Application, *, viewer: Any, as_of: dt.date
     policy = [
         {
             "code": r.code,
-            "label": RULE_LABELS.get(r.code, r.code),
+            "label": rule_title(r.code),
             "passed": r.passed,
             "knock_out": r.knock_out,
             "params": _params(r.params),

@@ -55,3 +55,21 @@ def fee_label(code: str) -> str:
         "other": _("Other fee"),
     }
     return labels.get(code, code)
+
+
+@register.filter
+def rule_title(code: str) -> str:
+    """Translated name of a policy rule."""
+    from angsur.origination.rule_labels import rule_title as title
+
+    return title(code)
+
+
+@register.filter
+def rule_detail(result: object) -> str:
+    """Translated finding of a policy-rule result (an object or dict with code and params)."""
+    from angsur.origination.rule_labels import rule_detail as detail
+
+    code = getattr(result, "code", None) or (result.get("code") if isinstance(result, dict) else "")
+    params = getattr(result, "params", None) or (result.get("params") if isinstance(result, dict) else {}) or {}
+    return detail(code, params)
