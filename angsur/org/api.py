@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from angsur.errors import NotFound, PermissionDenied
 from angsur.org.roles import ROLE_CAPABILITIES, Capability
@@ -56,13 +56,13 @@ def me(request: HttpRequest) -> dict:
 
 
 @router.post("/auth/token", response={201: TokenOut}, auth=None)
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     """Exchange username and password for a bearer token (failed attempts count toward lock-out)."""
     user = login_authenticate(username=payload.username, password=payload.password, request=request)
     if Capability.API_TOKEN not in ROLE_CAPABILITIES.get(user.role, ()):
         raise PermissionDenied("permission_denied", _("Your role is not allowed to use the API."))
     _token, raw = api_token_create(user=user, name=payload.name)
-    return 201, {"token": raw, "prefix": raw[:8]}
+    return Status(201, {"token": raw, "prefix": raw[:8]})
 
 
 @router.get("/branches", response=list[BranchOut])

@@ -2,11 +2,11 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from angsur.dealers.selectors import dealer_get
@@ -66,7 +66,7 @@ def products(request: HttpRequest) -> list:
 
 
 @router.post("/quotes", response={200: dict, 201: dict})
-def quote_create(request: HttpRequest, payload: QuoteIn) -> tuple[int, dict[str, Any]]:
+def quote_create(request: HttpRequest, payload: QuoteIn) -> Status:
     """Price a quote; with `save: true` (and a product) store it for the prospect."""
     user = request.auth
     require(user, Capability.QUOTE_CREATE)
@@ -85,7 +85,7 @@ def quote_create(request: HttpRequest, payload: QuoteIn) -> tuple[int, dict[str,
             rounding_direction=payload.rounding_direction,
             first_due_date=payload.first_due_date,
         )
-        return 200, quote.as_dict()
+        return Status(200, quote.as_dict())
     product = product_get_by_code(payload.product)
     if payload.vehicle_year is None:
         raise DomainError("required", _("The vehicle year is required to price a product."), field="vehicle_year")
@@ -107,7 +107,7 @@ def quote_create(request: HttpRequest, payload: QuoteIn) -> tuple[int, dict[str,
             dealer=dealer,
             first_due_date=payload.first_due_date,
         )
-        return 201, {"id": saved.pk, **saved.result}
+        return Status(201, {"id": saved.pk, **saved.result})
     priced = quote_price(
         product=product,
         branch_id=user.branch_id,
@@ -118,12 +118,15 @@ def quote_create(request: HttpRequest, payload: QuoteIn) -> tuple[int, dict[str,
         vehicle_year=payload.vehicle_year,
         first_due_date=payload.first_due_date,
     )
-    return 200, {
-        **priced.quote.as_dict(),
-        "product": product.code,
-        "min_dp_pct": str(priced.min_dp_pct),
-        "allowed_tenors": list(priced.allowed_tenors),
-    }
+    return Status(
+        200,
+        {
+            **priced.quote.as_dict(),
+            "product": product.code,
+            "min_dp_pct": str(priced.min_dp_pct),
+            "allowed_tenors": list(priced.allowed_tenors),
+        },
+    )
 
 
 @router.get("/quotes", response=list[dict])
