@@ -84,7 +84,9 @@ class Application(models.Model):
     address_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
 
     # denormalised for worklists and search (indexed); the full party lives in Party
-    applicant_name = models.CharField(_("applicant"), max_length=120, db_index=True)
+    applicant_name = models.CharField(_("applicant"), max_length=120)
+    # lower-cased name for prefix search; a pattern-ops index serves LIKE 'budi%' on PostgreSQL
+    applicant_name_key = models.CharField(max_length=120, default="")
     applicant_nik = models.CharField(_("NIK"), max_length=16, db_index=True)
     applicant_phone = models.CharField(_("phone"), max_length=20, db_index=True)
 
@@ -105,10 +107,16 @@ class Application(models.Model):
             models.Index(fields=["branch", "status", "submitted_at"]),
             models.Index(fields=["dealer", "created_at"]),
             models.Index(fields=["cmo", "status"]),
+            models.Index(fields=["applicant_name_key"], name="application_name_key_idx", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.applicant_name}"
+
+    @staticmethod
+    def name_key(name: str) -> str:
+        """The search form of a name: lower case, single spaces."""
+        return " ".join(name.lower().split())[:120]
 
     @property
     def otr(self) -> Decimal:

@@ -46,7 +46,9 @@ def application_scope(*, viewer: Any) -> QuerySet[Application]:
     require(viewer, Capability.APPLICATION_VIEW)
     qs = Application.objects.all()
     if viewer.role == Role.CMO:
-        return scope_to_dealer(qs, viewer).filter(Q(cmo=viewer) | Q(surveys__surveyor=viewer)).distinct()
+        # A subquery, not a join + DISTINCT: the CMO's worklist stays an index lookup at 200k applications.
+        surveyed_by_me = Survey.objects.filter(surveyor=viewer).values("application_id")
+        return scope_to_dealer(qs, viewer).filter(Q(cmo=viewer) | Q(pk__in=surveyed_by_me))
     return scope_to_dealer(qs, viewer)
 
 
@@ -81,7 +83,7 @@ def application_search(*, viewer: Any, query: str, limit: int = 50) -> QuerySet[
             return qs.filter(applicant_phone=normalize_phone(query)).order_by("-created_at")[:limit]
         except ScoringError:
             return qs.none()
-    return qs.filter(applicant_name__istartswith=query).order_by("applicant_name", "-created_at")[:limit]
+    return qs.filter(applicant_name_key__startswith=Application.name_key(query)).order_by("applicant_name_key", "-created_at")[:limit]
 
 
 def analyst_queue(*, viewer: Any, limit: int = 100) -> QuerySet[Application]:

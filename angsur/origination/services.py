@@ -297,6 +297,7 @@ def application_create(
         address_latitude=household.address_latitude,
         address_longitude=household.address_longitude,
         applicant_name=applicant_values["full_name"][:120],
+        applicant_name_key=Application.name_key(applicant_values["full_name"]),
         applicant_nik=applicant_values["nik"],
         applicant_phone=applicant_values["phone"],
     )
