@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,7 +84,14 @@ def application_search(*, viewer: Any, query: str, limit: int = 50) -> QuerySet[
             return qs.filter(applicant_phone=normalize_phone(query)).order_by("-created_at")[:limit]
         except ScoringError:
             return qs.none()
-    return qs.filter(applicant_name_key__startswith=Application.name_key(query)).order_by("applicant_name_key", "-created_at")[:limit]
+    key = Application.name_key(query)
+    if connection.vendor == "postgresql":
+        # LIKE 'key%' is served by the varchar_pattern_ops index (a range would follow the locale's collation).
+        by_name = qs.filter(applicant_name_key__startswith=key)
+    else:
+        # SQLite's LIKE ignores case and so cannot use the index; a byte-wise range on the lower-cased key can.
+        by_name = qs.filter(applicant_name_key__gte=key, applicant_name_key__lt=key + "\U0010ffff")
+    return by_name.order_by("applicant_name_key", "-created_at")[:limit]
 
 
 def analyst_queue(*, viewer: Any, limit: int = 100) -> QuerySet[Application]:
