@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "angsur.web.middleware.DomainErrorMiddleware",
+    "angsur.web.dbstats.SQLiteOptimizeMiddleware",
 ]
 
 ROOT_URLCONF = "angsur.urls"

@@ -180,12 +180,14 @@ def _lines_unclamped(
         balance = principal - amount
         append(ScheduleLine(1, due_dates[0], amount, amount, ZERO, balance))
     line_class = ScheduleLine
+    # tuple.__new__ directly: the same NamedTuple, without its Python-level __new__ wrapper (hot loop).
+    new_line = tuple.__new__
     unit_one = unit.unit == ONE
     for no, amount, due_date in zip(range(start + 1, last + 1), installments[start:last], due_dates[start:last], strict=True):
         interest = (balance * rate).to_integral_value() if unit_one else _interest(balance, rate, unit.unit)
         part = amount - interest
         balance = balance - part
-        append(line_class(no, due_date, amount, part, interest, balance))
+        append(new_line(line_class, (no, due_date, amount, part, interest, balance)))
     # The last line takes the whole remaining balance, so rounding residue lands here.
     amount = installments[last]
     interest = amount - balance

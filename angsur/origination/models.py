@@ -107,6 +107,7 @@ class Application(models.Model):
             models.Index(fields=["branch", "status", "submitted_at"]),
             models.Index(fields=["dealer", "created_at"]),
             models.Index(fields=["cmo", "status"]),
+            models.Index(fields=["branch", "status", "decided_at"]),
             models.Index(fields=["applicant_name_key"], name="application_name_key_idx", opclasses=["varchar_pattern_ops"]),
         ]
 

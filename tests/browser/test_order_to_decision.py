@@ -50,14 +50,28 @@ def test_order_walks_from_dealer_to_decision_and_back(chromium, live_server, log
     login(page, dealer_user.username, DEMO_PASSWORD)
     page.click("[data-testid=tile-new-order]")
     page.select_option("#id_product", "NMC")
-    for field, value in {"#id_vehicle_brand": "Honda", "#id_vehicle_model": "Vario 125", "#id_vehicle_year": str(dt.date.today().year),
-                         "#id_otr": "23.400.000", "#id_down_payment": "4.700.000", "#id_tenor_months": "24",
-                         "#id_declared_income": "3.000.000", "#id_household_expense": "1.000.000", "#id_dependents": "1",
-                         "#id_residence_months": "60", "#id_address_latitude": "-6.200000", "#id_address_longitude": "106.900000",
-                         "#id_applicant-full_name": "Siti Rahayu", "#id_applicant-nik": nik_for(dt.date(1992, 3, 5), "F"),
-                         "#id_applicant-birth_place": "Bekasi", "#id_applicant-birth_date": "1992-03-05",
-                         "#id_applicant-phone": "0813-1111-2222", "#id_applicant-ktp_address": "Jl. Kenanga 5, Jakarta Timur",
-                         "#id_applicant-employment_months": "48", "#id_applicant-monthly_income": "3.000.000"}.items():
+    for field, value in {
+        "#id_vehicle_brand": "Honda",
+        "#id_vehicle_model": "Vario 125",
+        "#id_vehicle_year": str(dt.date.today().year),
+        "#id_otr": "23.400.000",
+        "#id_down_payment": "4.700.000",
+        "#id_tenor_months": "24",
+        "#id_declared_income": "3.000.000",
+        "#id_household_expense": "1.000.000",
+        "#id_dependents": "1",
+        "#id_residence_months": "60",
+        "#id_address_latitude": "-6.200000",
+        "#id_address_longitude": "106.900000",
+        "#id_applicant-full_name": "Siti Rahayu",
+        "#id_applicant-nik": nik_for(dt.date(1992, 3, 5), "F"),
+        "#id_applicant-birth_place": "Bekasi",
+        "#id_applicant-birth_date": "1992-03-05",
+        "#id_applicant-phone": "0813-1111-2222",
+        "#id_applicant-ktp_address": "Jl. Kenanga 5, Jakarta Timur",
+        "#id_applicant-employment_months": "48",
+        "#id_applicant-monthly_income": "3.000.000",
+    }.items():
         page.fill(field, value)
     page.select_option("#id_applicant-sex", "F")
     page.click("button[name=submit]")
@@ -80,13 +94,23 @@ def test_order_walks_from_dealer_to_decision_and_back(chromium, live_server, log
     page.wait_for_selector("[data-testid=photo]")
     page.wait_for_selector("#survey-form [data-geo-status]:has-text('GPS:')")
     page.select_option("#id_residence_ownership", "own")
-    for field, value in {"#id_residence_months": "60", "#id_house_type": "Rumah permanen", "#id_house_condition": "Baik",
-                         "#id_road_access": "Gang, motor bisa masuk", "#id_employment_verification": "Telepon HRD PT Sinar",
-                         "#id_employment_months": "48", "#id_dependents": "1", "#id_verified_income": "3.000.000",
-                         "#id_recommendation_reason": "Rumah sendiri, pekerjaan tetap, lingkungan baik.",
-                         "#id_informant_1_name": "Pak RT Joko", "#id_informant_1_relation": "Ketua RT",
-                         "#id_informant_1_answer": "Benar tinggal di sini sejak 2020.", "#id_informant_2_name": "Ibu Ani",
-                         "#id_informant_2_relation": "Tetangga", "#id_informant_2_answer": "Orangnya baik dan ramah."}.items():
+    for field, value in {
+        "#id_residence_months": "60",
+        "#id_house_type": "Rumah permanen",
+        "#id_house_condition": "Baik",
+        "#id_road_access": "Gang, motor bisa masuk",
+        "#id_employment_verification": "Telepon HRD PT Sinar",
+        "#id_employment_months": "48",
+        "#id_dependents": "1",
+        "#id_verified_income": "3.000.000",
+        "#id_recommendation_reason": "Rumah sendiri, pekerjaan tetap, lingkungan baik.",
+        "#id_informant_1_name": "Pak RT Joko",
+        "#id_informant_1_relation": "Ketua RT",
+        "#id_informant_1_answer": "Benar tinggal di sini sejak 2020.",
+        "#id_informant_2_name": "Ibu Ani",
+        "#id_informant_2_relation": "Tetangga",
+        "#id_informant_2_answer": "Orangnya baik dan ramah.",
+    }.items():
         page.fill(field, value)
     page.check("#id_employer_verified")
     page.check("#id_informant_1_confirms")
@@ -153,6 +177,16 @@ def test_order_walks_from_dealer_to_decision_and_back(chromium, live_server, log
     app.refresh_from_db()
     assert app.status == Status.APPROVED_WITH_CONDITIONS
     trail = set(AuditEvent.objects.filter(object_type="origination.application", object_id=str(app.pk)).values_list("action", flat=True))
-    assert trail >= {"application.create", "application.submit", "application.assign_survey", "survey.photo_add",
-                     "application.complete_survey", "application.start_analysis", "application.bureau_check", "application.escalate",
-                     "application.reject", "application.appeal", "application.approve_conditions"}
+    assert trail >= {
+        "application.create",
+        "application.submit",
+        "application.assign_survey",
+        "survey.photo_add",
+        "application.complete_survey",
+        "application.start_analysis",
+        "application.bureau_check",
+        "application.escalate",
+        "application.reject",
+        "application.appeal",
+        "application.approve_conditions",
+    }

@@ -62,13 +62,26 @@ def appealed(new_application, cmo_a, staff):
     """Surveyed with a real geotagged photo, rejected by the analyst, appealed by the supervisor, approved one level up."""
     app = new_application()
     survey = survey_assign(actor=staff["ms"], application=app, surveyor=cmo_a, scheduled_for=timezone.now())
-    survey_photo_add(actor=cmo_a, survey=survey, uploaded=real_jpeg(), taken_at=timezone.now(), latitude=Decimal("-6.200500"),
-                     longitude=Decimal("106.900400"), caption="Tampak depan rumah")
+    survey_photo_add(
+        actor=cmo_a,
+        survey=survey,
+        uploaded=real_jpeg(),
+        taken_at=timezone.now(),
+        latitude=Decimal("-6.200500"),
+        longitude=Decimal("106.900400"),
+        caption="Tampak depan rumah",
+    )
     survey_complete(actor=cmo_a, survey=survey, data=SURVEY_DATA, informants=INFORMANTS)
     app = analysis_start(actor=staff["ca"], application=app)
     bureau_check_record(actor=staff["ca"], application=app, enquiry_date=AS_OF, consent_given=True, worst_collectibility=1, as_of=AS_OF)
-    decision_record(actor=staff["ca"], application=app, outcome="reject", reason_codes=["character", "employment_unverified"],
-                    rationale=REJECTION, as_of=AS_OF)
+    decision_record(
+        actor=staff["ca"],
+        application=app,
+        outcome="reject",
+        reason_codes=["character", "employment_unverified"],
+        rationale=REJECTION,
+        as_of=AS_OF,
+    )
     appeal_file(actor=staff["ms"], application=app, argument=ARGUMENT)
     decision_record(actor=staff["cca"], application=app, outcome="approve", reason_codes=["good_profile"], rationale=APPROVAL, as_of=AS_OF)
     app.refresh_from_db()
@@ -112,8 +125,15 @@ def test_credit_memo_shows_the_counter_offer(new_application, cmo_a, staff):
     survey_complete(actor=cmo_a, survey=survey, data={**SURVEY_DATA, "verified_income": Decimal("3000000")}, informants=INFORMANTS)
     app = analysis_start(actor=staff["ca"], application=app)
     bureau_check_record(actor=staff["ca"], application=app, enquiry_date=AS_OF, consent_given=True, worst_collectibility=1, as_of=AS_OF)
-    decision = decision_record(actor=staff["ca"], application=app, outcome="approve_conditions", reason_codes=["dsr_too_high"],
-                               rationale="DSR di atas batas; DP dinaikkan.", as_of=AS_OF, counter_offer_kind="dp")
+    decision = decision_record(
+        actor=staff["ca"],
+        application=app,
+        outcome="approve_conditions",
+        reason_codes=["dsr_too_high"],
+        rationale="DSR di atas batas; DP dinaikkan.",
+        as_of=AS_OF,
+        counter_offer_kind="dp",
+    )
     html = english(CREDIT_MEMO_TEMPLATE, lambda: credit_memo_context(app, viewer=staff["ca"], as_of=AS_OF))
     assert "Counter-offer" in html and "Larger down payment, same tenor" in html
     assert "Installment above the repayment capacity (DSR)" in html

@@ -8,8 +8,9 @@ from angsur.origination.selectors import application_search
 
 def test_search_finds_by_name_prefix_nik_phone_and_number(new_application, staff):
     budi = new_application()
-    sari = new_application(applicant=party_data(name="Sari  Dewi", birth_date=dt.date(1988, 5, 3), sex="F", serial=7,
-                                                phone="0857-1111-0000"))
+    sari = new_application(
+        applicant=party_data(name="Sari  Dewi", birth_date=dt.date(1988, 5, 3), sex="F", serial=7, phone="0857-1111-0000")
+    )
     viewer = staff["ca"]
     assert [a.pk for a in application_search(viewer=viewer, query="budi")] == [budi.pk]
     assert [a.pk for a in application_search(viewer=viewer, query="SARI dew")] == [sari.pk]

@@ -1,0 +1,403 @@
+"""Load the quote endpoint next to a trivial JSON endpoint of the same app, in the same run.
+
+Issue target: POST /api/quotes under a local load (loopback only, bounded) — requests/s and p95, and
+the ratio to GET /api/health (auth=None, returns {"status": "ok"}) — target ratio ≥ 0.7.
+
+Run with::
+
+    uv run python bench/quote_endpoint.py                         # demo data in bench/out/quote_demo.sqlite3
+    uv run python bench/quote_endpoint.py --duration 15 --concurrency 8 --rounds 2
+    uv run python bench/quote_endpoint.py --database-url postgres://angsur:angsur@127.0.0.1:5432/angsur_quote
+
+What it does:
+
+1. unless the database already holds the demo company, seeds it with ``angsur demo --no-serve``
+   (default database: a scratch SQLite file under bench/out/, which is git-ignored);
+2. starts the app on 127.0.0.1 on a free port as a subprocess, with DEBUG off: gunicorn (sync
+   workers) when it is installed; otherwise — the project's environment has no production WSGI server —
+   Django's own WSGIServer (the wsgiref server of ``runserver``, a thread per connection, single-threaded
+   with ``--nothreading``) with TCP_NODELAY and no access log. ``--server runserver`` runs plain
+   ``runserver --noreload``, whose Nagle + delayed-ACK stall (~40 ms per keep-alive response) hides
+   what the endpoints cost;
+3. gets a bearer token from POST /api/auth/token (cmo.jkt / demo-angsur); besides the health check
+   and the two quotes it also drives GET /api/me with the token (trivial, but authenticated);
+4. drives each endpoint in turn with ``--concurrency`` client threads, each on its own keep-alive
+   http.client connection, for ``--duration`` seconds after a short warm-up — closed loop, so the load is
+   bounded by the concurrency and the duration, plus a hard cap of ``--max-requests`` per phase;
+   ``--rounds`` alternates the order (health, me, quotes, then the reverse) so drift hits all alike;
+5. prints requests/s, p50 / p95 / p99 / max latency and errors per endpoint and the ratio of each
+   quote endpoint's requests/s to the health endpoint's, and writes JSON to bench/out/.
+
+The load generator runs on the same machine as the server: on a small machine it takes CPU from the
+server, which lowers both endpoints' throughput alike (the ratio is the figure to read).
+"""
+
+import argparse
+import contextlib
+import datetime as dt
+import http.client
+import importlib.util
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+DEFAULT_DB = OUT / "quote_demo.sqlite3"
+HOST = "127.0.0.1"
+TARGET_RATIO = 0.7
+
+FREE_TERMS = {"otr": "15000000", "down_payment": "3000000", "tenor_months": 12, "flat_rate": "17", "timing": "addb"}
+PRODUCT = {"otr": "23400000", "down_payment": "4700000", "tenor_months": 24, "product": "NMC", "vehicle_year": 2026}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default="", help=f"DATABASE_URL for the server (default: sqlite:///{DEFAULT_DB})")
+    parser.add_argument("--duration", type=float, default=15.0, help="measured seconds per endpoint per round (default 15)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each phase (default 2)")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads, one connection each (default 8, at most 64)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds, alternating the endpoint order (default 2)")
+    parser.add_argument("--max-requests", type=int, default=200_000, help="hard cap of requests per phase (default 200000)")
+    parser.add_argument(
+        "--server",
+        choices=("auto", "gunicorn", "wsgiref", "runserver"),
+        default="auto",
+        help="auto: gunicorn if installed, else wsgiref (Django's WSGIServer with TCP_NODELAY); "
+        "runserver: Django's as is (Nagle + delayed ACK add ~40 ms to every keep-alive response)",
+    )
+    parser.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 1)), help="gunicorn workers (default: CPU count)")
+    parser.add_argument("--nothreading", action="store_true", help="wsgiref / runserver without threads (one request at a time)")
+    parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)  # internal: run the wsgiref server on this port
+    parser.add_argument("--username", default="cmo.jkt")
+    parser.add_argument("--password", default="demo-angsur")
+    parser.add_argument("--json", default=str(OUT / "quote_endpoint.json"), help="JSON output path")
+    args = parser.parse_args(argv)
+    if not 1 <= args.concurrency <= 64 or args.duration <= 0 or args.duration > 300:
+        parser.error("keep the load bounded: 1 ≤ --concurrency ≤ 64 and 0 < --duration ≤ 300")
+    return args
+
+
+# --------------------------------------------------------------------------------------------- server
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="angsur.settings",
+        DATABASE_URL=database_url,
+        DJANGO_DEBUG="false",
+        DJANGO_LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def ensure_demo(database_url: str) -> None:
+    """Seed the demo company (idempotent: `angsur demo` skips it when present)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "angsur.cli", "demo", "--no-serve"],
+        env=server_env(database_url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if result.returncode:
+        sys.exit(f"angsur demo failed:\n{result.stdout}\n{result.stderr}")
+
+
+def start_server(args: argparse.Namespace, database_url: str, port: int, log: Path) -> tuple[subprocess.Popen, str]:
+    kind = args.server
+    if kind == "auto":
+        kind = "gunicorn" if importlib.util.find_spec("gunicorn") else "wsgiref"
+    threads = "single-threaded" if args.nothreading else "a thread per connection"
+    if kind == "wsgiref":
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--serve", str(port)] + (["--nothreading"] if args.nothreading else [])
+        label = f"Django's WSGIServer (wsgiref, {threads}, TCP_NODELAY, no access log)"
+    elif kind == "gunicorn":
+        cmd = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "angsur.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "sync",
+            "--keep-alive",
+            "5",
+            "--log-level",
+            "warning",
+        ]
+        label = f"gunicorn {args.workers} sync workers"
+    else:
+        cmd = [sys.executable, "-m", "angsur.cli", "runserver", "--noreload", f"{HOST}:{port}"]
+        if args.nothreading:
+            cmd.append("--nothreading")
+        label = f"Django runserver --noreload (wsgiref, {threads})"
+    handle = log.open("w")
+    proc = subprocess.Popen(cmd, env=server_env(database_url), cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"the server exited with {proc.returncode}; see {log}")
+        with contextlib.suppress(OSError):
+            status, _body, _ms = request(port, "GET", "/api/health")
+            if status == 200:
+                return proc, label
+        time.sleep(0.2)
+    stop_server(proc)
+    sys.exit(f"the server did not answer within 60 s; see {log}")
+
+
+def serve(port: int, *, threading: bool) -> None:
+    """The wsgiref server of `runserver`, minus what is not the app: TCP_NODELAY on (wsgiref writes the headers and the
+    body separately, so with Nagle every keep-alive response waits for the client's delayed ACK) and no access log."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler, WSGIServer, get_internal_wsgi_application
+
+    class Handler(WSGIRequestHandler):
+        disable_nagle_algorithm = True
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    httpd = (ThreadedWSGIServer if threading else WSGIServer)((HOST, port), Handler)
+    httpd.daemon_threads = True
+    httpd.set_app(get_internal_wsgi_application())
+    httpd.serve_forever()
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+# --------------------------------------------------------------------------------------------- client
+
+
+def request(
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    conn: http.client.HTTPConnection | None = None,
+) -> tuple[int, bytes, float]:
+    own = conn is None
+    conn = conn or http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        t0 = time.perf_counter()
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, data, (time.perf_counter() - t0) * 1000
+    finally:
+        if own:
+            conn.close()
+
+
+class Endpoint:
+    def __init__(self, name: str, method: str, path: str, body: dict | None = None, token: str = "") -> None:
+        self.name, self.method, self.path = name, method, path
+        self.body = json.dumps(body).encode() if body is not None else None
+        self.headers = {"Accept": "application/json"}
+        if body is not None:
+            self.headers["Content-Type"] = "application/json"
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
+
+
+def drive(port: int, endpoint: Endpoint, *, seconds: float, concurrency: int, max_requests: int) -> dict[str, Any]:
+    """Closed-loop load: `concurrency` threads, each sending its next request as soon as the last one is answered."""
+    latencies: list[list[float]] = [[] for _ in range(concurrency)]
+    errors: list[list[str]] = [[] for _ in range(concurrency)]
+    budget = threading.Semaphore(max_requests)
+    start = threading.Barrier(concurrency + 1)
+    stop_at = [0.0]
+
+    def worker(i: int) -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=10)
+        start.wait()
+        while time.perf_counter() < stop_at[0] and budget.acquire(blocking=False):
+            try:
+                status, _data, ms = request(port, endpoint.method, endpoint.path, endpoint.body, endpoint.headers, conn=conn)
+            except (OSError, http.client.HTTPException) as error:  # reconnect and count it
+                errors[i].append(type(error).__name__)
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=10)
+                continue
+            if status >= 400:
+                errors[i].append(str(status))
+            latencies[i].append(ms)
+        conn.close()
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(concurrency)]
+    for t in threads:
+        t.start()
+    stop_at[0] = time.perf_counter() + seconds
+    t0 = time.perf_counter()
+    start.wait()
+    for t in threads:
+        t.join(seconds + 30)
+    elapsed = time.perf_counter() - t0
+    all_ms = sorted(ms for chunk in latencies for ms in chunk)
+    all_errors = [e for chunk in errors for e in chunk]
+    return {
+        "endpoint": endpoint.name,
+        "seconds": elapsed,
+        "requests": len(all_ms),
+        "errors": len(all_errors),
+        "error_kinds": sorted(set(all_errors)),
+        "latencies_ms": all_ms,
+    }
+
+
+def percentile(sorted_values: list[float], pct: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, round(pct / 100 * len(sorted_values) + 0.4999))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+def summarise(phases: list[dict[str, Any]]) -> dict[str, Any]:
+    ms = sorted(x for p in phases for x in p["latencies_ms"])
+    seconds = sum(p["seconds"] for p in phases)
+    requests = sum(p["requests"] for p in phases)
+    return {
+        "requests": requests,
+        "errors": sum(p["errors"] for p in phases),
+        "seconds": seconds,
+        "rps": requests / seconds,
+        "rps_per_round": [p["requests"] / p["seconds"] for p in phases],
+        "p50_ms": statistics.median(ms) if ms else float("nan"),
+        "p95_ms": percentile(ms, 95),
+        "p99_ms": percentile(ms, 99),
+        "max_ms": ms[-1] if ms else float("nan"),
+        "error_kinds": sorted({k for p in phases for k in p["error_kinds"]}),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.serve:
+        serve(args.serve, threading=not args.nothreading)
+        return 0
+    OUT.mkdir(parents=True, exist_ok=True)
+    database_url = args.database_url or f"sqlite:///{DEFAULT_DB}"
+    print(f"database: {database_url.split('@')[-1]}")
+    ensure_demo(database_url)
+    port = free_port()
+    proc, server_label = start_server(args, database_url, port, OUT / "quote_endpoint-server.log")
+    print(f"server: {server_label} on http://{HOST}:{port} (DEBUG off)")
+    try:
+        status, data, _ms = request(
+            port,
+            "POST",
+            "/api/auth/token",
+            json.dumps({"username": args.username, "password": args.password, "name": "bench"}).encode(),
+            {"Content-Type": "application/json"},
+        )
+        if status != 201:
+            sys.exit(f"POST /api/auth/token → {status}: {data[:300]!r}")
+        token = json.loads(data)["token"]
+        endpoints = [
+            Endpoint("GET /api/health", "GET", "/api/health"),
+            Endpoint("GET /api/me (bearer)", "GET", "/api/me", token=token),
+            Endpoint("POST /api/quotes (free terms)", "POST", "/api/quotes", FREE_TERMS, token),
+            Endpoint("POST /api/quotes (product NMC)", "POST", "/api/quotes", PRODUCT, token),
+        ]
+        for ep in endpoints:  # one correct answer each before any load
+            status, data, _ms = request(port, ep.method, ep.path, ep.body, ep.headers)
+            if status != 200:
+                sys.exit(f"{ep.name} → {status}: {data[:300]!r}")
+            if ep.name.endswith("(free terms)") and json.loads(data).get("installment") not in {"1170000", "1170000.00"}:
+                sys.exit(f"the OJK example should price to an installment of 1,170,000: {data[:300]!r}")
+        print(
+            f"load: {args.concurrency} keep-alive connections, {args.duration:g} s per endpoint per round, {args.rounds} rounds, "
+            f"warm-up {args.warmup:g} s, cap {args.max_requests:,} requests per phase"
+        )
+        phases: dict[str, list[dict[str, Any]]] = {ep.name: [] for ep in endpoints}
+        for r in range(args.rounds):
+            for ep in endpoints if r % 2 == 0 else list(reversed(endpoints)):
+                if args.warmup > 0:
+                    drive(port, ep, seconds=args.warmup, concurrency=args.concurrency, max_requests=args.max_requests)
+                phase = drive(port, ep, seconds=args.duration, concurrency=args.concurrency, max_requests=args.max_requests)
+                phases[ep.name].append(phase)
+                print(
+                    f"  round {r + 1}: {ep.name:<32} {phase['requests'] / phase['seconds']:8.1f} req/s  "
+                    f"p95 {percentile(phase['latencies_ms'], 95):7.2f} ms  errors {phase['errors']}",
+                    flush=True,
+                )
+    finally:
+        stop_server(proc)
+
+    summary = {name: summarise(p) for name, p in phases.items()}
+    base = summary[endpoints[0].name]
+    for s in summary.values():
+        s["rps_ratio"] = s["rps"] / base["rps"]
+        s["p95_ratio"] = s["p95_ms"] / base["p95_ms"]
+    head = (
+        f"{'endpoint':<32} {'requests':>9} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+        f" {'req/s ratio':>12}"
+    )
+    print(f"\n{server_label}; {args.concurrency} connections; {args.rounds} × {args.duration:g} s per endpoint; {os.cpu_count()} CPUs")
+    print(head)
+    print("-" * len(head))
+    for name, s in summary.items():
+        print(
+            f"{name:<32} {s['requests']:9d} {s['errors']:6d} {s['rps']:8.1f} {s['p50_ms']:8.2f} {s['p95_ms']:8.2f} {s['p99_ms']:8.2f} "
+            f"{s['max_ms']:8.2f} {s['rps_ratio']:12.2f}"
+        )
+    verdicts = {name: s["rps_ratio"] >= TARGET_RATIO for name, s in summary.items() if name.startswith("POST /api/quotes")}
+    for name, ok in verdicts.items():
+        print(f"{name}: ratio {summary[name]['rps_ratio']:.2f} to health — target ≥ {TARGET_RATIO} {'met' if ok else 'NOT met'}")
+
+    payload = {
+        "benchmark": "quote_endpoint",
+        "target_ratio": TARGET_RATIO,
+        "server": server_label,
+        "database": database_url.split("@")[-1],
+        "concurrency": args.concurrency,
+        "duration_s": args.duration,
+        "rounds": args.rounds,
+        "warmup_s": args.warmup,
+        "bodies": {"free_terms": FREE_TERMS, "product": PRODUCT},
+        "python": platform.python_version(),
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "results": summary,
+    }
+    Path(args.json).write_text(json.dumps(payload, indent=2))
+    print(f"wrote {args.json}")
+    return 0 if all(verdicts.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
