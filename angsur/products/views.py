@@ -1,7 +1,5 @@
 """Quote screens for the CMO (phone width), the quote sheet PDF, and the product catalogue."""
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,11 +19,6 @@ from angsur.products.selectors import quote_get
 from angsur.products.services import quote_compare, quote_price, quote_save
 
 
-def _today(request: HttpRequest) -> "dt.date":
-    """The business date in the user's branch time zone."""
-    return branch_today(request.user)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def quote_new(request: HttpRequest) -> HttpResponse:
@@ -38,7 +31,7 @@ def quote_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            as_of = _today(request)
+            as_of = branch_today(request.user)
             try:
                 if saving:
                     saved = quote_save(

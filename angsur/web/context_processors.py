@@ -29,4 +29,4 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             menu.append({"url": reverse(name), "label": label, "name": name})
     if user.is_staff:
         menu.append({"url": reverse("admin:index"), "label": _("Configuration"), "name": "admin"})
-    return {"menu": menu, "can": lambda cap: user_can(user, cap)}
+    return {"menu": menu}
