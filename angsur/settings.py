@@ -103,6 +103,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Cache: per-process memory by default; DJANGO_CACHE_URL (e.g. a shared Redis or Memcached) in a
+# multi-process deployment. It holds configuration read on every request (token → user, pricing
+# terms) for ANGSUR_CONFIG_CACHE_SECONDS, invalidated on change (angsur/caching.py); 0 turns it off.
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://angsur")}
+ANGSUR_CONFIG_CACHE_SECONDS = env.int("ANGSUR_CONFIG_CACHE_SECONDS", default=30)
+
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [

@@ -233,7 +233,18 @@ class Endpoint:
             self.headers["Authorization"] = f"Bearer {token}"
 
 
-def drive(port: int, endpoint: Endpoint, *, seconds: float, concurrency: int, max_requests: int) -> dict[str, Any]:
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process and its threads (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def drive(
+    port: int, endpoint: Endpoint, *, seconds: float, concurrency: int, max_requests: int, server_pid: int = 0
+) -> dict[str, Any]:
     """Closed-loop load: `concurrency` threads, each sending its next request as soon as the last one is answered."""
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors: list[list[str]] = [[] for _ in range(concurrency)]
@@ -261,11 +272,13 @@ def drive(port: int, endpoint: Endpoint, *, seconds: float, concurrency: int, ma
     for t in threads:
         t.start()
     stop_at[0] = time.perf_counter() + seconds
+    server_cpu0, client_cpu0 = cpu_seconds(server_pid) if server_pid else None, time.process_time()
     t0 = time.perf_counter()
     start.wait()
     for t in threads:
         t.join(seconds + 30)
     elapsed = time.perf_counter() - t0
+    server_cpu1, client_cpu1 = cpu_seconds(server_pid) if server_pid else None, time.process_time()
     all_ms = sorted(ms for chunk in latencies for ms in chunk)
     all_errors = [e for chunk in errors for e in chunk]
     return {
@@ -275,6 +288,8 @@ def drive(port: int, endpoint: Endpoint, *, seconds: float, concurrency: int, ma
         "errors": len(all_errors),
         "error_kinds": sorted(set(all_errors)),
         "latencies_ms": all_ms,
+        "server_cpu_s": None if server_cpu0 is None or server_cpu1 is None else server_cpu1 - server_cpu0,
+        "client_cpu_s": client_cpu1 - client_cpu0,
     }
 
 
@@ -300,7 +315,19 @@ def summarise(phases: list[dict[str, Any]]) -> dict[str, Any]:
         "p99_ms": percentile(ms, 99),
         "max_ms": ms[-1] if ms else float("nan"),
         "error_kinds": sorted({k for p in phases for k in p["error_kinds"]}),
+        # CPU per request: the server's (all its threads or workers' parent) and the load generator's.
+        "server_cpu_ms_per_request": (
+            None if any(p["server_cpu_s"] is None for p in phases) else 1000 * sum(p["server_cpu_s"] for p in phases) / max(requests, 1)
+        ),
+        "server_cpu_utilisation": (
+            None if any(p["server_cpu_s"] is None for p in phases) else sum(p["server_cpu_s"] for p in phases) / seconds
+        ),
+        "client_cpu_ms_per_request": 1000 * sum(p["client_cpu_s"] for p in phases) / max(requests, 1),
     }
+
+
+def _fmt_ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -347,7 +374,9 @@ def main(argv: list[str] | None = None) -> int:
             for ep in endpoints if r % 2 == 0 else list(reversed(endpoints)):
                 if args.warmup > 0:
                     drive(port, ep, seconds=args.warmup, concurrency=args.concurrency, max_requests=args.max_requests)
-                phase = drive(port, ep, seconds=args.duration, concurrency=args.concurrency, max_requests=args.max_requests)
+                phase = drive(
+                    port, ep, seconds=args.duration, concurrency=args.concurrency, max_requests=args.max_requests, server_pid=proc.pid
+                )
                 phases[ep.name].append(phase)
                 print(
                     f"  round {r + 1}: {ep.name:<32} {phase['requests'] / phase['seconds']:8.1f} req/s  "
@@ -364,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         s["p95_ratio"] = s["p95_ms"] / base["p95_ms"]
     head = (
         f"{'endpoint':<32} {'requests':>9} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
-        f" {'req/s ratio':>12}"
+        f" {'req/s ratio':>12} {'server CPU ms/req':>17} {'client CPU ms/req':>17}"
     )
     print(f"\n{server_label}; {args.concurrency} connections; {args.rounds} × {args.duration:g} s per endpoint; {os.cpu_count()} CPUs")
     print(head)
@@ -372,7 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, s in summary.items():
         print(
             f"{name:<32} {s['requests']:9d} {s['errors']:6d} {s['rps']:8.1f} {s['p50_ms']:8.2f} {s['p95_ms']:8.2f} {s['p99_ms']:8.2f} "
-            f"{s['max_ms']:8.2f} {s['rps_ratio']:12.2f}"
+            f"{s['max_ms']:8.2f} {s['rps_ratio']:12.2f} {_fmt_ms(s['server_cpu_ms_per_request']):>17}"
+            f" {_fmt_ms(s['client_cpu_ms_per_request']):>17}"
         )
     verdicts = {name: s["rps_ratio"] >= TARGET_RATIO for name, s in summary.items() if name.startswith("POST /api/quotes")}
     for name, ok in verdicts.items():

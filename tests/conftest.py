@@ -1,8 +1,10 @@
 """Shared fixtures: two branches, users per role, API clients. Data is made through the real services."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
+from angsur import caching
 from angsur.devdata.factories import DEMO_PASSWORD, make_branch, make_company, make_dealer, make_dealer_user, make_products, make_user
 from angsur.org.models import BranchTimeZone
 from angsur.org.roles import Role
@@ -15,6 +17,9 @@ def _test_settings(settings, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Uploaded files of a test run never land in the project's var/private.
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+    # Database ids repeat between tests (each rolls back): start every test with empty caches.
+    cache.clear()
+    caching.clear()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from itertools import count
 
+from angsur.caching import invalidate
 from angsur.dealers.models import Dealer, VehicleKind
 from angsur.dealers.services import dealer_create, dealer_user_link
 from angsur.org.models import Branch, BranchTimeZone, Company, User
@@ -164,6 +165,7 @@ def make_rate_card(
         RateCardFee.objects.bulk_create(
             RateCardFee(rate_card=card, code=c, basis=b, amount_sen=amt * 100, pct=Decimal(p), financed=fin) for c, b, amt, p, fin in fees
         )
+        invalidate("pricing")  # bulk_create sends no post_save
     return card
 
 
@@ -176,6 +178,7 @@ def make_policy_tables(effective_from: dt.date = dt.date(2019, 1, 1), npf_pct: s
             for kind in (VehicleKind.MOTORCYCLE, VehicleKind.CAR)
             for n, d in rows
         )
+        invalidate("pricing")  # bulk_create sends no post_save
     CompanyNpf.objects.get_or_create(effective_from=effective_from, defaults={"npf_pct": Decimal(npf_pct), "is_sound": True})
 
 

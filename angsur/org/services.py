@@ -1,5 +1,6 @@
 """Writes for the organisation: logins with lock-out, API tokens, users, branches."""
 
+import copy
 import datetime as dt
 import hashlib
 import secrets
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from angsur.audit.services import audit_record, snapshot
+from angsur.caching import cached, invalidate
 from angsur.errors import DomainError
 from angsur.org.models import ApiToken, Branch, Company, User
 from angsur.org.roles import Role
@@ -102,11 +104,8 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     return token, raw
 
 
-def api_token_authenticate(raw: str) -> User | None:
-    """Return the active user owning the token, or None."""
-    if not raw or len(raw) > 200:
-        return None
-    token = ApiToken.objects.select_related("user", "user__branch").filter(digest=_digest(raw), revoked_at__isnull=True).first()
+def _token_user(digest: str) -> User | None:
+    token = ApiToken.objects.select_related("user", "user__branch").filter(digest=digest, revoked_at__isnull=True).first()
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
@@ -115,10 +114,24 @@ def api_token_authenticate(raw: str) -> User | None:
     return token.user
 
 
+def api_token_authenticate(raw: str) -> User | None:
+    """Return the active user owning the token, or None.
+
+    The token → user lookup is cached for ANGSUR_CONFIG_CACHE_SECONDS (angsur/caching.py): revoking a
+    token or changing a user, branch or company invalidates it; `last_used_at` is refreshed on a miss.
+    """
+    if not raw or len(raw) > 200:
+        return None
+    user = cached("auth", f"token:{_digest(raw)}", lambda: _token_user(_digest(raw)))
+    # The cached instance is shared by the process's threads: each request gets its own copy.
+    return copy.copy(user) if user is not None else None
+
+
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     """Revoke a token."""
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    invalidate("auth")
     audit_record(actor=actor, action="auth.token_revoke", obj=token, branch=token.user.branch)
 
 

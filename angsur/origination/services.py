@@ -279,7 +279,7 @@ def application_create(
         frame_number=vehicle.frame_number.strip().upper()[:40],
         engine_number=vehicle.engine_number.strip().upper()[:40],
         product=product,
-        rate_card=priced.rate_card,
+        rate_card_id=priced.rate_card_id,
         priced_on=as_of,
         otr_sen=to_minor(otr),
         down_payment_sen=to_minor(down_payment),
@@ -779,7 +779,7 @@ def conditions_accept(*, actor: User, application: Application, as_of: dt.date, 
     before = {"down_payment_sen": app.down_payment_sen, "tenor_months": app.tenor_months, "installment_sen": app.installment_sen}
     app.down_payment_sen, app.tenor_months = to_minor(Decimal(offer["down_payment"])), int(offer["tenor_months"])
     app.installment_sen, app.financed_principal_sen = to_minor(q.installment), to_minor(q.financed_principal)
-    app.tdp_sen, app.quote_result, app.rate_card, app.priced_on = to_minor(q.tdp.total), q.as_dict(), priced.rate_card, as_of
+    app.tdp_sen, app.quote_result, app.rate_card_id, app.priced_on = to_minor(q.tdp.total), q.as_dict(), priced.rate_card_id, as_of
     fields = [
         "down_payment_sen",
         "tenor_months",

@@ -1,16 +1,19 @@
 """Reads for products, rate cards and saved quotes."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from angsur.caching import cached
 from angsur.dealers.selectors import scope_to_dealer
 from angsur.errors import DomainError, NotFound
+from angsur.finance import FeeSpec
 from angsur.org.roles import Role
-from angsur.products.models import CompanyNpf, MinDpTier, Product, RateCard, RateCardLine, SavedQuote
+from angsur.products.models import CompanyNpf, MinDpTier, Product, RateCard, SavedQuote
 
 
 def product_list(*, active_only: bool = True) -> QuerySet[Product]:
@@ -41,18 +44,6 @@ def rate_card_in_force(*, product: Product, branch_id: int | None, as_of: dt.dat
     return chosen
 
 
-def rate_card_line_for(card: RateCard, *, tenor_months: int, vehicle_age: int) -> RateCardLine | None:
-    """The line for a tenor and vehicle age (None when the product does not offer it)."""
-    for line in card.lines.all():
-        if line.tenor_months == tenor_months and line.vehicle_age_from <= vehicle_age <= line.vehicle_age_to:
-            return line
-    return None
-
-
-def rate_card_tenors(card: RateCard, *, vehicle_age: int) -> tuple[int, ...]:
-    return tuple(sorted({ln.tenor_months for ln in card.lines.all() if ln.vehicle_age_from <= vehicle_age <= ln.vehicle_age_to}))
-
-
 def regulatory_min_dp_pct(*, vehicle_kind: str, as_of: dt.date) -> Decimal:
     """Minimum DP % of the POJK 35/2018 Pasal 20 tier the company's NPF falls in (0 if no table)."""
     npf = CompanyNpf.objects.filter(effective_from__lte=as_of).order_by("-effective_from").first()
@@ -66,6 +57,105 @@ def regulatory_min_dp_pct(*, vehicle_kind: str, as_of: dt.date) -> Decimal:
                 continue
             return tier.min_dp_pct
     return max((t.min_dp_pct for t in tiers), default=Decimal("0"))
+
+
+@dataclass(frozen=True, slots=True)
+class RateLine:
+    """One rate-card line: rate and insurance premium for a tenor and a vehicle-age band (years)."""
+
+    tenor_months: int
+    vehicle_age_from: int
+    vehicle_age_to: int
+    rate_pct: Decimal
+    insurance_pct: Decimal
+
+
+@dataclass(frozen=True)
+class PricingTerms:
+    """Everything a quote is priced on, detached from the ORM: a product's rate card in force for a
+    branch on a date, with its lines and fees, and the regulatory minimum DP on that date.
+
+    Immutable and picklable, so it can be cached (`pricing_terms_for_code`) and shared by the
+    tenors of a comparison or the candidates of a counter-offer without querying again.
+    """
+
+    product_id: int
+    product_code: str
+    vehicle_kind: str
+    rate_card_id: int
+    rate_kind: str
+    timing: str
+    rounding_unit: int
+    rounding_direction: str
+    residue: str
+    product_min_dp_pct: Decimal
+    regulatory_min_dp_pct: Decimal
+    max_vehicle_age_at_maturity: int
+    insurance_kind: str
+    insurance_financed: bool
+    life_insurance_pct: Decimal
+    life_insurance_financed: bool
+    dp_step: int
+    lines: tuple[RateLine, ...]
+    fees: tuple[FeeSpec, ...]
+
+    @property
+    def min_dp_pct(self) -> Decimal:
+        """The minimum DP that applies: the product's own or the regulation's, whichever is higher."""
+        return max(self.product_min_dp_pct, self.regulatory_min_dp_pct)
+
+    def line_for(self, *, tenor_months: int, vehicle_age: int) -> RateLine | None:
+        """The line for a tenor and vehicle age (None when the product does not offer it)."""
+        for line in self.lines:
+            if line.tenor_months == tenor_months and line.vehicle_age_from <= vehicle_age <= line.vehicle_age_to:
+                return line
+        return None
+
+    def tenors(self, *, vehicle_age: int) -> tuple[int, ...]:
+        """The tenors offered for a vehicle of this age, shortest first."""
+        return tuple(sorted({ln.tenor_months for ln in self.lines if ln.vehicle_age_from <= vehicle_age <= ln.vehicle_age_to}))
+
+
+def pricing_terms(*, product: Product, branch_id: int | None, as_of: dt.date) -> PricingTerms:
+    """Load a product's pricing terms for a branch on a date from the database (no cache)."""
+    card = rate_card_in_force(product=product, branch_id=branch_id, as_of=as_of)
+    return PricingTerms(
+        product_id=product.pk,
+        product_code=product.code,
+        vehicle_kind=product.vehicle_kind,
+        rate_card_id=card.pk,
+        rate_kind=card.rate_kind,
+        timing=card.timing,
+        rounding_unit=card.rounding_unit,
+        rounding_direction=card.rounding_direction,
+        residue=card.residue,
+        product_min_dp_pct=card.min_dp_pct,
+        regulatory_min_dp_pct=regulatory_min_dp_pct(vehicle_kind=product.vehicle_kind, as_of=as_of),
+        max_vehicle_age_at_maturity=card.max_vehicle_age_at_maturity,
+        insurance_kind=card.insurance_kind,
+        insurance_financed=card.insurance_financed,
+        life_insurance_pct=card.life_insurance_pct,
+        life_insurance_financed=card.life_insurance_financed,
+        dp_step=card.dp_step,
+        lines=tuple(
+            RateLine(ln.tenor_months, ln.vehicle_age_from, ln.vehicle_age_to, ln.rate_pct, ln.insurance_pct) for ln in card.lines.all()
+        ),
+        fees=tuple(FeeSpec(code=str(f.code), basis=str(f.basis), value=f.value, financed=f.financed) for f in card.fees.all()),
+    )
+
+
+def pricing_terms_for_code(*, code: str, branch_id: int | None, as_of: dt.date) -> PricingTerms:
+    """Pricing terms of an active product by code, cached (angsur/caching.py, family "pricing").
+
+    For quotes shown, not stored: every change to a product, rate card, line, fee, minimum-DP tier or
+    NPF invalidates the cache, and saving a quote or an application loads its terms afresh.
+    """
+    key = code.strip().upper()
+    return cached(
+        "pricing",
+        f"{key}:{branch_id}:{as_of.isoformat()}",
+        lambda: pricing_terms(product=product_get_by_code(key), branch_id=branch_id, as_of=as_of),
+    )
 
 
 def quote_list(*, viewer: Any) -> QuerySet[SavedQuote]:

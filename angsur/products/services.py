@@ -28,8 +28,8 @@ from angsur.org.models import User
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require
 from angsur.products.errors import finance_error_to_domain
-from angsur.products.models import FeeBasis, InsuranceKind, Product, RateCard, SavedQuote
-from angsur.products.selectors import rate_card_in_force, rate_card_line_for, rate_card_tenors, regulatory_min_dp_pct
+from angsur.products.models import FeeBasis, InsuranceKind, Product, SavedQuote
+from angsur.products.selectors import PricingTerms, pricing_terms
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,14 @@ class PricedQuote:
     """A finance-core quote together with the product terms it was priced on."""
 
     quote: Quote
-    rate_card: RateCard
+    terms: PricingTerms
     rate_pct: Decimal
     min_dp_pct: Decimal
     allowed_tenors: tuple[int, ...]
+
+    @property
+    def rate_card_id(self) -> int:
+        return self.terms.rate_card_id
 
 
 def _vehicle_age(vehicle_year: int, as_of: dt.date) -> int:
@@ -49,7 +53,7 @@ def _vehicle_age(vehicle_year: int, as_of: dt.date) -> int:
 
 def _quote_input(
     *,
-    card: RateCard,
+    terms: PricingTerms,
     otr: Decimal,
     down_payment: Decimal,
     tenor_months: int,
@@ -58,8 +62,8 @@ def _quote_input(
     first_due_date: dt.date | None,
 ) -> tuple[QuoteInput, Decimal, tuple[int, ...]]:
     age = _vehicle_age(vehicle_year, as_of)
-    tenors = rate_card_tenors(card, vehicle_age=age)
-    line = rate_card_line_for(card, tenor_months=tenor_months, vehicle_age=age)
+    tenors = terms.tenors(vehicle_age=age)
+    line = terms.line_for(tenor_months=tenor_months, vehicle_age=age)
     if line is None:
         if not tenors:
             raise DomainError(
@@ -71,24 +75,23 @@ def _quote_input(
             % {"tenor": tenor_months, "allowed": ", ".join(str(t) for t in tenors)},
             field="tenor_months",
         )
-    fees: list[FeeSpec] = [FeeSpec(code=f.code, basis=f.basis, value=f.value, financed=f.financed) for f in card.fees.all()]
-    if card.insurance_kind != InsuranceKind.NONE and line.insurance_pct > 0:
+    fees = list(terms.fees)
+    if terms.insurance_kind != InsuranceKind.NONE and line.insurance_pct > 0:
+        code = f"insurance_{terms.insurance_kind}"
+        fees.append(FeeSpec(code=code, basis=FeeBasis.OTR, value=line.insurance_pct, financed=terms.insurance_financed))
+    if terms.life_insurance_pct > 0:
         fees.append(
-            FeeSpec(code=f"insurance_{card.insurance_kind}", basis=FeeBasis.OTR, value=line.insurance_pct, financed=card.insurance_financed)
-        )
-    if card.life_insurance_pct > 0:
-        fees.append(
-            FeeSpec(code="life_insurance", basis=FeeBasis.PRINCIPAL, value=card.life_insurance_pct, financed=card.life_insurance_financed)
+            FeeSpec(code="life_insurance", basis=FeeBasis.PRINCIPAL, value=terms.life_insurance_pct, financed=terms.life_insurance_financed)
         )
     data = QuoteInput(
         otr=otr,
         down_payment=down_payment,
         tenor_months=tenor_months,
-        rate=RateSpec(kind=card.rate_kind, annual_pct=line.rate_pct),
-        timing=Timing(card.timing),
+        rate=RateSpec(kind=terms.rate_kind, annual_pct=line.rate_pct),
+        timing=Timing(terms.timing),
         fees=tuple(fees),
-        rounding=RoundingRule(unit=Decimal(card.rounding_unit), direction=card.rounding_direction),
-        residue=card.residue,
+        rounding=RoundingRule(unit=Decimal(terms.rounding_unit), direction=terms.rounding_direction),
+        residue=terms.residue,
         contract_date=as_of,
         first_due_date=first_due_date,
         allowed_tenors=tenors,
@@ -98,24 +101,32 @@ def _quote_input(
 
 def quote_price(
     *,
-    product: Product,
-    branch_id: int | None,
     as_of: dt.date,
     otr: Decimal,
     down_payment: Decimal,
     tenor_months: int,
     vehicle_year: int,
+    product: Product | None = None,
+    branch_id: int | None = None,
+    terms: PricingTerms | None = None,
     first_due_date: dt.date | None = None,
     enforce_min_dp: bool = True,
 ) -> PricedQuote:
-    """Price one quote on the rate card in force, checking minimum DP and vehicle age at maturity."""
-    card = rate_card_in_force(product=product, branch_id=branch_id, as_of=as_of)
+    """Price one quote on the rate card in force, checking minimum DP and vehicle age at maturity.
+
+    Give either the product and branch (the terms are loaded from the database) or `terms` already
+    loaded (`pricing_terms`, or the cached `pricing_terms_for_code` for a quote that is only shown).
+    """
+    if terms is None:
+        if product is None:
+            raise TypeError("quote_price needs a product or its pricing terms")
+        terms = pricing_terms(product=product, branch_id=branch_id, as_of=as_of)
     if vehicle_year > as_of.year + 1:
         raise DomainError("invalid_vehicle_year", _("The vehicle year lies in the future."), field="vehicle_year")
-    min_dp_pct = max(card.min_dp_pct, regulatory_min_dp_pct(vehicle_kind=product.vehicle_kind, as_of=as_of))
+    min_dp_pct = terms.min_dp_pct
     try:
         data, rate_pct, tenors = _quote_input(
-            card=card,
+            terms=terms,
             otr=otr,
             down_payment=down_payment,
             tenor_months=tenor_months,
@@ -123,31 +134,24 @@ def quote_price(
             as_of=as_of,
             first_due_date=first_due_date,
         )
-        check_vehicle_age_at_maturity(vehicle_year, as_of, tenor_months, card.max_vehicle_age_at_maturity)
+        check_vehicle_age_at_maturity(vehicle_year, as_of, tenor_months, terms.max_vehicle_age_at_maturity)
         quote = compute_quote(data)
         if enforce_min_dp:
             check_minimum_dp(otr, down_payment, min_dp_pct)
     except FinanceError as error:
         raise finance_error_to_domain(error) from error
-    return PricedQuote(quote=quote, rate_card=card, rate_pct=rate_pct, min_dp_pct=min_dp_pct, allowed_tenors=tenors)
+    return PricedQuote(quote=quote, terms=terms, rate_pct=rate_pct, min_dp_pct=min_dp_pct, allowed_tenors=tenors)
 
 
 def quote_compare(
-    *, product: Product, branch_id: int | None, as_of: dt.date, otr: Decimal, down_payment: Decimal, vehicle_year: int
+    *, terms: PricingTerms, as_of: dt.date, otr: Decimal, down_payment: Decimal, vehicle_year: int
 ) -> list[tuple[int, PricedQuote | None, DomainError | None]]:
     """Price every tenor the product allows, side by side (a refused tenor carries its reason)."""
-    card = rate_card_in_force(product=product, branch_id=branch_id, as_of=as_of)
     rows: list[tuple[int, PricedQuote | None, DomainError | None]] = []
-    for tenor in rate_card_tenors(card, vehicle_age=_vehicle_age(vehicle_year, as_of)):
+    for tenor in terms.tenors(vehicle_age=_vehicle_age(vehicle_year, as_of)):
         try:
             priced = quote_price(
-                product=product,
-                branch_id=branch_id,
-                as_of=as_of,
-                otr=otr,
-                down_payment=down_payment,
-                tenor_months=tenor,
-                vehicle_year=vehicle_year,
+                terms=terms, as_of=as_of, otr=otr, down_payment=down_payment, tenor_months=tenor, vehicle_year=vehicle_year
             )
             rows.append((tenor, priced, None))
         except DomainError as error:
@@ -202,7 +206,7 @@ def quote_save(
         prospect_name=prospect_name.strip()[:120],
         prospect_phone=prospect_phone.strip()[:20],
         product=product,
-        rate_card=priced.rate_card,
+        rate_card_id=priced.rate_card_id,
         vehicle_brand=vehicle_brand[:60],
         vehicle_model=vehicle_model[:80],
         vehicle_year=vehicle_year,
@@ -225,7 +229,7 @@ def quote_save(
         obj=saved,
         after={
             "product": product.code,
-            "rate_card": priced.rate_card.pk,
+            "rate_card": priced.rate_card_id,
             "otr": str(otr),
             "down_payment": str(down_payment),
             "tenor_months": tenor_months,
@@ -313,14 +317,13 @@ def counter_offers(
     from angsur.finance import solve_min_down_payment
     from angsur.scoring import dsr_pct
 
-    card = rate_card_in_force(product=product, branch_id=branch_id, as_of=as_of)
-    min_dp_pct = max(card.min_dp_pct, regulatory_min_dp_pct(vehicle_kind=product.vehicle_kind, as_of=as_of))
+    terms = pricing_terms(product=product, branch_id=branch_id, as_of=as_of)
+    min_dp_pct = terms.min_dp_pct
     room = income * max_dsr_pct / 100 - existing_installments
     if room <= 0:
         return []
     current = quote_price(
-        product=product,
-        branch_id=branch_id,
+        terms=terms,
         as_of=as_of,
         otr=otr,
         down_payment=down_payment,
@@ -334,9 +337,7 @@ def counter_offers(
 
     def priced(kind: str, dp: Decimal, tenor: int) -> None:
         try:
-            p = quote_price(
-                product=product, branch_id=branch_id, as_of=as_of, otr=otr, down_payment=dp, tenor_months=tenor, vehicle_year=vehicle_year
-            )
+            p = quote_price(terms=terms, as_of=as_of, otr=otr, down_payment=dp, tenor_months=tenor, vehicle_year=vehicle_year)
         except DomainError:
             return
         ratio = dsr_pct(new_installment=p.quote.installment, existing_installments=existing_installments, verified_income=income)
@@ -345,7 +346,7 @@ def counter_offers(
 
     try:
         data, _rate, tenors = _quote_input(
-            card=card,
+            terms=terms,
             otr=otr,
             down_payment=down_payment,
             tenor_months=tenor_months,
@@ -353,7 +354,7 @@ def counter_offers(
             as_of=as_of,
             first_due_date=None,
         )
-        dp = solve_min_down_payment(data, max_installment=room, min_dp_pct=min_dp_pct, step=Decimal(card.dp_step))
+        dp = solve_min_down_payment(data, max_installment=room, min_dp_pct=min_dp_pct, step=Decimal(terms.dp_step))
         if dp is not None and dp > down_payment:
             priced("dp", dp, tenor_months)
         # Each tenor has its own rate line, so price the longer tenors one by one (there are few).

@@ -14,8 +14,8 @@ from angsur.org.clock import branch_today
 from angsur.org.roles import Capability
 from angsur.org.scoping import require
 from angsur.products.forms import QuoteForm, SaveQuoteForm
+from angsur.products.selectors import pricing_terms_for_code, quote_get
 from angsur.products.selectors import product_list as select_products
-from angsur.products.selectors import quote_get
 from angsur.products.services import quote_compare, quote_price, quote_save
 
 
@@ -52,9 +52,9 @@ def quote_new(request: HttpRequest) -> HttpResponse:
                     if request.htmx:
                         return HttpResponseClientRedirect(reverse("quote_detail", args=[saved.pk]))
                     return redirect("quote_detail", pk=saved.pk)
+                # Shown, not stored: priced on the cached terms (saving above loads them afresh).
                 common = {
-                    "product": data["product"],
-                    "branch_id": request.user.branch_id,
+                    "terms": pricing_terms_for_code(code=data["product"].code, branch_id=request.user.branch_id, as_of=as_of),
                     "as_of": as_of,
                     "otr": data["otr"],
                     "down_payment": data["down_payment"],

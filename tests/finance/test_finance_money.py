@@ -3,8 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from angsur.finance import RUPIAH, FinanceError, RoundingRule, from_minor, money_str, round_to, to_minor
+from angsur.finance.money import CONTEXT
 
 
 @pytest.mark.parametrize(
@@ -113,3 +116,20 @@ def test_from_minor_refuses_non_integers():
 )
 def test_money_str_prints_whole_rupiah_plainly_and_sen_with_two_decimals(amount, text):
     assert money_str(Decimal(amount)) == text
+
+
+@given(
+    st.decimals(min_value=Decimal("-1e15"), max_value=Decimal("1e15"), allow_nan=False, allow_infinity=False, places=None),
+)
+def test_money_str_is_the_amount_rounded_to_the_sen(amount):
+    text = money_str(amount)
+    assert "E" not in text and text != "-0"
+    assert Decimal(text) == amount.quantize(Decimal("0.01"), context=CONTEXT) + 0
+    frac = text.partition(".")[2]
+    assert frac == "" or (len(frac) == 2 and frac != "00")
+
+
+@given(st.integers(min_value=-(10**17), max_value=10**17), st.integers(min_value=-2, max_value=6))
+def test_money_str_reads_any_exponent_of_a_sen_amount(sen, exponent):
+    amount = Decimal(sen).scaleb(-2).quantize(Decimal(1).scaleb(-2)) if exponent < 0 else Decimal(sen).scaleb(exponent)
+    assert Decimal(money_str(amount)) == amount
