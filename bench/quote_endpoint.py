@@ -242,9 +242,7 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def drive(
-    port: int, endpoint: Endpoint, *, seconds: float, concurrency: int, max_requests: int, server_pid: int = 0
-) -> dict[str, Any]:
+def drive(port: int, endpoint: Endpoint, *, seconds: float, concurrency: int, max_requests: int, server_pid: int = 0) -> dict[str, Any]:
     """Closed-loop load: `concurrency` threads, each sending its next request as soon as the last one is answered."""
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors: list[list[str]] = [[] for _ in range(concurrency)]
