@@ -75,6 +75,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "runserver: Django's as is (Nagle + delayed ACK add ~40 ms to every keep-alive response)",
     )
     parser.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 1)), help="gunicorn workers (default: CPU count)")
+    parser.add_argument(
+        "--worker-class",
+        choices=("sync", "gthread"),
+        default="sync",
+        help="gunicorn worker class: sync (one request at a time per worker, connection closed after each response — "
+        "gunicorn's default, meant to sit behind a proxy) or gthread (--threads threads per worker, keep-alive)",
+    )
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker (default 4)")
     parser.add_argument("--nothreading", action="store_true", help="wsgiref / runserver without threads (one request at a time)")
     parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)  # internal: run the wsgiref server on this port
     parser.add_argument("--username", default="cmo.jkt")
@@ -141,13 +149,17 @@ def start_server(args: argparse.Namespace, database_url: str, port: int, log: Pa
             "--workers",
             str(args.workers),
             "--worker-class",
-            "sync",
+            args.worker_class,
+            "--threads",
+            str(args.threads if args.worker_class == "gthread" else 1),
             "--keep-alive",
             "5",
             "--log-level",
             "warning",
         ]
-        label = f"gunicorn {args.workers} sync workers"
+        label = f"gunicorn {args.workers} {args.worker_class} workers" + (
+            f" × {args.threads} threads" if args.worker_class == "gthread" else ""
+        )
     else:
         cmd = [sys.executable, "-m", "angsur.cli", "runserver", "--noreload", f"{HOST}:{port}"]
         if args.nothreading:
@@ -233,13 +245,26 @@ class Endpoint:
             self.headers["Authorization"] = f"Bearer {token}"
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of a process and its threads (Linux /proc; None elsewhere)."""
+def _proc_stat(pid: int | str) -> list[str] | None:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process, its threads and its live children — gunicorn's workers
+    (Linux /proc; None elsewhere)."""
+    own = _proc_stat(pid)
+    if own is None:
+        return None
+    ticks = int(own[11]) + int(own[12])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and entry.name != str(pid):
+            fields = _proc_stat(entry.name)
+            if fields is not None and fields[1] == str(pid):  # field 4 (ppid) is index 1 after the name
+                ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def drive(port: int, endpoint: Endpoint, *, seconds: float, concurrency: int, max_requests: int, server_pid: int = 0) -> dict[str, Any]:

@@ -120,6 +120,8 @@ def money_str(amount: Decimal) -> str:
     formats a hundred amounts, and this was a tenth of the quote endpoint's time.
     """
     text = str(amount)
+    if text.isdigit():  # a whole, non-negative amount without exponent: most schedule amounts
+        return text
     if "E" not in text:
         whole, _, frac = text.partition(".")
         if len(frac) <= 2:
