@@ -101,6 +101,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections: opening one (and SQLite's PRAGMAs) per request cost more than a whole quote.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# SQLite: refresh the planner statistics (PRAGMA optimize) at most this often per connection.
+ANGSUR_SQLITE_OPTIMIZE_SECONDS = env.int("ANGSUR_SQLITE_OPTIMIZE_SECONDS", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: per-process memory by default; DJANGO_CACHE_URL (e.g. a shared Redis or Memcached) in a

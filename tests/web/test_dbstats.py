@@ -1,0 +1,45 @@
+"""SQLite planner statistics: PRAGMA optimize after a connection's first request, then once per interval."""
+
+import pytest
+from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from angsur.org.models import Company
+from angsur.web import dbstats
+
+pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL keeps its statistics by autovacuum")
+
+
+def _view(request):
+    Company.objects.exists()
+    return HttpResponse("ok")
+
+
+def _optimizes(middleware, times: int) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(times):
+            middleware(RequestFactory().get("/"))
+    return sum("PRAGMA optimize" in q["sql"] for q in queries.captured_queries)
+
+
+def test_optimize_runs_once_per_interval_and_after_a_reconnect(transactional_db, settings, monkeypatch):
+    settings.ANGSUR_SQLITE_OPTIMIZE_SECONDS = 60
+    now = [1000.0]
+    monkeypatch.setattr(dbstats.time, "monotonic", lambda: now[0])
+    middleware = dbstats.SQLiteOptimizeMiddleware(_view)
+    assert _optimizes(middleware, 5) == 1
+    now[0] += 59
+    assert _optimizes(middleware, 3) == 0
+    now[0] += 2
+    assert _optimizes(middleware, 3) == 1
+    # A reconnect (the test database in memory is never really closed, so mark the last run as
+    # another DB-API connection's): the new connection is optimized after its first request.
+    connection.angsur_optimized = (object(), now[0])
+    assert _optimizes(middleware, 3) == 1
+
+
+def test_optimize_never_runs_inside_a_transaction(db):
+    # A request inside a transaction (ATOMIC_REQUESTS, or a test) leaves the statistics alone.
+    assert _optimizes(dbstats.SQLiteOptimizeMiddleware(_view), 2) == 0
