@@ -24,7 +24,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 
 _PREFIX = "angsur:gen:"
 _MAX_ENTRIES = 4096
@@ -66,6 +67,20 @@ def invalidate(family: str) -> None:
     """Make every cached value of the family stale, now and again when the transaction commits."""
     _bump(family)
     transaction.on_commit(lambda: _bump(family))
+
+
+def invalidate_on_change(family: str, model_classes: list[type[models.Model]], *, ignore: Callable[..., bool] | None = None) -> None:
+    """Invalidate the family whenever a row of these models is saved or deleted (``ignore(**signal_kwargs)``
+    may pass over a change that cannot affect the cached values). Call from an app's ``ready()``."""
+
+    def handler(sender: type[models.Model], **kwargs: object) -> None:
+        if ignore is None or not ignore(**kwargs):
+            invalidate(family)
+
+    for model in model_classes:
+        uid = f"angsur.caching.{family}.{model._meta.label}"
+        post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}.save")
+        post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}.delete")
 
 
 def clear() -> None:

@@ -1,20 +1,14 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 # Saving only these fields does not change what a bearer token authenticates to.
 _LOGIN_BOOKKEEPING = frozenset({"last_login", "failed_login_count", "locked_until"})
 
 
-def _invalidate_auth(sender: Any, update_fields: Any = None, created: bool = False, **kwargs: Any) -> None:
-    from angsur.caching import invalidate
-
-    if created:  # a new row changes no cached token → user
-        return
-    if update_fields is not None and set(update_fields) <= _LOGIN_BOOKKEEPING:
-        return
-    invalidate("auth")
+def _cannot_change_a_token_user(created: bool = False, update_fields: Any = None, **kwargs: Any) -> bool:
+    # A new row changes no cached token → user; nor does login bookkeeping.
+    return created or (update_fields is not None and set(update_fields) <= _LOGIN_BOOKKEEPING)
 
 
 class OrgConfig(AppConfig):
@@ -22,7 +16,7 @@ class OrgConfig(AppConfig):
     label = "org"
 
     def ready(self) -> None:
-        for model_name in ("Company", "Branch", "User", "ApiToken"):
-            model = self.get_model(model_name)
-            post_save.connect(_invalidate_auth, sender=model, dispatch_uid=f"angsur.auth.save.{model_name}")
-            post_delete.connect(_invalidate_auth, sender=model, dispatch_uid=f"angsur.auth.delete.{model_name}")
+        from angsur.caching import invalidate_on_change
+
+        models = [self.get_model(name) for name in ("Company", "Branch", "User", "ApiToken")]
+        invalidate_on_change("auth", models, ignore=_cannot_change_a_token_user)

@@ -122,7 +122,8 @@ def api_token_authenticate(raw: str) -> User | None:
     """
     if not raw or len(raw) > 200:
         return None
-    user = cached("auth", f"token:{_digest(raw)}", lambda: _token_user(_digest(raw)))
+    digest = _digest(raw)
+    user = cached("auth", f"token:{digest}", lambda: _token_user(digest))
     # The cached instance is shared by the process's threads: each request gets its own copy.
     return copy.copy(user) if user is not None else None
 

@@ -39,12 +39,15 @@ class PricedQuote:
     quote: Quote
     terms: PricingTerms
     rate_pct: Decimal
-    min_dp_pct: Decimal
     allowed_tenors: tuple[int, ...]
 
     @property
     def rate_card_id(self) -> int:
         return self.terms.rate_card_id
+
+    @property
+    def min_dp_pct(self) -> Decimal:
+        return self.terms.min_dp_pct
 
 
 def _vehicle_age(vehicle_year: int, as_of: dt.date) -> int:
@@ -123,7 +126,6 @@ def quote_price(
         terms = pricing_terms(product=product, branch_id=branch_id, as_of=as_of)
     if vehicle_year > as_of.year + 1:
         raise DomainError("invalid_vehicle_year", _("The vehicle year lies in the future."), field="vehicle_year")
-    min_dp_pct = terms.min_dp_pct
     try:
         data, rate_pct, tenors = _quote_input(
             terms=terms,
@@ -137,10 +139,10 @@ def quote_price(
         check_vehicle_age_at_maturity(vehicle_year, as_of, tenor_months, terms.max_vehicle_age_at_maturity)
         quote = compute_quote(data)
         if enforce_min_dp:
-            check_minimum_dp(otr, down_payment, min_dp_pct)
+            check_minimum_dp(otr, down_payment, terms.min_dp_pct)
     except FinanceError as error:
         raise finance_error_to_domain(error) from error
-    return PricedQuote(quote=quote, terms=terms, rate_pct=rate_pct, min_dp_pct=min_dp_pct, allowed_tenors=tenors)
+    return PricedQuote(quote=quote, terms=terms, rate_pct=rate_pct, allowed_tenors=tenors)
 
 
 def quote_compare(
