@@ -8,6 +8,7 @@ from angsur.errors import NotFound, PermissionDenied
 from angsur.org.roles import ROLE_CAPABILITIES, Capability
 from angsur.org.selectors import branch_list
 from angsur.org.services import api_token_create, login_authenticate
+from angsur.schemas import InputSchema
 
 router = Router(tags=["organisation"])
 
@@ -22,7 +23,7 @@ class MeOut(Schema):
     capabilities: list[str]
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     username: str
     password: str
     name: str = ""

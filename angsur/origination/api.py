@@ -17,7 +17,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, File, Form, Router, Schema, Status, UploadedFile
+from ninja import Body, File, Form, Router, Status, UploadedFile
 from pydantic import Field
 
 from angsur.dealers.selectors import dealer_get, dealer_of
@@ -61,6 +61,7 @@ from angsur.origination.workflow import Status as AppStatus
 from angsur.origination.workflow import allowed_actions
 from angsur.products.selectors import product_get_by_code
 from angsur.products.services import counter_offers
+from angsur.schemas import InputSchema
 from angsur.scoring import mask_nik, mask_phone
 
 router = Router(tags=["origination"])
@@ -80,7 +81,7 @@ MAX_INFORMANTS = 10
 # --- input -------------------------------------------------------------------------------------------------
 
 
-class VehicleIn(Schema):
+class VehicleIn(InputSchema):
     brand: str = Field(..., max_length=60)
     model: str = Field(..., max_length=80)
     year: int
@@ -90,7 +91,7 @@ class VehicleIn(Schema):
     engine_number: str = Field("", max_length=40)
 
 
-class PartyIn(Schema):
+class PartyIn(InputSchema):
     full_name: str = Field(..., max_length=120)
     nik: str = Field(..., max_length=40, description="16-digit NIK from the e-KTP (checked against birth date and sex)")
     birth_place: str = Field(..., max_length=60)
@@ -110,12 +111,12 @@ class PartyIn(Schema):
     monthly_income: Money = Decimal(0)
 
 
-class ObligationIn(Schema):
+class ObligationIn(InputSchema):
     lender: str = Field(..., max_length=120)
     monthly_installment: Money
 
 
-class HouseholdIn(Schema):
+class HouseholdIn(InputSchema):
     declared_income: Money = Field(..., description="Applicant's net monthly income in rupiah (must be > 0)")
     household_expense: Money = Decimal(0)
     dependents: int = Field(0, le=50)
@@ -126,7 +127,7 @@ class HouseholdIn(Schema):
     obligations: list[ObligationIn] = Field(default_factory=list, max_length=20)
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(InputSchema):
     dealer_id: int | None = Field(None, description="Required for staff; a dealer user's own dealer by default")
     product: str = Field(..., max_length=20, description="Product code")
     vehicle: VehicleIn
@@ -140,7 +141,7 @@ class ApplicationIn(Schema):
     submit: bool = False
 
 
-class VersionIn(Schema):
+class VersionIn(InputSchema):
     expected_version: ExpectedVersion = None
 
 
@@ -152,18 +153,18 @@ def _version(payload: VersionIn | None) -> int | None:
     return payload.expected_version if payload is not None else None
 
 
-class CancelIn(Schema):
+class CancelIn(InputSchema):
     reason: str = Field(..., max_length=500)
     expected_version: ExpectedVersion = None
 
 
-class SurveyAssignIn(Schema):
+class SurveyAssignIn(InputSchema):
     surveyor_id: int
     scheduled_for: dt.datetime = Field(..., description="Visit time; without an offset it is read in the branch's time zone")
     expected_version: ExpectedVersion = None
 
 
-class BureauCheckIn(Schema):
+class BureauCheckIn(InputSchema):
     enquiry_date: dt.date
     consent_given: bool
     worst_collectibility: int | None = Field(None, description="Worst SLIK collectibility (Kol 1–5), empty when no history")
@@ -171,7 +172,7 @@ class BureauCheckIn(Schema):
     note: str = Field("", max_length=2000)
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     outcome: str = Field(..., description="approve | approve_conditions | reject | escalate")
     reason_codes: list[str] = Field(default_factory=list, max_length=20)
     rationale: str = Field("", max_length=5000)
@@ -179,19 +180,19 @@ class DecisionIn(Schema):
     expected_version: ExpectedVersion = None
 
 
-class AppealIn(Schema):
+class AppealIn(InputSchema):
     argument: str = Field(..., max_length=5000)
     expected_version: ExpectedVersion = None
 
 
-class InformantIn(Schema):
+class InformantIn(InputSchema):
     name: str = Field("", max_length=120)
     relation: str = Field("", max_length=60)
     confirms_residence: bool = False
     answer: str = Field("", max_length=2000)
 
 
-class SurveyFieldsIn(Schema):
+class SurveyFieldsIn(InputSchema):
     """The survey form (every field optional in a draft)."""
 
     residence_ownership: Literal["own", "family", "rent", "official", ""] | None = None

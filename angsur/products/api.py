@@ -17,13 +17,14 @@ from angsur.org.roles import Capability
 from angsur.org.scoping import require
 from angsur.products.selectors import pricing_terms_for_code, product_get_by_code, product_list, quote_get, quote_list
 from angsur.products.services import quote_from_terms, quote_price, quote_save
+from angsur.schemas import InputSchema
 
 router = Router(tags=["quotes"])
 
 Money = Decimal
 
 
-class QuoteIn(Schema):
+class QuoteIn(InputSchema):
     otr: Money = Field(..., description="OTR price in rupiah")
     down_payment: Money | None = Field(None, description="DP in rupiah (or give down_payment_pct)")
     down_payment_pct: Decimal | None = Field(None, ge=0, lt=100)
