@@ -2,10 +2,12 @@
 
 import logging
 
+import orjson
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from angsur.errors import DomainError
@@ -15,11 +17,27 @@ logger = logging.getLogger(__name__)
 
 
 class BearerToken(HttpBearer):
+    def __call__(self, request: HttpRequest):
+        # ninja's HttpBearer reads request.headers, which builds a dict of every header first;
+        # the one header needed is read from META directly (same parsing: "Bearer <token>").
+        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != self.openapi_scheme or not token:
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request: HttpRequest, token: str):
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user
         return user
+
+
+class JSONParser(Parser):
+    """Request bodies are decoded by orjson (the documented way to swap ninja's parser): 3× as fast
+    as the json module, and it refuses NaN/Infinity, which json.loads would accept."""
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        return orjson.loads(request.body)
 
 
 api = NinjaAPI(
@@ -28,6 +46,7 @@ api = NinjaAPI(
     description="Field credit for vehicle multifinance. Errors are JSON {code, message}.",
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    parser=JSONParser(),
 )
 
 

@@ -79,11 +79,50 @@ def test_a_value_cached_while_the_change_is_uncommitted_is_dropped_at_commit(db,
     assert caching.cached("t", "k", new) == "new"
 
 
-def test_an_evicted_generation_does_not_revive_old_values(db):
+def test_an_evicted_generation_does_not_revive_old_values(db, monkeypatch):
+    """With a shared cache (Redis, Memcached) the generations live there and may be evicted."""
     from django.core.cache import cache
 
+    monkeypatch.setattr(caching, "_shared", True)
     build = Counter()
     caching.cached("t", "k", build)
     cache.delete("angsur:gen:t")  # evicted, or a shared cache restarted
+    caching.cached("t", "k", build)
+    assert build.calls == 2
+
+
+def test_a_shared_cache_carries_the_generations_between_processes(db, monkeypatch):
+    """Another process bumps the counter in the shared cache: this one's next read misses."""
+    from django.core.cache import cache
+
+    monkeypatch.setattr(caching, "_shared", True)
+    build = Counter()
+    caching.cached("t", "k", build)
+    cache.incr("angsur:gen:t")  # what invalidate() does in the other process
+    caching.cached("t", "k", build)
+    assert build.calls == 2
+
+
+def test_a_per_process_cache_keeps_the_generations_in_the_process(db, monkeypatch):
+    """LocMem (the default) is private to the process: its counters are not read through Django's cache."""
+    from django.core.cache import cache
+
+    assert caching._cache_is_shared() is False
+    build = Counter()
+    caching.cached("t", "k", build)
+    monkeypatch.setattr(cache, "get", lambda *a, **k: pytest.fail("read the cache"))
+    caching.cached("t", "k", build)
+    caching.invalidate("t")
+    caching.cached("t", "k", build)
+    assert build.calls == 2
+
+
+def test_a_dummy_cache_still_invalidates(db, settings):
+    """The dummy backend stores nothing; a change must still reach the next read at once."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    build = Counter()
+    caching.cached("t", "k", build)
+    caching.cached("t", "k", build)
+    caching.invalidate("t")
     caching.cached("t", "k", build)
     assert build.calls == 2

