@@ -1,5 +1,6 @@
 """Convert between flat and effective rates and solve installments and IRRs."""
 
+import math
 from collections.abc import Sequence
 from decimal import Context, Decimal, localcontext
 from enum import StrEnum
@@ -199,11 +200,63 @@ def _initial_guess(principal: Decimal, runs: list[Run]) -> Decimal:
     return max(_GUESS_CONTEXT.divide(root - linear, 2 * quadratic), _LOWEST_GUESS)
 
 
+def _float_root(principal: Decimal, runs: list[Run]) -> Decimal | None:
+    """Find the root by Newton in binary floating point, as a starting point; None if floats fail.
+
+    The start is _initial_guess's expansion; 53 bits then put the result within ~1e-16 of the
+    root, so the exact Newton in Decimal that follows stops after one step (its error is then
+    ~1e-32) instead of three or four. Where floats lose the root (|r| tiny, where the closed forms
+    cancel, or r far below zero) this gives up and the Decimal guess is used.
+    """
+    # Where floats are trusted (|r| between these), how many steps, and when they have converged.
+    lowest_rate, highest_rate, iterations, last_step = 1e-6, 0.5, 20, 1e-13
+    try:
+        target = float(principal)
+        flows = [(float(amount), start, end) for amount, start, end in runs]
+        financed = target
+        later_total = 0.0
+        count = 0
+        for amount, start, end in flows:
+            if start == 0:
+                financed -= amount
+                start = 1
+            if end >= start:
+                later_total += amount * (end - start + 1)
+                count += end - start + 1
+        excess = later_total / financed - 1.0
+        linear = (count + 1) / 2
+        quadratic = (count * count - 1) / 12
+        discriminant = linear * linear + 4 * quadratic * excess
+        rate = excess / linear if not quadratic or discriminant <= 0 else (math.sqrt(discriminant) - linear) / (2 * quadratic)
+        for _ in range(iterations):
+            if not lowest_rate < abs(rate) < highest_rate:
+                return None
+            discount = 1.0 / (1.0 + rate)
+            value = slope = 0.0
+            for amount, start, end in flows:
+                head = discount ** (start - 1)
+                tail = discount**end
+                run_value = (head - tail) / rate
+                value += amount * run_value
+                slope += amount * ((discount * (end * tail - (start - 1) * head) - run_value) / rate)
+            step = (value - target) / slope
+            rate -= step
+            if abs(step) <= last_step * abs(rate):
+                return Decimal(repr(rate)) if math.isfinite(rate) and rate > -1.0 else None
+    except (ArithmeticError, ValueError):
+        pass
+    return None
+
+
 def _newton(principal: Decimal, runs: list[Run], guess: Decimal | None) -> Decimal:
     """Solve PV(runs, r) == principal for r by Newton, bisecting when it strays."""
     lower = -ONE  # exclusive bound: every point tried keeps 1 + r > 0
     upper: Decimal | None = None
-    rate = _initial_guess(principal, runs) if guess is None or guess <= lower else guess
+    if guess is None or guess <= lower:
+        guess = _float_root(principal, runs)
+        if guess is None:
+            guess = _initial_guess(principal, runs)
+    rate = guess
     for _ in range(_IRR_MAX_ITERATIONS):
         value, slope = _value_and_slope(runs, rate)
         excess = value - principal

@@ -1,5 +1,6 @@
 """Build due dates and the installment schedule with its interest split."""
 
+import functools
 from collections.abc import Sequence
 from datetime import date
 from decimal import Context, Decimal, DivisionByZero, InvalidOperation, localcontext
@@ -36,6 +37,9 @@ def add_months(start: date, months: int, *, anchor_day: int | None = None) -> da
     return date(year, month, min(day, days_in_month(year, month)))
 
 
+# Every quote of a day asks for the same few date rows (one per tenor): keep the recent ones. typed=True
+# keeps 12, 12.0 and True apart, so a bad tenor is still refused, never answered from the cache.
+@functools.lru_cache(maxsize=512, typed=True)
 def due_dates(first_due: date, n: int, *, anchor_day: int | None = None) -> tuple[date, ...]:
     """Return n monthly due dates from first_due on the anchor day, or the month's last day."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:

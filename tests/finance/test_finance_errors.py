@@ -44,10 +44,25 @@ def test_error_survives_pickling():
     assert (copy.code, copy.field, copy.params, copy.message) == (error.code, error.field, error.params, error.message)
 
 
+# The one place binary floating point may appear: the IRR solver's starting point, which the exact
+# Decimal Newton then refines (tests/finance/test_finance_properties.py checks it changes no result).
+FLOAT_ALLOWED = {("rates.py", "_float_root")}
+
+
+def _nodes_outside_allowed_functions(path: Path, tree: ast.AST):
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef) and (path.name, node.name) in FLOAT_ALLOWED:
+            continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
 def test_money_core_imports_no_django_and_uses_no_float():
     for path in FINANCE_DIR.glob("*.py"):
         tree = ast.parse(path.read_text(), filename=str(path))
-        for node in ast.walk(tree):
+        for node in _nodes_outside_allowed_functions(path, tree):
             if isinstance(node, ast.Import):
                 assert not any(alias.name.split(".")[0] == "django" for alias in node.names), path
             if isinstance(node, ast.ImportFrom):
@@ -56,3 +71,9 @@ def test_money_core_imports_no_django_and_uses_no_float():
                 assert not isinstance(node.value, float), f"float literal in {path.name}"
             if isinstance(node, ast.Name):
                 assert node.id != "float", f"float() in {path.name}"
+
+
+def test_the_float_exemption_names_functions_that_exist():
+    for file_name, function in FLOAT_ALLOWED:
+        tree = ast.parse((FINANCE_DIR / file_name).read_text())
+        assert any(isinstance(node, ast.FunctionDef) and node.name == function for node in ast.walk(tree))

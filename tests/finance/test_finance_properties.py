@@ -277,3 +277,39 @@ def test_fast_split_equals_the_clamped_split_whenever_it_answers(q):
     # must be exactly what the clamped split gives, since no clamp would bind.
     assume(fast is not None)
     assert [(line.principal, line.interest, line.balance) for line in fast] == list(zip(principals, interests, balances, strict=True))
+
+
+@PROPERTY
+@given(
+    principal=st.integers(min_value=100_000, max_value=5_000_000_000).map(Decimal),
+    regular_share=st.integers(min_value=1, max_value=400),
+    last_share=st.integers(min_value=0, max_value=400),
+    n=st.integers(min_value=2, max_value=240),
+    timing=st.sampled_from(list(Timing)),
+)
+def test_the_float_starting_point_changes_no_solved_rate(principal, regular_share, last_share, n, timing):
+    """The IRR solver starts from a binary-float root and refines it exactly in Decimal; started
+    from its Decimal guess instead, it reaches the same rate within the solver's tolerance (1e-16 a
+    month), and the rate is a root to that tolerance."""
+    from angsur.finance import rates as rates_module
+    from angsur.finance.money import CONTEXT
+
+    regular = (principal * regular_share / (100 * n)).quantize(Decimal(1))
+    last = (principal * last_share / (100 * n)).quantize(Decimal(1))
+    first = 0 if timing is Timing.ADDM else 1
+    runs = rates_module.level_runs(regular, last, n, first)
+    with localcontext(CONTEXT):
+        try:
+            solved = rates_module.solve_runs(principal, runs)
+        except FinanceError as error:
+            assert error.code in {"cashflows_invalid", "irr_not_converged"}
+            reject()
+        original = rates_module._float_root
+        rates_module._float_root = lambda principal, runs: None
+        try:
+            reference = rates_module.solve_runs(principal, runs)
+        finally:
+            rates_module._float_root = original
+        value, slope = rates_module._value_and_slope(runs, solved)
+    assert abs(solved - reference) <= rates_module.IRR_TOLERANCE
+    assert abs(value - principal) <= abs(slope) * rates_module.IRR_TOLERANCE
