@@ -1,6 +1,7 @@
 """Reads for products, rate cards and saved quotes."""
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,9 +12,9 @@ from django.utils.translation import gettext as _
 from angsur.caching import cached
 from angsur.dealers.selectors import scope_to_dealer
 from angsur.errors import DomainError, NotFound
-from angsur.finance import FeeSpec
+from angsur.finance import FeeSpec, RoundingRule, Timing
 from angsur.org.roles import Role
-from angsur.products.models import CompanyNpf, MinDpTier, Product, RateCard, SavedQuote
+from angsur.products.models import CompanyNpf, FeeBasis, InsuranceKind, MinDpTier, Product, RateCard, SavedQuote
 
 
 def product_list(*, active_only: bool = True) -> QuerySet[Product]:
@@ -114,6 +115,29 @@ class PricingTerms:
     def tenors(self, *, vehicle_age: int) -> tuple[int, ...]:
         """The tenors offered for a vehicle of this age, shortest first."""
         return tuple(sorted({ln.tenor_months for ln in self.lines if ln.vehicle_age_from <= vehicle_age <= ln.vehicle_age_to}))
+
+    # Derived once per snapshot (a cached snapshot prices many quotes); cached_property writes the
+    # instance __dict__ directly, so it works on a frozen dataclass.
+    @functools.cached_property
+    def rounding_rule(self) -> RoundingRule:
+        """The installment rounding rule of the card."""
+        return RoundingRule(unit=Decimal(self.rounding_unit), direction=self.rounding_direction)
+
+    @functools.cached_property
+    def timing_rule(self) -> Timing:
+        """ADDB or ADDM, as the finance core's enum."""
+        return Timing(self.timing)
+
+    def fees_for(self, line: RateLine) -> tuple[FeeSpec, ...]:
+        """The fees of a quote on this line: the card's, the line's insurance premium, life insurance."""
+        fees = list(self.fees)
+        if self.insurance_kind != InsuranceKind.NONE and line.insurance_pct > 0:
+            code = f"insurance_{self.insurance_kind}"
+            fees.append(FeeSpec(code=code, basis=FeeBasis.OTR, value=line.insurance_pct, financed=self.insurance_financed))
+        if self.life_insurance_pct > 0:
+            financed = self.life_insurance_financed
+            fees.append(FeeSpec(code="life_insurance", basis=FeeBasis.PRINCIPAL, value=self.life_insurance_pct, financed=financed))
+        return tuple(fees)
 
 
 def pricing_terms(*, product: Product, branch_id: int | None, as_of: dt.date) -> PricingTerms:

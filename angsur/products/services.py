@@ -12,7 +12,6 @@ from angsur.audit.services import audit_record
 from angsur.dealers.selectors import dealer_of
 from angsur.errors import DomainError, PermissionDenied
 from angsur.finance import (
-    FeeSpec,
     FinanceError,
     Quote,
     QuoteInput,
@@ -28,7 +27,7 @@ from angsur.org.models import User
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require
 from angsur.products.errors import finance_error_to_domain
-from angsur.products.models import FeeBasis, InsuranceKind, Product, SavedQuote
+from angsur.products.models import Product, SavedQuote
 from angsur.products.selectors import PricingTerms, pricing_terms
 
 
@@ -78,22 +77,14 @@ def _quote_input(
             % {"tenor": tenor_months, "allowed": ", ".join(str(t) for t in tenors)},
             field="tenor_months",
         )
-    fees = list(terms.fees)
-    if terms.insurance_kind != InsuranceKind.NONE and line.insurance_pct > 0:
-        code = f"insurance_{terms.insurance_kind}"
-        fees.append(FeeSpec(code=code, basis=FeeBasis.OTR, value=line.insurance_pct, financed=terms.insurance_financed))
-    if terms.life_insurance_pct > 0:
-        fees.append(
-            FeeSpec(code="life_insurance", basis=FeeBasis.PRINCIPAL, value=terms.life_insurance_pct, financed=terms.life_insurance_financed)
-        )
     data = QuoteInput(
         otr=otr,
         down_payment=down_payment,
         tenor_months=tenor_months,
         rate=RateSpec(kind=terms.rate_kind, annual_pct=line.rate_pct),
-        timing=Timing(terms.timing),
-        fees=tuple(fees),
-        rounding=RoundingRule(unit=Decimal(terms.rounding_unit), direction=terms.rounding_direction),
+        timing=terms.timing_rule,
+        fees=terms.fees_for(line),
+        rounding=terms.rounding_rule,
         residue=terms.residue,
         contract_date=as_of,
         first_due_date=first_due_date,
