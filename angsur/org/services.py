@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -128,10 +129,15 @@ def api_token_authenticate(raw: str) -> User | None:
 
 
 def _copy_user(user: User) -> User:
-    """A shallow copy, as copy.copy makes it (Model.__getstate__ copies the field values, the model
-    state and its cache of related objects), without the pickle protocol around it: 3× as fast."""
+    """A shallow copy, as copy.copy makes it (Model.__getstate__): the field values, a copy of the model
+    state and a cache of related objects of its own (ModelState.__del__ clears that cache, so it must
+    never be shared with the cached instance). Without the pickle protocol around it: 1.4 µs, not 7."""
     clone = User.__new__(User)
-    clone.__dict__.update(user.__getstate__())
+    clone.__dict__.update(user.__dict__)
+    state = ModelState.__new__(ModelState)
+    state.__dict__.update(user._state.__getstate__())
+    state.fields_cache = dict(user._state.fields_cache)
+    clone._state = state
     return clone
 
 

@@ -25,7 +25,11 @@ def test_each_request_gets_its_own_copy(cmo_a):
     first, second = api_token_authenticate(raw), api_token_authenticate(raw)
     assert first is not second
     first.role = Role.BRANCH_MANAGER
-    assert api_token_authenticate(raw).role == Role.CMO
+    first._state.fields_cache["branch"] = None  # a request replacing a related object
+    again = api_token_authenticate(raw)
+    assert again.role == Role.CMO
+    assert again.branch is not None and again.branch.code == cmo_a.branch.code
+    assert again._state is not first._state and not again._state.adding
 
 
 def test_a_revoked_token_stops_working_at_once(cmo_a):
