@@ -174,8 +174,9 @@ def _value_and_slope(runs: list[Run], rate: Decimal) -> tuple[Decimal, Decimal]:
     return value, slope
 
 
-def _initial_guess(principal: Decimal, runs: list[Run]) -> Decimal:
-    """Guess the rate as if the later installments were a level annuity in arrears."""
+def _paid_later(principal: Decimal, runs: list[Run]) -> tuple[Decimal, Decimal, int]:
+    """Return what stays financed after the installments paid at signing, what is paid later, and in
+    how many installments (the level annuity in arrears the initial guesses pretend it is)."""
     financed = principal
     later_total = ZERO
     count = 0
@@ -186,6 +187,12 @@ def _initial_guess(principal: Decimal, runs: list[Run]) -> Decimal:
         if end >= start:
             later_total += amount * (end - start + 1)
             count += end - start + 1
+    return financed, later_total, count
+
+
+def _initial_guess(principal: Decimal, runs: list[Run]) -> Decimal:
+    """Guess the rate as if the later installments were a level annuity in arrears."""
+    financed, later_total, count = _paid_later(principal, runs)
     # For m level installments totalling k x the amount financed, the annuity factor
     # expands as k = 1 + r (m + 1) / 2 + r^2 (m^2 - 1) / 12 + O(r^3); solve the quadratic.
     # A guess needs few digits: work at 16 to keep the square root cheap.
@@ -213,17 +220,8 @@ def _float_root(principal: Decimal, runs: list[Run]) -> Decimal | None:
     try:
         target = float(principal)
         flows = [(float(amount), start, end) for amount, start, end in runs]
-        financed = target
-        later_total = 0.0
-        count = 0
-        for amount, start, end in flows:
-            if start == 0:
-                financed -= amount
-                start = 1
-            if end >= start:
-                later_total += amount * (end - start + 1)
-                count += end - start + 1
-        excess = later_total / financed - 1.0
+        financed, later_total, count = _paid_later(principal, runs)
+        excess = float(later_total) / float(financed) - 1.0
         linear = (count + 1) / 2
         quadratic = (count * count - 1) / 12
         discriminant = linear * linear + 4 * quadratic * excess
