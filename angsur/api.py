@@ -92,8 +92,8 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, 500, "server_error", _("An unexpected error occurred; it has been logged."))
 
 
-# Django tries URL patterns in order: the busiest routes go first. Quotes are (a CMO prices every
-# buyer's question at the dealer, tenor after tenor); the rest are far less frequent.
+# Django tries URL patterns in order, so the busiest routes go first: quotes (a CMO prices every
+# buyer's question at the dealer, tenor after tenor); the rest are called far less often.
 api.add_router("", "angsur.products.api.router")
 api.add_router("", "angsur.org.api.router")
 api.add_router("", "angsur.dealers.api.router")

@@ -12,10 +12,10 @@ explicit calls after queryset updates), so the next read misses and reloads. The
 once and again when the transaction commits, so no reader can re-cache the old rows in between.
 
 With the default per-process cache (LocMem) a change is seen at once by the process that made it and
-by the others within ``ANGSUR_CONFIG_CACHE_SECONDS`` (default 30 s); the counters then live in a plain
-dict of the process (a per-process cache holds nothing another process could read, and a LocMem read
-unpickles under a lock: two of them were a tenth of an authenticated quote request's own time). A deployment with several
-processes that wants changes seen everywhere at once points ``DJANGO_CACHE_URL`` at a shared cache.
+by the others within ``ANGSUR_CONFIG_CACHE_SECONDS`` (default 30 s). The counters then live in a plain
+dict of the process: a per-process cache holds nothing another process could read, and a LocMem read
+takes a lock and unpickles (~4 µs, twice per quote request). A deployment with several processes
+that wants changes seen everywhere at once points ``DJANGO_CACHE_URL`` at a shared cache.
 ``ANGSUR_CONFIG_CACHE_SECONDS=0`` turns the caches off. Writes (saving a quote, pricing an application,
 a decision) never read from these caches: they load their terms from the database in their transaction.
 """
