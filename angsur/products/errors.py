@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from angsur.errors import DomainError
 from angsur.finance import FinanceError
-from angsur.web.templatetags.money import format_rupiah
+from angsur.web.templatetags.money import format_figure, format_rupiah
 
 
 def _messages() -> dict[str, str]:
@@ -49,6 +49,8 @@ def finance_error_to_domain(error: FinanceError) -> DomainError:
     params.setdefault("field", FIELD_LABELS.get(error.field or "", error.field or ""))
     if "required_amount" in params:
         params["required_amount"] = format_rupiah(params["required_amount"])
+    if "required_pct" in params:
+        params["required_pct"] = format_figure(params["required_pct"])
     template = _messages().get(error.code)
     try:
         message = template % params if template else str(error)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from angsur.audit.models import AuditEvent
 from angsur.devdata.factories import make_rate_card
@@ -34,6 +35,14 @@ def test_refuses_dp_below_the_product_minimum_with_the_reason(products):
         quote_price(product=products["OJK17"], branch_id=None, as_of=AS_OF, **{**OJK, "down_payment": Decimal("1000000")})
     assert info.value.code == "dp_below_minimum"
     assert "20" in info.value.message
+
+
+def test_the_minimum_dp_reason_reads_as_a_person_writes_it(products):
+    """The percent without trailing zeros, in the user's number format, next to the rupiah amount."""
+    with pytest.raises(DomainError) as info, translation.override("id"):
+        quote_price(product=products["OJK17"], branch_id=None, as_of=AS_OF, **{**OJK, "down_payment": Decimal("1000000")})
+    assert "20 %" in info.value.message and "20.0000" not in info.value.message
+    assert "Rp3.000.000" in info.value.message
 
 
 def test_refuses_a_tenor_the_product_does_not_offer(products):

@@ -1,4 +1,6 @@
-"""Format money for people: ``{{ amount|rupiah }}`` → Rp1.500.000 (id) / Rp1,500,000 (en)."""
+"""Format money for people: ``{{ amount|rupiah }}`` → Rp1.500.000.
+
+Both languages use Indonesia's number conventions (CLDR id_ID and en_ID: "." groups, "," decimals)."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -29,6 +31,15 @@ def format_rupiah(value: object) -> str:
 @register.filter
 def rupiah(value: object) -> str:
     return format_rupiah(value)
+
+
+def format_figure(value: object, max_digits: int = 4) -> str:
+    """Format a figure in the user's locale without trailing zeros ("15.0000" → 15, "12.50" → 12,5)."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return format_decimal(number, format="#,##0." + "#" * max_digits, locale=_locale())
 
 
 @register.filter
