@@ -48,3 +48,21 @@ def test_cmo_quotes_three_tenors_and_downloads_the_pdf(phone, cmo_a, dealer_a, p
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
+
+
+def test_a_refused_first_quote_keeps_the_form_in_debug_mode(phone, cmo_a, products, login, settings):
+    """`angsur demo` runs with DEBUG on. A refused quote answers 400 with the reasons, and htmx must
+    swap them in under the form: django-htmx's debug helper would replace the whole page with them."""
+    settings.DEBUG = True
+    login(phone, cmo_a.username, DEMO_PASSWORD)
+    phone.goto("/quotes/new/")
+    phone.select_option("#id_product", "OJK17")
+    phone.fill("#id_vehicle_year", "2026")
+    phone.fill("#id_otr", "15.000.000")
+    phone.fill("#id_down_payment", "1.000.000")
+    phone.fill("#id_tenor_months", "12")
+    phone.click("button[name=calculate]")
+    phone.wait_for_selector("[data-testid=quote-errors]")
+    assert "20 %" in phone.inner_text("[data-testid=quote-errors]")
+    assert phone.input_value("#id_otr") == "15.000.000"
+    assert phone.locator("nav").count() >= 1
