@@ -34,6 +34,7 @@ def rate_card_in_force(*, product: Product, branch_id: int | None, as_of: dt.dat
     cards = (
         RateCard.objects.filter(product=product, is_active=True, effective_from__lte=as_of)
         .filter(Q(branch_id=branch_id) | Q(branch__isnull=True))
+        .select_related("branch")
         .prefetch_related("lines", "fees")
         .order_by("-effective_from")
     )
@@ -84,6 +85,8 @@ class PricingTerms:
     product_code: str
     vehicle_kind: str
     rate_card_id: int
+    rate_card_effective_from: dt.date
+    rate_card_branch_name: str  # empty for the company-wide card
     rate_kind: str
     timing: str
     rounding_unit: int
@@ -148,6 +151,8 @@ def pricing_terms(*, product: Product, branch_id: int | None, as_of: dt.date) ->
         product_code=product.code,
         vehicle_kind=product.vehicle_kind,
         rate_card_id=card.pk,
+        rate_card_effective_from=card.effective_from,
+        rate_card_branch_name=card.branch.name if card.branch is not None else "",
         rate_kind=card.rate_kind,
         timing=card.timing,
         rounding_unit=card.rounding_unit,

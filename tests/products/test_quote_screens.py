@@ -1,7 +1,10 @@
 """The CMO's quote screen and the quote sheet PDF."""
 
+import datetime as dt
 from decimal import Decimal
 
+from angsur.devdata.factories import make_rate_card
+from angsur.org.clock import branch_today
 from angsur.products.models import SavedQuote
 
 FORM = {
@@ -23,6 +26,27 @@ def test_calculate_shows_installment_tdp_and_every_tenor(web, cmo_a, products):
     assert 'data-testid="tenor-comparison"' in body
     comparison = response.context["comparison"]
     assert [tenor for tenor, _p, _e in comparison] == [12, 24, 36]
+
+
+def test_the_result_names_the_rate_card_it_was_priced_on(web, cmo_a, products):
+    response = web(cmo_a).post("/quotes/new/", FORM, HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    assert response.context["priced"].terms.rate_card_effective_from.isoformat() == "2026-01-01"
+    assert "rate card in force from 01 Jan 2026" in " ".join(body.split())
+
+
+def test_a_branch_card_is_named_with_its_branch(web, cmo_a, products):
+    make_rate_card(
+        products["OJK17"],
+        branch=cmo_a.branch,
+        effective_from=branch_today(cmo_a) - dt.timedelta(days=1),
+        timing="addb",
+        insurance_kind="none",
+        lines=[(12, 0, 99, "15", "0")],
+    )
+    response = web(cmo_a).post("/quotes/new/", FORM)
+    assert response.context["priced"].terms.rate_card_branch_name == cmo_a.branch.name
+    assert f"({cmo_a.branch.name})" in response.content.decode()
 
 
 def test_dp_as_a_percentage(web, cmo_a, products):
