@@ -37,7 +37,7 @@ _PREFIX = "angsur:gen:"
 _MAX_ENTRIES = 4096
 
 # Values live in this process (no pickling on every read); only the generation counters are read
-# from Django's cache, so a shared cache makes a change visible to every process at once.
+# from Django's cache when it is shared, so a change is visible to every process at once.
 _local: dict[str, tuple[float, object]] = {}
 _lock = threading.Lock()
 

@@ -122,12 +122,6 @@ def money_str(amount: Decimal) -> str:
     text = str(amount)
     if text.isdigit():  # a whole, non-negative amount without exponent: most schedule amounts
         return text
-    if "E" not in text:
-        whole, _, frac = text.partition(".")
-        if len(frac) <= 2:
-            if not frac.strip("0"):
-                return "0" if whole == "-0" else whole
-            return f"{whole}.{frac:0<2}"
     whole, _, frac = format(amount.quantize(SEN, context=CONTEXT), "f").partition(".")
     if frac == "00":
         return "0" if whole == "-0" else whole
