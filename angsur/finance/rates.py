@@ -15,10 +15,10 @@ PCT_YEAR_PER_MONTHLY_FRACTION = Decimal(1200)
 # The IRR is solved to this (monthly rate as a fraction). Annual percentages are
 # monthly x 1200, so this keeps them accurate to about 1e-13, beyond the 1e-10 needed.
 IRR_TOLERANCE = Decimal("1e-16")
-# After a Newton step of size s the error is about C x s^2, C <= (n + 1) / (2 (1 + r))
-# for this present-value function, so for r >= 0 a step below 1e-9 leaves an error
-# below 1e-15 for any tenor up to 600 months; stopping there saves an iteration.
-_NEWTON_LAST_STEP = Decimal("1e-9")
+# After a Newton step of size s the error left is about C x s^2, C <= (n + 1) / (2 (1 + r))
+# for this present-value function (n the last period): the solver stops once that bound is
+# below IRR_TOLERANCE, which saves an iteration. The bound grows as r falls towards -1, so
+# no fixed step size would do (a fixed 1e-9 missed by 0.02 % at r < 0 over 216 months).
 _IRR_MAX_ITERATIONS = 300
 # Below this |r| the closed-form annuity sums lose digits; sum term by term instead.
 _SMALL_RATE = Decimal("1e-9")
@@ -255,6 +255,8 @@ def _newton(principal: Decimal, runs: list[Run], guess: Decimal | None) -> Decim
         if guess is None:
             guess = _initial_guess(principal, runs)
     rate = guess
+    # Newton may stop early when step^2 x (n + 1) < 2 (1 + r) x IRR_TOLERANCE (see above).
+    horizon = Decimal(max(end for _, _, end in runs) + 1)
     for _ in range(_IRR_MAX_ITERATIONS):
         value, slope = _value_and_slope(runs, rate)
         excess = value - principal
@@ -271,7 +273,7 @@ def _newton(principal: Decimal, runs: list[Run], guess: Decimal | None) -> Decim
             # bracket from the right side, where the upper bound is known.
             candidate = (lower + (upper if upper is not None else rate + ONE)) / _TWO
         step = abs(candidate - rate)
-        if step < IRR_TOLERANCE or (newton and step < _NEWTON_LAST_STEP):
+        if step < IRR_TOLERANCE or (newton and step * step * horizon < _TWO * (ONE + candidate) * IRR_TOLERANCE):
             return candidate
         rate = candidate
     raise FinanceError(errors.IRR_NOT_CONVERGED, field="installments")
