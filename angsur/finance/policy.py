@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_CEILING, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
 
 from angsur.finance import errors
 from angsur.finance.errors import FinanceError
@@ -11,6 +11,13 @@ from angsur.finance.money import CONTEXT, HUNDRED, ONE, ZERO, money_str, to_deci
 from angsur.finance.schedule import add_months
 
 _PCT_QUANTUM = Decimal("0.01")
+# Ratios are divided at 34 digits rounding *away from the limit they are checked against*: a DSR
+# (checked against a ceiling) up, a DP percent (checked against a floor) down. A limit has far fewer
+# digits than 34, so "dsr <= ceiling" and "dp_pct >= minimum" then hold exactly when the true,
+# unrounded ratio does (dsr <= c  <=>  debt x 100 <= income x c). Round only to show a ratio.
+_TRAPS = [InvalidOperation, DivisionByZero, Overflow]
+_RATIO_UP = Context(prec=34, rounding=ROUND_CEILING, traps=_TRAPS)
+_RATIO_DOWN = Context(prec=34, rounding=ROUND_FLOOR, traps=_TRAPS)
 
 
 # POJK 35/POJK.05/2018 Pasal 20: the minimum down payment for vehicle financing
@@ -109,20 +116,58 @@ def dsr(
     new_installment: Decimal,
     existing_installments: Decimal | Sequence[Decimal],
     verified_income: Decimal,
+    household_income: Decimal | None = None,
 ) -> Decimal:
-    """Return the debt service ratio in percent, rounded up to 2 decimals."""
+    """Return the debt service ratio in percent, unrounded (compare it as it is; show it with pct_shown_up).
+
+    DSR = (new installment + existing installments) / verified net monthly income, the
+    household's other income optionally added to the income (domain primer §3). This is the
+    one DSR of angsur: the analysis, the counter-offer and the solvers all use it.
+    """
     income = to_decimal(verified_income, "verified_income")
     if income <= ZERO:
         raise FinanceError(errors.INCOME_NOT_POSITIVE, field="verified_income", params={"income": str(income)})
-    with localcontext(CONTEXT):
-        debt = to_decimal(new_installment, "new_installment") + total_installments(existing_installments)
-        # Rounded up, so "dsr <= ceiling" (a ceiling with 2 decimals) holds exactly
-        # when the unrounded ratio is within the ceiling.
-        return (debt * HUNDRED / income).quantize(_PCT_QUANTUM, rounding=ROUND_CEILING)
+    if household_income is not None:
+        income += _not_negative(household_income, "household_income")
+    debt = _not_negative(new_installment, "new_installment") + total_installments(existing_installments)
+    return _RATIO_UP.divide(_RATIO_UP.multiply(debt, HUNDRED), income)
 
 
-def total_installments(amounts: Decimal | Sequence[Decimal]) -> Decimal:
-    """Return the sum of one or several monthly installments."""
+def dsr_within(ratio: Decimal, max_dsr_pct: Decimal) -> bool:
+    """Tell whether a DSR from dsr() is within the ceiling (exact: see _RATIO_UP)."""
+    return ratio <= to_decimal(max_dsr_pct, "max_dsr_pct")
+
+
+def dp_pct(otr: Decimal, down_payment: Decimal) -> Decimal:
+    """Return the down payment as a percent of OTR, unrounded (compare it as it is; show it with pct_shown_down)."""
+    otr = to_decimal(otr, "otr")
+    if otr <= ZERO:
+        raise FinanceError(errors.AMOUNT_NOT_POSITIVE, field="otr", params={"amount": str(otr)})
+    return _RATIO_DOWN.divide(_RATIO_DOWN.multiply(to_decimal(down_payment, "down_payment"), HUNDRED), otr)
+
+
+def pct_shown_up(ratio: Decimal) -> Decimal:
+    """Round a ratio checked against a ceiling up to 0.01 %, so what is shown never looks within a ceiling it exceeds."""
+    return to_decimal(ratio, "ratio").quantize(_PCT_QUANTUM, rounding=ROUND_CEILING, context=CONTEXT)
+
+
+def pct_shown_down(ratio: Decimal) -> Decimal:
+    """Round a ratio checked against a floor down to 0.01 %, so what is shown never looks above a floor it misses."""
+    return to_decimal(ratio, "ratio").quantize(_PCT_QUANTUM, rounding=ROUND_FLOOR, context=CONTEXT)
+
+
+def _not_negative(value: Decimal, field: str) -> Decimal:
+    amount = to_decimal(value, field)
+    if amount < ZERO:
+        raise FinanceError(errors.AMOUNT_NEGATIVE, field=field, params={"amount": str(amount)})
+    return amount
+
+
+def total_installments(amounts: Decimal | Sequence[Decimal] | None) -> Decimal:
+    """Return the sum of one or several monthly installments (none: zero); refuse a negative one."""
+    if amounts is None:
+        return ZERO
     if isinstance(amounts, Decimal | int):
-        return to_decimal(amounts, "existing_installments")
-    return sum((to_decimal(a, "existing_installments") for a in amounts), ZERO)
+        return _not_negative(amounts, "existing_installments")
+    with localcontext(CONTEXT):
+        return sum((_not_negative(a, "existing_installments") for a in amounts), ZERO)

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from angsur.finance.money import from_minor
+from angsur.finance.policy import dp_pct as finance_dp_pct
+from angsur.finance.policy import pct_shown_down
 from angsur.origination.workflow import Status
 
 
@@ -149,7 +151,8 @@ class Application(models.Model):
 
     @property
     def dp_pct(self) -> Decimal:
-        return (Decimal(self.down_payment_sen) * 100 / Decimal(self.otr_sen)).quantize(Decimal("0.01")) if self.otr_sen else Decimal(0)
+        """The DP as a percent of OTR as shown (rounded down to 0.01 %); the policy compares it unrounded."""
+        return pct_shown_down(finance_dp_pct(self.otr, self.down_payment)) if self.otr_sen > 0 else Decimal(0)
 
 
 class PartyRole(models.TextChoices):

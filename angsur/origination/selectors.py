@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from angsur.dealers.selectors import scope_to_dealer
 from angsur.errors import NotFound
 from angsur.finance.money import from_minor
+from angsur.finance.policy import dp_pct, dsr, dsr_within, pct_shown_up
 from angsur.org.roles import DECISION_LEVEL, Capability, Role
 from angsur.org.scoping import require
 from angsur.origination.models import Application, BureauCheck, DocumentKind, Party, PartyRole, Survey, SurveyStatus
 from angsur.origination.reasons import dealer_explanation
 from angsur.origination.workflow import Status
 from angsur.products.models import AuthorityRule, CreditPolicy, DocumentRequirement, ScorecardConfig, ServiceLevelTarget
-from angsur.scoring import DEFAULT_SCORECARD, PolicyConfig, PolicyInput, age_in_years, dsr_pct, evaluate_policy, score, scorecard_from_dict
+from angsur.scoring import PolicyConfig, PolicyInput, Scorecard, age_in_years, evaluate_policy, score, scorecard_from_dict
 from angsur.scoring.affordability import disposable_income_per_dependent
 
 LIST_FIELDS = (
@@ -162,19 +163,27 @@ def credit_policy_in_force(as_of: dt.date) -> PolicyConfig:
     )
 
 
-def scorecard_in_force(as_of: dt.date):
+def scorecard_in_force(as_of: dt.date) -> Scorecard | None:
+    """The scorecard configured for the date, or None: nothing is scored on a card nobody configured."""
     row = ScorecardConfig.objects.filter(effective_from__lte=as_of).order_by("-effective_from").first()
-    return scorecard_from_dict(row.definition) if row else DEFAULT_SCORECARD
+    return scorecard_from_dict(row.definition) if row else None
 
 
 GRADE_ORDER = "ABCDE"
+
+
+def _rule_covers(rule: AuthorityRule, financed_sen: int, grade: str) -> bool:
+    # No grade (no scorecard configured) is covered by no rule: nobody may approve it.
+    return grade in GRADE_ORDER and len(grade) == 1 and financed_sen <= rule.max_financed_sen and (
+        GRADE_ORDER.index(grade) <= GRADE_ORDER.find(rule.worst_grade)
+    )
 
 
 def required_level(*, financed_sen: int, grade: str, product_id: int) -> int | None:
     """The lowest authority level whose matrix row covers the amount and the grade (None: nobody may approve)."""
     rules = AuthorityRule.objects.filter(Q(product_id=product_id) | Q(product__isnull=True)).order_by("level")
     for rule in rules:
-        if financed_sen <= rule.max_financed_sen and GRADE_ORDER.find(grade) <= GRADE_ORDER.find(rule.worst_grade):
+        if _rule_covers(rule, financed_sen, grade):
             return rule.level
     return None
 
@@ -182,7 +191,7 @@ def required_level(*, financed_sen: int, grade: str, product_id: int) -> int | N
 def covers(*, role: str, financed_sen: int, grade: str, product_id: int) -> bool:
     """True when the role's own authority rows cover the amount and grade."""
     rules = AuthorityRule.objects.filter(role=role).filter(Q(product_id=product_id) | Q(product__isnull=True))
-    return any(financed_sen <= r.max_financed_sen and GRADE_ORDER.find(grade) <= GRADE_ORDER.find(r.worst_grade) for r in rules)
+    return any(_rule_covers(r, financed_sen, grade) for r in rules)
 
 
 @dataclass
@@ -192,8 +201,9 @@ class Analysis:
     income: Decimal
     household_income: Decimal
     existing_installments: Decimal
-    dsr_pct: Decimal | None
-    dsr_household_pct: Decimal | None
+    # Unrounded (finance.policy.dsr): compared as they are; dsr_pct and dsr_household_pct show them.
+    dsr_ratio: Decimal | None
+    dsr_household_ratio: Decimal | None
     disposable_per_dependent: Decimal | None
     dependents: int
     policy: tuple
@@ -207,6 +217,20 @@ class Analysis:
     distance_m: int | None
     policy_config: PolicyConfig
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def dsr_pct(self) -> Decimal | None:
+        """The DSR as shown: rounded up to 0.01 %, so it never looks within a ceiling it exceeds."""
+        return pct_shown_up(self.dsr_ratio) if self.dsr_ratio is not None else None
+
+    @property
+    def dsr_household_pct(self) -> Decimal | None:
+        return pct_shown_up(self.dsr_household_ratio) if self.dsr_household_ratio is not None else None
+
+    @property
+    def dsr_fits(self) -> bool:
+        """Whether the DSR is within the policy's ceiling, compared exactly."""
+        return self.dsr_ratio is not None and dsr_within(self.dsr_ratio, self.policy_config.max_dsr_pct)
 
     @property
     def policy_passed(self) -> bool:
@@ -267,12 +291,8 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
     notes = []
     ratio = ratio_household = per_dependent = None
     if income > 0:
-        ratio = dsr_pct(new_installment=app.installment, existing_installments=existing, verified_income=income)
-        ratio_household = (
-            dsr_pct(new_installment=app.installment, existing_installments=existing, verified_income=income, household_income=household)
-            if household > 0
-            else None
-        )
+        ratio = dsr(app.installment, existing, income)
+        ratio_household = dsr(app.installment, existing, income, household) if household > 0 else None
         per_dependent = disposable_income_per_dependent(
             income=income + household, expenses=expenses, installments=app.installment + existing, dependents=dependents
         )
@@ -288,7 +308,7 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
                 marital_status=applicant.marital_status,
                 employment_type=applicant.employment_type,
                 tenor_months=app.tenor_months,
-                dp_pct=app.dp_pct,
+                dp_pct=dp_pct(app.otr, app.down_payment),
                 min_dp_pct=app.min_dp_pct,
                 dsr_pct=ratio if ratio is not None else Decimal("999"),
                 residence_months=residence_months,
@@ -309,11 +329,15 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
         "employment_months": Decimal(employment_months),
         "employment_type": applicant.employment_type if applicant else None,
         "dependents": Decimal(dependents),
-        "dp_pct": app.dp_pct,
+        "dp_pct": dp_pct(app.otr, app.down_payment),
         "bureau_kol": Decimal(bureau.worst_collectibility) if bureau and bureau.worst_collectibility else None,
         "vehicle_kind": app.vehicle_kind,
     }
-    result = score(scorecard_in_force(as_of), values)
+    scorecard = scorecard_in_force(as_of)
+    result = score(scorecard, values) if scorecard is not None else None
+    if result is None:
+        notes.append(_("No scorecard is configured for this date: the application cannot be scored, and nobody may approve it."))
+    grade = result.grade if result is not None else ""
     present = set(app.documents.values_list("kind", flat=True))
     required = DocumentRequirement.objects.filter(product_id=app.product_id, required=True).values_list("kind", flat=True)
     labels = dict(DocumentKind.choices)
@@ -322,14 +346,14 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
         income=income,
         household_income=household,
         existing_installments=existing,
-        dsr_pct=ratio,
-        dsr_household_pct=ratio_household,
+        dsr_ratio=ratio,
+        dsr_household_ratio=ratio_household,
         disposable_per_dependent=per_dependent,
         dependents=dependents,
         policy=policy,
         score=result,
-        grade=result.grade,
-        required_level=required_level(financed_sen=app.financed_principal_sen, grade=result.grade, product_id=app.product_id),
+        grade=grade,
+        required_level=required_level(financed_sen=app.financed_principal_sen, grade=grade, product_id=app.product_id),
         missing_documents=missing,
         survey=survey,
         bureau=bureau,

@@ -653,6 +653,10 @@ def decision_record(
         action = Action.ESCALATE
     else:
         if outcome in {DecisionOutcome.APPROVE, DecisionOutcome.APPROVE_WITH_CONDITIONS}:
+            if analysis.score is None:
+                raise DomainError(
+                    "no_scorecard", _("No scorecard is configured for this date: the application cannot be approved."), field="outcome"
+                )
             failing = {r.code for r in analysis.policy if r.knock_out and not r.passed}
             if outcome == DecisionOutcome.APPROVE_WITH_CONDITIONS:
                 failing -= CURABLE_BY_COUNTER_OFFER
@@ -679,7 +683,7 @@ def decision_record(
                 max_dsr_pct=analysis.policy_config.max_dsr_pct,
             )
             chosen = [o for o in offers if counter_offer_kind in (None, o.kind)]
-            dsr_fits = analysis.dsr_pct is not None and analysis.dsr_pct <= analysis.policy_config.max_dsr_pct
+            dsr_fits = analysis.dsr_fits
             if chosen:
                 offer = chosen[0].as_dict()
             elif not dsr_fits or counter_offer_kind:

@@ -21,6 +21,10 @@ from angsur.finance import (
     check_minimum_dp,
     check_vehicle_age_at_maturity,
     compute_quote,
+    dsr,
+    dsr_within,
+    pct_shown_up,
+    solve_dp_for_dsr,
 )
 from angsur.finance.money import to_minor
 from angsur.org.models import User
@@ -306,15 +310,15 @@ def counter_offers(
     existing_installments: Decimal,
     max_dsr_pct: Decimal,
 ) -> list[CounterOffer]:
-    """Counter-offers from the quote engine: the smallest DP at this tenor, and the shortest tenor at this DP."""
-    from angsur.finance import solve_min_down_payment
-    from angsur.scoring import dsr_pct
+    """Counter-offers from the quote engine: the smallest DP at this tenor, and the shortest tenor at this DP.
 
+    Every offer is checked with the one DSR (finance.policy.dsr) against the same ceiling the
+    analysis uses, so an accepted counter-offer passes the analysis (a property test says so).
+    """
     terms = pricing_terms(product=product, branch_id=branch_id, as_of=as_of)
     min_dp_pct = terms.min_dp_pct
-    room = income * max_dsr_pct / 100 - existing_installments
-    if room <= 0:
-        return []
+    if not dsr_within(dsr(Decimal(0), existing_installments, income), max_dsr_pct):
+        return []  # the existing installments alone exceed the ceiling: no terms can fit
     current = quote_price(
         terms=terms,
         as_of=as_of,
@@ -324,7 +328,8 @@ def counter_offers(
         vehicle_year=vehicle_year,
         enforce_min_dp=False,
     ).quote
-    if current.installment <= room and down_payment * 100 >= otr * min_dp_pct:
+    dp_meets_minimum = down_payment * 100 >= otr * min_dp_pct
+    if dsr_within(dsr(current.installment, existing_installments, income), max_dsr_pct) and dp_meets_minimum:
         return []  # the deal already fits: nothing to counter
     offers: list[CounterOffer] = []
 
@@ -333,9 +338,9 @@ def counter_offers(
             p = quote_price(terms=terms, as_of=as_of, otr=otr, down_payment=dp, tenor_months=tenor, vehicle_year=vehicle_year)
         except DomainError:
             return
-        ratio = dsr_pct(new_installment=p.quote.installment, existing_installments=existing_installments, verified_income=income)
-        if ratio <= max_dsr_pct:
-            offers.append(CounterOffer(kind, dp, tenor, p.quote.installment, p.quote.tdp.total, ratio))
+        ratio = dsr(p.quote.installment, existing_installments, income)
+        if dsr_within(ratio, max_dsr_pct):
+            offers.append(CounterOffer(kind, dp, tenor, p.quote.installment, p.quote.tdp.total, pct_shown_up(ratio)))
 
     try:
         data, _rate, tenors = _quote_input(
@@ -347,11 +352,18 @@ def counter_offers(
             as_of=as_of,
             first_due_date=None,
         )
-        dp = solve_min_down_payment(data, max_installment=room, min_dp_pct=min_dp_pct, step=Decimal(terms.dp_step))
+        dp = solve_dp_for_dsr(
+            data,
+            income=income,
+            existing_installments=existing_installments,
+            max_dsr_pct=max_dsr_pct,
+            min_dp_pct=min_dp_pct,
+            step=Decimal(terms.dp_step),
+        )
         if dp is not None and dp > down_payment:
             priced("dp", dp, tenor_months)
         # Each tenor has its own rate line, so price the longer tenors one by one (there are few).
-        if down_payment * 100 >= otr * min_dp_pct:
+        if dp_meets_minimum:
             before = len(offers)
             for tenor in (t for t in tenors if t > tenor_months):
                 priced("tenor", down_payment, tenor)

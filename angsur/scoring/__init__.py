@@ -1,6 +1,6 @@
 """Provide pure-Python credit-decision building blocks: identity, affordability, policy, scorecard."""
 
-from angsur.scoring.affordability import disposable_income_per_dependent, dsr_pct
+from angsur.scoring.affordability import disposable_income_per_dependent
 from angsur.scoring.errors import (
     ERROR_CODES,
     AffordabilityError,
@@ -27,7 +27,6 @@ from angsur.scoring.policy import (
     PolicyConfig,
     PolicyInput,
     RuleResult,
-    add_months,
     age_in_years,
     all_passed,
     evaluate_policy,
@@ -70,12 +69,10 @@ __all__ = [
     "Scorecard",
     "ScorecardError",
     "ScoringError",
-    "add_months",
     "age_in_years",
     "all_passed",
     "check_nik_against_declared",
     "disposable_income_per_dependent",
-    "dsr_pct",
     "evaluate_policy",
     "failed",
     "knocked_out",

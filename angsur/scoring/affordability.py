@@ -1,4 +1,4 @@
-"""Compute affordability ratios: DSR and disposable income per dependent."""
+"""Compute disposable income per dependent (the DSR is angsur.finance.policy.dsr, the one DSR)."""
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
@@ -8,7 +8,6 @@ from angsur.scoring.errors import AffordabilityError
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
 RUPIAH = Decimal(1)
 
 # 34 significant digits (decimal128) leaves ample room for any rupiah ratio.
@@ -43,27 +42,6 @@ def _total(values: Amounts, field: str) -> Decimal:
     for value in values:
         total += _amount(value, field)
     return total
-
-
-def dsr_pct(
-    *,
-    new_installment: Decimal,
-    existing_installments: Amounts,
-    verified_income: Decimal,
-    household_income: Decimal | None = None,
-) -> Decimal:
-    """Return the debt service ratio in percent, to 0.01, rounding half up."""
-    # DSR = (new installment + existing installments) / verified net monthly income,
-    # household income optionally added to the denominator (domain primer §3).
-    new = _amount(new_installment, "new_installment")
-    existing = _total(existing_installments, "existing_installments")
-    income = _number(verified_income, "verified_income")
-    if income <= ZERO:
-        raise AffordabilityError(errors.INCOME_NOT_POSITIVE, {"verified_income": str(verified_income)})
-    if household_income is not None:
-        income += _amount(household_income, "household_income")
-    with localcontext(_CONTEXT):
-        return ((new + existing) * HUNDRED / income).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def disposable_income_per_dependent(

@@ -1,11 +1,12 @@
 """Evaluate knock-out and policy rules on an application, every rule explained."""
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, NoReturn
 
+from angsur.finance.policy import pct_shown_down, pct_shown_up
+from angsur.finance.schedule import add_months
 from angsur.scoring import errors
 from angsur.scoring.errors import PolicyError
 
@@ -196,14 +197,6 @@ class RuleResult:
     message: str = ""
 
 
-def add_months(start: date, months: int) -> date:
-    """Return start moved by whole months, clamped to the month's last day."""
-    index = start.year * 12 + start.month - 1 + months
-    year, month = divmod(index, 12)
-    day = min(start.day, calendar.monthrange(year, month + 1)[1])
-    return date(year, month + 1, day)
-
-
 def age_in_years(birth_date: date, on: date) -> int:
     """Return the completed years of age on a date."""
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
@@ -256,18 +249,22 @@ def _age_at_maturity(inp: PolicyInput, cfg: PolicyConfig) -> RuleResult:
 
 
 def _min_dp(inp: PolicyInput, cfg: PolicyConfig) -> RuleResult:
-    # POJK 35/POJK.05/2018 Pasal 20: the DP may not fall below the tier in force.
+    # POJK 35/POJK.05/2018 Pasal 20: the DP may not fall below the tier in force. dp_pct comes
+    # from finance.policy.dp_pct (rounded down at 34 digits), so this compares exactly.
     passed = inp.dp_pct >= inp.min_dp_pct
     verb = "meets" if passed else "is below"
-    message = f"Down payment {inp.dp_pct}% {verb} the minimum of {inp.min_dp_pct}%."
-    return _result(MIN_DP, passed, cfg, message, actual=str(inp.dp_pct), limit=str(inp.min_dp_pct), op=">=")
+    shown = pct_shown_down(inp.dp_pct)
+    message = f"Down payment {shown}% {verb} the minimum of {inp.min_dp_pct}%."
+    return _result(MIN_DP, passed, cfg, message, actual=str(shown), limit=str(inp.min_dp_pct), op=">=")
 
 
 def _dsr_ceiling(inp: PolicyInput, cfg: PolicyConfig) -> RuleResult:
+    # dsr_pct comes from finance.policy.dsr (rounded up at 34 digits), so this compares exactly.
     passed = inp.dsr_pct <= cfg.max_dsr_pct
     verb = "is within" if passed else "exceeds"
-    message = f"DSR {inp.dsr_pct}% {verb} the ceiling of {cfg.max_dsr_pct}%."
-    return _result(DSR_CEILING, passed, cfg, message, actual=str(inp.dsr_pct), limit=str(cfg.max_dsr_pct), op="<=")
+    shown = pct_shown_up(inp.dsr_pct)
+    message = f"DSR {shown}% {verb} the ceiling of {cfg.max_dsr_pct}%."
+    return _result(DSR_CEILING, passed, cfg, message, actual=str(shown), limit=str(cfg.max_dsr_pct), op="<=")
 
 
 def _months_rule(code: str, what: str, actual: int, limit: int, cfg: PolicyConfig) -> RuleResult:

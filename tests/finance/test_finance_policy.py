@@ -12,6 +12,7 @@ from angsur.finance import (
     check_vehicle_age_at_maturity,
     dsr,
     minimum_dp_amount,
+    pct_shown_up,
     required_min_dp_pct,
     vehicle_age_at_maturity,
 )
@@ -82,9 +83,12 @@ def test_rejects_vehicle_too_old_at_maturity():
     assert error.params == {"vehicle_year": 2012, "maturity_year": 2029, "age_at_maturity": 17, "max_age": 15}
 
 
-def test_dsr_adds_existing_installments_and_rounds_up():
-    assert dsr(Decimal("1170000"), [Decimal("500000"), Decimal("330000")], Decimal("6000000")) == Decimal("33.34")
-    assert dsr(Decimal("1170000"), Decimal("0"), Decimal("6000000")) == Decimal("19.50")
+def test_dsr_adds_existing_installments_and_is_shown_rounded_up():
+    # 2,000,000 / 6,000,000 = 33.333… %: kept unrounded, shown as 33.34.
+    ratio = dsr(Decimal("1170000"), [Decimal("500000"), Decimal("330000")], Decimal("6000000"))
+    assert Decimal("33.3333333") < ratio < Decimal("33.3333334")
+    assert pct_shown_up(ratio) == Decimal("33.34")
+    assert dsr(Decimal("1170000"), Decimal("0"), Decimal("6000000")) == Decimal("19.5")
 
 
 def test_dsr_within_a_ceiling_means_the_exact_ratio_is_within_it():

@@ -1,7 +1,7 @@
 """The application workflow through its services: order → survey → analysis → decision → appeal."""
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 import pytest
 from django.utils import timezone
@@ -101,7 +101,7 @@ def test_survey_records_distance_from_the_declared_address(surveyed):
 def test_analysis_computes_dsr_policy_and_score(surveyed):
     app = surveyed()
     analysis = application_analysis(app, as_of=AS_OF)
-    expected = (app.installment * 100 / Decimal("6000000")).quantize(Decimal("0.01"))
+    expected = (app.installment * 100 / Decimal("6000000")).quantize(Decimal("0.01"), rounding=ROUND_CEILING)  # shown rounded up
     assert analysis.dsr_pct == expected
     assert {r.code for r in analysis.policy} >= {"dsr_ceiling", "age_at_maturity", "bureau_kol"}
     assert analysis.score.total == analysis.score.base_points + sum(line.points for line in analysis.score.lines)
@@ -268,3 +268,19 @@ def test_survey_assignment_from_the_wrong_role_is_refused(new_application, make_
     collector = make_role_user("collector")
     with pytest.raises(PermissionDenied):
         survey_assign(actor=collector, application=app, surveyor=collector, scheduled_for=timezone.now())
+
+
+def test_without_a_scorecard_the_analysis_fails_closed(surveyed, staff):
+    # Given no scorecard configured for the date (the demo card is never a silent fallback)
+    from angsur.products.models import ScorecardConfig
+
+    app = with_bureau(analysis_start(actor=staff["ca"], application=surveyed()), staff["ca"])
+    ScorecardConfig.objects.all().delete()
+
+    # When the analysis runs, then it says so, grades nothing and nobody may approve
+    analysis = application_analysis(app, as_of=AS_OF)
+    assert analysis.score is None and analysis.grade == "" and analysis.required_level is None
+    assert any("scorecard" in note.lower() for note in analysis.notes)
+    with pytest.raises(DomainError) as info:
+        decision_record(actor=staff["bm"], application=app, outcome="approve", reason_codes=["good_profile"], rationale="OK", as_of=AS_OF)
+    assert info.value.code == "no_scorecard"

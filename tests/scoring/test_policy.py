@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from angsur.finance import add_months
 from angsur.scoring import (
     RULE_CODES,
     PolicyConfig,
     PolicyError,
     PolicyInput,
-    add_months,
     age_in_years,
     all_passed,
     evaluate_policy,
@@ -131,17 +131,26 @@ def test_min_dp(dp, passed):
     assert result.passed is passed
     assert result.knock_out
     assert result.params["limit"] == "20"
-    assert result.params["actual"] == str(dp)
+    assert Decimal(result.params["actual"]) == dp
 
 
 # --- DSR ceiling ---
 
 
-@pytest.mark.parametrize(("dsr", "passed"), [(Decimal("33.00"), True), (Decimal("33.01"), False), (Decimal("41.20"), False)])
-def test_dsr_ceiling(dsr, passed):
+@pytest.mark.parametrize(
+    ("dsr", "passed", "shown"),
+    [
+        (Decimal("33.00"), True, "33.00"),
+        (Decimal("33.01"), False, "33.01"),
+        (Decimal("41.20"), False, "41.20"),
+        # 3,300,400 / 10,000,000: compared unrounded, shown rounded up (never as a passing 33.00).
+        (Decimal("33.004"), False, "33.01"),
+    ],
+)
+def test_dsr_ceiling(dsr, passed, shown):
     result = rule(make(dsr_pct=dsr), "dsr_ceiling")
     assert result.passed is passed
-    assert result.params["actual"] == str(dsr)
+    assert result.params["actual"] == shown
     assert result.params["limit"] == "33"
 
 
