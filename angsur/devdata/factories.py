@@ -4,6 +4,9 @@ import datetime as dt
 from decimal import Decimal
 from itertools import count
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+
 from angsur.caching import invalidate
 from angsur.dealers.models import Dealer, VehicleKind
 from angsur.dealers.services import dealer_create, dealer_user_link
@@ -68,6 +71,18 @@ def make_branch(
     )
 
 
+# Argon2 is slow on purpose (~0.3 s a hash): demo and test users share one hash per password and
+# hasher instead of hashing the same password once per user.
+_PASSWORD_HASHES: dict[tuple[str, str], str] = {}
+
+
+def _password_hash(raw: str) -> str:
+    key = (raw, settings.PASSWORD_HASHERS[0])
+    if key not in _PASSWORD_HASHES:
+        _PASSWORD_HASHES[key] = make_password(raw)
+    return _PASSWORD_HASHES[key]
+
+
 def make_user(
     role: str,
     branch: Branch | None = None,
@@ -87,6 +102,7 @@ def make_user(
         actor=None,
         username=username,
         password=password,
+        password_hash=_password_hash(password),
         role=role,
         branch=branch,
         first_name=first_name or role.replace("_", " ").title(),

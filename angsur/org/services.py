@@ -179,8 +179,9 @@ def user_create(
     last_name: str = "",
     email: str = "",
     phone: str = "",
+    password_hash: str | None = None,
 ) -> User:
-    """Create a staff or dealer user with one role."""
+    """Create a staff or dealer user with one role (password_hash: an already hashed password, for demo data)."""
     if role not in Role.values:
         raise DomainError("invalid_role", _("Unknown role."), field="role")
     if role != Role.HO_ADMIN and branch is None:
@@ -196,7 +197,10 @@ def user_create(
         is_staff=role == Role.HO_ADMIN,
         is_superuser=role == Role.HO_ADMIN,
     )
-    user.set_password(password)
+    if password_hash is None:
+        user.set_password(password)
+    else:
+        user.password = password_hash
     user.save()
     audit_record(actor=actor, action="org.user_create", obj=user, branch=branch, after=snapshot(user))
     return user
