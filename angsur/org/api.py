@@ -1,13 +1,19 @@
-"""API: who am I, tokens, branches."""
+"""API: who am I, tokens, branches, unlocking an account."""
+
+import datetime as dt
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from angsur.errors import NotFound, PermissionDenied
+from angsur.org.models import User
 from angsur.org.roles import ROLE_CAPABILITIES, Capability
-from angsur.org.selectors import branch_list
-from angsur.org.services import api_token_create, login_authenticate
+from angsur.org.scoping import require
+from angsur.org.selectors import api_token_list, branch_list
+from angsur.org.services import api_token_create, api_token_revoke, login_authenticate, user_unlock
 from angsur.schemas import InputSchema
 
 router = Router(tags=["organisation"])
@@ -24,14 +30,32 @@ class MeOut(Schema):
 
 
 class TokenIn(InputSchema):
-    username: str
-    password: str
-    name: str = ""
+    # The login form's limits: a megabyte-long password would otherwise be hashed with Argon2.
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=256)
+    name: str = Field(default="", max_length=100)
 
 
 class TokenOut(Schema):
     token: str
     prefix: str
+    expires_at: dt.datetime
+
+
+class TokenInfoOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    expires_at: dt.datetime
+
+
+class UserLockOut(Schema):
+    id: int
+    username: str
+    failed_login_count: int
+    locked_until: dt.datetime | None
 
 
 class BranchOut(Schema):
@@ -58,12 +82,43 @@ def me(request: HttpRequest) -> dict:
 
 @router.post("/auth/token", response={201: TokenOut}, auth=None)
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
-    """Exchange username and password for a bearer token (failed attempts count toward lock-out)."""
+    """Exchange username and password for a bearer token that expires after ANGSUR_API_TOKEN_DAYS.
+
+    Failed attempts are counted like the login form's: too many from one address answer 429
+    `login_throttled` for a while; an unknown user, a wrong password and a locked account all answer
+    401 `invalid_credentials`.
+    """
     user = login_authenticate(username=payload.username, password=payload.password, request=request)
     if Capability.API_TOKEN not in ROLE_CAPABILITIES.get(user.role, ()):
         raise PermissionDenied("permission_denied", _("Your role is not allowed to use the API."))
-    _token, raw = api_token_create(user=user, name=payload.name)
-    return Status(201, {"token": raw, "prefix": raw[:8]})
+    token, raw = api_token_create(user=user, name=payload.name)
+    return Status(201, {"token": raw, "prefix": token.prefix, "expires_at": token.expires_at})
+
+
+@router.get("/auth/tokens", response=list[TokenInfoOut])
+def token_list(request: HttpRequest) -> list:
+    """Your own tokens that still work (newest first); the token values themselves are never shown again."""
+    return list(api_token_list(viewer=request.auth, now=timezone.now()))
+
+
+@router.delete("/auth/tokens/{token_id}", response={204: None})
+def token_revoke(request: HttpRequest, token_id: int) -> Status:
+    """Revoke one of your own tokens (the one in use too); it stops working at once."""
+    token = api_token_list(viewer=request.auth, now=timezone.now()).select_related("user__branch").filter(pk=token_id).first()
+    if token is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    api_token_revoke(actor=request.auth, token=token)
+    return Status(204, None)
+
+
+@router.post("/users/{user_id}/unlock", response=UserLockOut)
+def user_unlock_endpoint(request: HttpRequest, user_id: int) -> User:
+    """Clear an account's lock-out after failed logins (head office)."""
+    require(request.auth, Capability.CONFIG_MANAGE)
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return user_unlock(actor=request.auth, user=user)
 
 
 @router.get("/branches", response=list[BranchOut])

@@ -1,4 +1,7 @@
-"""Company, branches (with their time zone), users with one role each, API tokens."""
+"""Company, branches (with their time zone), users with one role each, API tokens, failed logins."""
+
+import datetime as dt
+import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -44,6 +47,13 @@ class Branch(models.Model):
         return f"{self.code} {self.name}"
 
 
+def password_fingerprint(password_hash: str) -> str:
+    """A short digest of a stored password hash. An API token carries the one of the password it was
+    issued under, so a password changed by any path (a service, the admin, `angsur changepassword`)
+    ends it. (A re-hash on login, e.g. after a hasher upgrade, also ends it: the user logs in again.)"""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CMO)
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("branch"))
@@ -65,17 +75,32 @@ class User(AbstractUser):
     def role_label(self) -> str:
         return str(Role(self.role).label) if self.role in Role.values else self.role
 
+    def is_locked(self, *, at: dt.datetime) -> bool:
+        """True while a lock-out after failed logins from several addresses is in force."""
+        return self.locked_until is not None and self.locked_until > at
+
+    @property
+    def password_fingerprint(self) -> str:
+        return password_fingerprint(self.password)
+
 
 class ApiToken(models.Model):
-    """A bearer token for the REST API; only its SHA-256 digest is stored."""
+    """A bearer token for the REST API; only its SHA-256 digest is stored.
+
+    A token works until it expires (ANGSUR_API_TOKEN_DAYS after issue), is revoked (by its owner, by head
+    office, on a password change or a deactivation), or its owner's password changes by any path.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100, blank=True)
     prefix = models.CharField(max_length=8, db_index=True)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # User.password_fingerprint when the token was issued.
+    password_fingerprint = models.CharField(max_length=16)
 
     class Meta:
         verbose_name = _("API token")
@@ -83,3 +108,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class LoginFailure(models.Model):
+    """One failed (or still running) login attempt, kept for ANGSUR_LOGIN_FAILURE_WINDOW_MINUTES.
+
+    Counted per client address (to slow that address down) and per account (to lock the account when
+    the failures come from several addresses). `user` is cleared once the account's count restarts (a
+    successful login, a lock, an unlock), so the row still counts for its address only. The audit trail
+    keeps the history; these rows are working state and are pruned.
+    """
+
+    occurred_at = models.DateTimeField(db_index=True)
+    # The client address (an IPv6 address by its /64 block), see services.client_address.
+    address = models.CharField(max_length=64)
+    username = models.CharField(max_length=150)
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        indexes = [models.Index(fields=["address", "occurred_at"], name="org_loginfailure_address")]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address}"

@@ -1,22 +1,28 @@
-"""Writes for the organisation: logins with lock-out, API tokens, users, branches."""
+"""Writes for the organisation: logins with throttling and lock-out, API tokens, users, branches."""
 
 import datetime as dt
 import hashlib
+import ipaddress
+import math
 import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from angsur.audit.services import audit_record, snapshot
 from angsur.caching import cached, invalidate
-from angsur.errors import DomainError
-from angsur.org.models import ApiToken, Branch, Company, User
-from angsur.org.roles import Role
+from angsur.errors import DomainError, PermissionDenied
+from angsur.org.models import ApiToken, Branch, Company, LoginFailure, User, password_fingerprint
+from angsur.org.roles import Capability, Role
+from angsur.org.scoping import require, user_can
 
 TOKEN_BYTES = 32
 
@@ -25,69 +31,218 @@ class LoginError(DomainError):
     status = 401
 
 
-def _lock_window() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.ANGSUR_LOGIN_LOCKOUT_MINUTES)
+class LoginThrottled(DomainError):
+    """Too many failed logins from the client's address: it must wait (whatever username it tries)."""
+
+    status = 429
+
+
+def _invalid_credentials() -> LoginError:
+    # One answer for an unknown user, a wrong password and a locked account: the answer must not tell
+    # which usernames exist or which accounts an attacker has managed to lock.
+    return LoginError("invalid_credentials", _("Wrong username or password, or the account is temporarily locked."))
+
+
+def _throttled(seconds: int) -> LoginThrottled:
+    if seconds < 120:
+        message = ngettext(
+            "Too many failed logins from your network. Try again in %(count)d second.",
+            "Too many failed logins from your network. Try again in %(count)d seconds.",
+            seconds,
+        ) % {"count": seconds}
+    else:
+        minutes = math.ceil(seconds / 60)
+        message = ngettext(
+            "Too many failed logins from your network. Try again in %(count)d minute.",
+            "Too many failed logins from your network. Try again in %(count)d minutes.",
+            minutes,
+        ) % {"count": minutes}
+    return LoginThrottled("login_throttled", message)
+
+
+def client_address(request: Any | None) -> str:
+    """The address failed logins are counted against: REMOTE_ADDR, or behind the trusted proxy the
+    address it appended to X-Forwarded-For; an IPv6 address by its /64 block (one subscriber's)."""
+    if request is None:
+        return ""
+    address = request.META.get("REMOTE_ADDR", "") or ""
+    if settings.ANGSUR_LOGIN_TRUST_FORWARDED_FOR:
+        appended = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        address = appended or address
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+    return str(ip)
+
+
+def _failure_window(now: dt.datetime) -> dt.datetime:
+    return now - dt.timedelta(minutes=settings.ANGSUR_LOGIN_FAILURE_WINDOW_MINUTES)
+
+
+def _address_wait_seconds(*, address: str, now: dt.datetime, excluding: int) -> int:
+    """Seconds the address must still wait: after ANGSUR_LOGIN_ADDRESS_MAX_FAILURES failures in the window,
+    ANGSUR_LOGIN_THROTTLE_SECONDS after the last one, doubled for each failure beyond, at most the lock-out time."""
+    stats = (
+        LoginFailure.objects.filter(address=address, occurred_at__gte=_failure_window(now))
+        .exclude(pk=excluding)
+        .aggregate(failures=Count("id"), last=Max("occurred_at"))
+    )
+    beyond = stats["failures"] - settings.ANGSUR_LOGIN_ADDRESS_MAX_FAILURES
+    if beyond < 0:
+        return 0
+    delay = min(settings.ANGSUR_LOGIN_THROTTLE_SECONDS * 2 ** min(beyond, 30), settings.ANGSUR_LOGIN_LOCKOUT_MINUTES * 60)
+    remaining = (stats["last"] + dt.timedelta(seconds=delay) - now).total_seconds()
+    return math.ceil(remaining) if remaining > 0 else 0
 
 
 def login_authenticate(*, username: str, password: str, request: Any | None = None, now: dt.datetime | None = None) -> User:
-    """Check credentials, counting failures and locking the account after too many.
+    """Check credentials; count failures per client address and per account.
 
-    Failures are committed (counter and audit event) before the error is raised, so a refused
-    login leaves its trace even though the request fails.
+    An address with too many recent failures is refused for a growing delay (LoginThrottled), whatever
+    username it tries, without the password being checked. An account is locked only when its failures
+    come from several addresses: one guesser can slow itself down but cannot lock anyone out. An
+    unknown user, a wrong password and a locked account get the same answer.
+
+    The attempt is written down before the password is checked, so parallel guesses from one address
+    see each other. Failures are committed (row, counter and audit event) before the error is raised,
+    so a refused login leaves its trace even though the request fails.
     """
     now = now or timezone.now()
-    refusal: LoginError | None = None
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(username__iexact=username.strip()).first()
-        if user is not None and user.locked_until and user.locked_until > now:
-            audit_record(actor=None, action="auth.login_refused_locked", obj=user, branch=user.branch)
-            refusal = LoginError(
-                "account_locked",
-                _("This account is locked after too many failed logins. Try again after %(time)s.")
-                % {"time": timezone.localtime(user.locked_until).strftime("%H:%M")},
-                status=403,
+    address = client_address(request)
+    name = username.strip()[:150]
+    user = User.objects.filter(username__iexact=name).first()
+    attempt = LoginFailure.objects.create(occurred_at=now, address=address, username=name, user=user)
+    wait = _address_wait_seconds(address=address, now=now, excluding=attempt.pk)
+    if wait:
+        with transaction.atomic():
+            # Refused unchecked: not a guess, so it does not count (nor extend the wait).
+            LoginFailure.objects.filter(pk=attempt.pk).delete()
+            audit_record(
+                actor=None,
+                action="auth.login_throttled",
+                object_type="org.user",
+                object_repr=name,
+                after={"address": address, "wait_seconds": wait},
             )
-    if refusal is not None:
-        raise refusal
-    authenticated = authenticate(request, username=user.username if user else username, password=password)
+        raise _throttled(wait)
+    # The backend refuses a locked account even with the right password (org/backends.py); it checks
+    # the password of an unknown user too, so the three refusals also take the same time.
+    authenticated = authenticate(request, username=user.username if user else name, password=password)
+    if authenticated is None:
+        _login_failed(attempt_id=attempt.pk, user=user, name=name, address=address, now=now)
+        raise _invalid_credentials()
     with transaction.atomic():
-        if authenticated is None:
-            refusal = LoginError("invalid_credentials", _("Wrong username or password."))
-            if user is None:
-                audit_record(actor=None, action="auth.login_failed", object_type="org.user", object_repr=username[:150])
-            else:
-                user = User.objects.select_for_update().get(pk=user.pk)
-                user.failed_login_count += 1
-                fields = ["failed_login_count"]
-                action = "auth.login_failed"
-                if user.failed_login_count >= settings.ANGSUR_LOGIN_MAX_FAILURES:
-                    user.locked_until = now + _lock_window()
-                    user.failed_login_count = 0
-                    fields.append("locked_until")
-                    action = "auth.account_locked"
-                user.save(update_fields=fields)
-                audit_record(actor=None, action=action, obj=user, branch=user.branch, after=snapshot(user, fields))
-        else:
-            user = User.objects.select_for_update().get(pk=authenticated.pk)
-            if user.failed_login_count or user.locked_until:
-                user.failed_login_count = 0
-                user.locked_until = None
-                user.save(update_fields=["failed_login_count", "locked_until"])
-            audit_record(actor=user, action="auth.login", obj=user, branch=user.branch)
-    if refusal is not None:
-        raise refusal
+        user = User.objects.select_for_update().get(pk=authenticated.pk)
+        # Typos put right from this address are forgiven; failures from other addresses still slow
+        # those addresses down, but no longer count toward this account.
+        LoginFailure.objects.filter(Q(pk=attempt.pk) | Q(user=user, address=address)).delete()
+        LoginFailure.objects.filter(user=user).update(user=None)
+        if user.failed_login_count or user.locked_until:
+            user.failed_login_count = 0
+            user.locked_until = None
+            user.save(update_fields=["failed_login_count", "locked_until"])
+        audit_record(actor=user, action="auth.login", obj=user, branch=user.branch, after={"address": address})
+    user.backend = authenticated.backend
     return user
+
+
+def _login_failed(*, attempt_id: int, user: User | None, name: str, address: str, now: dt.datetime) -> None:
+    with transaction.atomic():
+        LoginFailure.objects.filter(occurred_at__lt=_failure_window(now)).delete()
+        if user is None:
+            audit_record(actor=None, action="auth.login_failed", object_type="org.user", object_repr=name, after={"address": address})
+            return
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.is_locked(at=now):
+            # Already locked: the attempt counts for its address, and does not extend the lock.
+            LoginFailure.objects.filter(pk=attempt_id).update(user=None)
+            audit_record(actor=None, action="auth.login_refused_locked", obj=user, branch=user.branch, after={"address": address})
+            return
+        user.failed_login_count += 1
+        fields = ["failed_login_count"]
+        action = "auth.login_failed"
+        recent = LoginFailure.objects.filter(user=user, occurred_at__gte=_failure_window(now)).aggregate(
+            failures=Count("id"), addresses=Count("address", distinct=True)
+        )
+        if recent["failures"] >= settings.ANGSUR_LOGIN_MAX_FAILURES and recent["addresses"] >= settings.ANGSUR_LOGIN_LOCK_MIN_ADDRESSES:
+            user.locked_until = now + dt.timedelta(minutes=settings.ANGSUR_LOGIN_LOCKOUT_MINUTES)
+            user.failed_login_count = 0
+            fields.append("locked_until")
+            action = "auth.account_locked"
+            LoginFailure.objects.filter(user=user).update(user=None)
+        user.save(update_fields=fields)
+        audit_record(
+            actor=None,
+            action=action,
+            obj=user,
+            branch=user.branch,
+            after={**snapshot(user, fields), "address": address, "addresses": recent["addresses"]},
+        )
 
 
 @transaction.atomic
 def user_unlock(*, actor: User, user: User) -> User:
-    """Clear a lock-out (head office)."""
+    """Clear a lock-out and restart the account's failure count (head office)."""
+    require(actor, Capability.CONFIG_MANAGE)
     user = User.objects.select_for_update().get(pk=user.pk)
     before = snapshot(user, ["failed_login_count", "locked_until"])
     user.failed_login_count = 0
     user.locked_until = None
     user.save(update_fields=["failed_login_count", "locked_until"])
+    LoginFailure.objects.filter(user=user).update(user=None)
     audit_record(actor=actor, action="org.user_unlock", obj=user, before=before, after=snapshot(user, list(before)))
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, actor: User | None, user: User, password: str | None) -> User:
+    """Set a user's password (None: no password login at all) and revoke their API tokens.
+
+    ``actor`` is the user themself, head office, or None for the system (e.g. a command).
+    """
+    if actor is not None and actor.pk != user.pk:
+        require(actor, Capability.CONFIG_MANAGE)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            raise DomainError("invalid_password", " ".join(error.messages), field="password") from error
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    revoked = _revoke_tokens_of(user, at=timezone.now())
+    audit_record(
+        actor=actor,
+        action="org.user_password_set",
+        obj=user,
+        after={"usable_password": user.has_usable_password(), "tokens_revoked": revoked},
+    )
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> User:
+    """Deactivate a user (head office): their sessions end and their API tokens are revoked for good."""
+    require(actor, Capability.CONFIG_MANAGE)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = snapshot(user, ["is_active"])
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    revoked = _revoke_tokens_of(user, at=timezone.now())
+    audit_record(
+        actor=actor,
+        action="org.user_deactivate",
+        obj=user,
+        before=before,
+        after={**snapshot(user, ["is_active"]), "tokens_revoked": revoked},
+    )
     return user
 
 
@@ -97,35 +252,58 @@ def _digest(raw: str) -> str:
 
 @transaction.atomic
 def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Issue a bearer token; the raw value is returned once and never stored."""
+    """Issue a bearer token valid for ANGSUR_API_TOKEN_DAYS; the raw value is returned once and never stored."""
     raw = secrets.token_urlsafe(TOKEN_BYTES)
-    token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[:8], digest=_digest(raw))
-    audit_record(actor=user, action="auth.token_create", obj=token, branch=user.branch, after={"prefix": token.prefix, "name": name})
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=raw[:8],
+        digest=_digest(raw),
+        expires_at=timezone.now() + dt.timedelta(days=settings.ANGSUR_API_TOKEN_DAYS),
+        # From the database: a caller's instance may predate a password change.
+        password_fingerprint=password_fingerprint(User.objects.values_list("password", flat=True).get(pk=user.pk)),
+    )
+    audit_record(
+        actor=user,
+        action="auth.token_create",
+        obj=token,
+        branch=user.branch,
+        after={"prefix": token.prefix, "name": name, "expires_at": token.expires_at},
+    )
     return token, raw
 
 
-def _token_user(digest: str) -> User | None:
+def _token_user(digest: str) -> tuple[User, dt.datetime] | None:
     token = ApiToken.objects.select_related("user", "user__branch").filter(digest=digest, revoked_at__isnull=True).first()
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or token.password_fingerprint != token.user.password_fingerprint:
         return None
     now = timezone.now()
+    if token.expires_at <= now:
+        return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token.user, token.expires_at
 
 
-def api_token_authenticate(raw: str) -> User | None:
-    """Return the active user owning the token, or None.
+def api_token_authenticate(raw: str, *, now: dt.datetime | None = None) -> User | None:
+    """Return the active user owning the token, or None (unknown, revoked, expired, password changed).
 
     The token → user lookup is cached for ANGSUR_CONFIG_CACHE_SECONDS (angsur/caching.py): revoking a
-    token or changing a user, branch or company invalidates it; `last_used_at` is refreshed on a miss.
+    token or changing a user (its password included), branch or company invalidates it; the expiry is
+    checked on every call, so a token stops at its expiry even while cached; `last_used_at` is
+    refreshed on a miss.
     """
     if not raw or len(raw) > 200:
         return None
     digest = _digest(raw)
-    user = cached("auth", f"token:{digest}", lambda: _token_user(digest))
+    found = cached("auth", f"token:{digest}", lambda: _token_user(digest))
+    if found is None:
+        return None
+    user, expires_at = found
+    if expires_at <= (now or timezone.now()):
+        return None
     # The cached instance is shared by the process's threads: each request gets its own copy.
-    return _copy_user(user) if user is not None else None
+    return _copy_user(user)
 
 
 def _copy_user(user: User) -> User:
@@ -141,12 +319,34 @@ def _copy_user(user: User) -> User:
     return clone
 
 
+def _require_owner_or_head_office(actor: User, owner: User) -> None:
+    if actor.pk != owner.pk and not user_can(actor, Capability.CONFIG_MANAGE):
+        raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
+
+
+def _revoke_tokens_of(user: User, *, at: dt.datetime) -> int:
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=at)
+    invalidate("auth")  # a queryset update sends no post_save
+    return revoked
+
+
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> None:
-    """Revoke a token."""
-    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    """Revoke a token (its owner, or head office); it stops working at once in this process."""
+    _require_owner_or_head_office(actor, token.user)
+    revoked_at = timezone.now()
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=revoked_at)
     invalidate("auth")
-    audit_record(actor=actor, action="auth.token_revoke", obj=token, branch=token.user.branch)
+    audit_record(actor=actor, action="auth.token_revoke", obj=token, branch=token.user.branch, after={"revoked_at": revoked_at})
+
+
+@transaction.atomic
+def api_token_revoke_all(*, actor: User, user: User, reason: str) -> int:
+    """Revoke every token of a user (the user, or head office); return how many were still active."""
+    _require_owner_or_head_office(actor, user)
+    revoked = _revoke_tokens_of(user, at=timezone.now())
+    audit_record(actor=actor, action="auth.token_revoke_all", obj=user, after={"tokens_revoked": revoked, "reason": reason})
+    return revoked
 
 
 @transaction.atomic

@@ -41,14 +41,15 @@ def test_english_switch_translates_the_error(cmo_a):
     assert "Wrong username or password" in response.content.decode()
 
 
-def test_account_locks_after_repeated_failures_and_refuses_even_the_right_password(settings, cmo_a):
+def test_account_locks_after_failures_from_several_addresses_and_refuses_even_the_right_password(settings, cmo_a):
+    # Issue 17: failures from one address only slow that address down (tests/org/test_auth_hardening.py).
     settings.ANGSUR_LOGIN_MAX_FAILURES = 3
-    client = Client()
-    for _ in range(3):
-        client.post("/login/", {"username": cmo_a.username, "password": "bad-password"})
+    settings.ANGSUR_LOGIN_LOCK_MIN_ADDRESSES = 3
+    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        Client(REMOTE_ADDR=address).post("/login/", {"username": cmo_a.username, "password": "bad-password"})
     cmo_a.refresh_from_db()
     assert cmo_a.locked_until is not None
-    response = client.post("/login/", {"username": cmo_a.username, "password": DEMO_PASSWORD})
+    response = Client(REMOTE_ADDR="10.0.0.4").post("/login/", {"username": cmo_a.username, "password": DEMO_PASSWORD})
     assert response.status_code == 400
     assert "terkunci" in response.content.decode()
     assert AuditEvent.objects.filter(action="auth.account_locked", object_id=str(cmo_a.pk)).exists()
@@ -64,14 +65,19 @@ def test_successful_login_resets_the_failure_counter(cmo_a):
 
 def test_api_token_login_counts_toward_lockout(settings, cmo_a):
     settings.ANGSUR_LOGIN_MAX_FAILURES = 2
-    client = Client()
-    for _ in range(2):
-        response = client.post("/api/auth/token", {"username": cmo_a.username, "password": "bad"}, content_type="application/json")
+    settings.ANGSUR_LOGIN_LOCK_MIN_ADDRESSES = 2
+    for address in ("10.0.0.1", "10.0.0.2"):
+        response = Client(REMOTE_ADDR=address).post(
+            "/api/auth/token", {"username": cmo_a.username, "password": "bad"}, content_type="application/json"
+        )
         assert response.status_code == 401
         assert response.json()["code"] == "invalid_credentials"
-    response = client.post("/api/auth/token", {"username": cmo_a.username, "password": DEMO_PASSWORD}, content_type="application/json")
-    assert response.status_code == 403
-    assert response.json()["code"] == "account_locked"
+    response = Client(REMOTE_ADDR="10.0.0.3").post(
+        "/api/auth/token", {"username": cmo_a.username, "password": DEMO_PASSWORD}, content_type="application/json"
+    )
+    # Issue 17: a locked account answers exactly like a wrong password (was 403 account_locked).
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_credentials"
 
 
 @pytest.mark.parametrize("role", [r for r in Role.values])
