@@ -1,8 +1,9 @@
 """API: orders, applications, surveys, decisions, appeals, documents and worklists.
 
 Thin endpoints: resolve objects through the scoped selectors (404 outside the viewer's branch or dealer),
-call one service, answer JSON. Amounts are decimal strings in rupiah. Writes that change an application
-take `expected_version` (the `version` last read); a concurrent change answers 409 `stale_version`.
+call one service, answer one of the declared schemas (origination/schemas.py: one projection per viewer).
+Amounts are decimal strings in rupiah. Writes that change an application take `expected_version` (the
+`version` last read); a concurrent change answers 409 `stale_version`.
 
 Privacy (UU 27/2022 PDP): lists mask NIK and phone; a dealer user only ever gets the dealer view of an
 application (status, terms, the privacy-safe notice) and never income, bureau, survey or score data.
@@ -37,6 +38,19 @@ from angsur.origination.models import (
     Party,
     Survey,
     SurveyPhoto,
+)
+from angsur.origination.schemas import (
+    AnalysisOut,
+    AppealStepOut,
+    ApplicationOut,
+    ApplicationRowOut,
+    BureauCheckStepOut,
+    DecisionStepOut,
+    DocumentOut,
+    PhotoOut,
+    SurveyDraftOut,
+    SurveyStepOut,
+    WorklistOut,
 )
 from angsur.origination.services import (
     HouseholdData,
@@ -475,7 +489,7 @@ def _staff_detail(app: Application, viewer: Any) -> dict[str, Any]:
     )
     body: dict[str, Any] = {
         **_state(app),
-        "allowed_actions": allowed_actions(app.status),
+        "allowed_actions": allowed_actions(app, viewer),
         "decision_level": app.decision_level,
         "appeal_count": app.appeal_count,
         "branch": {"id": app.branch_id, "code": app.branch.code, "name": app.branch.name},
@@ -605,7 +619,7 @@ def _draft_out(survey: Survey) -> dict[str, Any]:
 # --- applications ------------------------------------------------------------------------------------------
 
 
-@router.post("/applications", response={201: dict})
+@router.post("/applications", response={201: ApplicationOut}, exclude_unset=True)
 def application_create_endpoint(request: HttpRequest, payload: ApplicationIn) -> Status:
     """Capture an order (dealer systems and CMOs); with `submit: true` it is submitted at once."""
     user = request.auth
@@ -646,7 +660,7 @@ def application_create_endpoint(request: HttpRequest, payload: ApplicationIn) ->
     return Status(201, _detail(user, app.pk))
 
 
-@router.get("/applications", response=list[dict])
+@router.get("/applications", response=list[ApplicationRowOut], exclude_unset=True)
 def application_list(request: HttpRequest, status: str = "", q: str = "", limit: int = 50) -> list:
     """Applications in the viewer's scope, newest first; `q` finds by NIK, phone, number or name. NIK and phone are masked."""
     user = request.auth
@@ -664,14 +678,14 @@ def application_list(request: HttpRequest, status: str = "", q: str = "", limit:
     return _rows(apps, user)
 
 
-@router.get("/applications/{application_id}", response=dict)
+@router.get("/applications/{application_id}", response=ApplicationOut, exclude_unset=True)
 def application_detail(request: HttpRequest, application_id: int) -> dict:
     """Staff: the full application. Dealer users: status, terms and the privacy-safe notice only."""
     require(request.auth, Capability.APPLICATION_VIEW)
     return _detail(request.auth, application_id)
 
 
-@router.get("/applications/{application_id}/analysis", response=dict)
+@router.get("/applications/{application_id}/analysis", response=AnalysisOut, exclude_unset=True)
 def application_analysis(request: HttpRequest, application_id: int) -> dict:
     """DSR, policy rules, score, required authority level, and the counter-offers that would fit the DSR ceiling."""
     user = request.auth
@@ -720,7 +734,7 @@ def application_analysis(request: HttpRequest, application_id: int) -> dict:
     return body
 
 
-@router.post("/applications/{application_id}/submit", response=dict)
+@router.post("/applications/{application_id}/submit", response=ApplicationOut, exclude_unset=True)
 def application_submit_endpoint(request: HttpRequest, application_id: int, payload: OptionalVersion = None) -> dict:
     user = request.auth
     app = selectors.application_get(viewer=user, pk=application_id)
@@ -728,7 +742,7 @@ def application_submit_endpoint(request: HttpRequest, application_id: int, paylo
     return _detail(user, app.pk)
 
 
-@router.post("/applications/{application_id}/cancel", response=dict)
+@router.post("/applications/{application_id}/cancel", response=ApplicationOut, exclude_unset=True)
 def application_cancel_endpoint(request: HttpRequest, application_id: int, payload: CancelIn) -> dict:
     user = request.auth
     app = selectors.application_get(viewer=user, pk=application_id)
@@ -736,7 +750,7 @@ def application_cancel_endpoint(request: HttpRequest, application_id: int, paylo
     return _detail(user, app.pk)
 
 
-@router.post("/applications/{application_id}/survey-assignment", response={201: dict})
+@router.post("/applications/{application_id}/survey-assignment", response={201: SurveyStepOut}, exclude_unset=True)
 def survey_assign_endpoint(request: HttpRequest, application_id: int, payload: SurveyAssignIn) -> Status:
     """Give the survey to marketing staff of the application's branch (a CMO may take their own order's survey)."""
     user = request.auth
@@ -755,7 +769,7 @@ def survey_assign_endpoint(request: HttpRequest, application_id: int, payload: S
     return Status(201, {**_survey(survey), "application": _state(app)})
 
 
-@router.post("/applications/{application_id}/analysis-start", response=dict)
+@router.post("/applications/{application_id}/analysis-start", response=ApplicationOut, exclude_unset=True)
 def analysis_start_endpoint(request: HttpRequest, application_id: int, payload: OptionalVersion = None) -> dict:
     user = request.auth
     app = selectors.application_get(viewer=user, pk=application_id)
@@ -763,7 +777,7 @@ def analysis_start_endpoint(request: HttpRequest, application_id: int, payload: 
     return _detail(user, app.pk)
 
 
-@router.post("/applications/{application_id}/bureau-checks", response={201: dict})
+@router.post("/applications/{application_id}/bureau-checks", response={201: BureauCheckStepOut}, exclude_unset=True)
 def bureau_check_endpoint(request: HttpRequest, application_id: int, payload: BureauCheckIn) -> Status:
     """Enter a SLIK result (only with the applicant's consent)."""
     user = request.auth
@@ -781,7 +795,7 @@ def bureau_check_endpoint(request: HttpRequest, application_id: int, payload: Bu
     return Status(201, {**_bureau(check), "application": _state(app)})
 
 
-@router.post("/applications/{application_id}/decisions", response={201: dict})
+@router.post("/applications/{application_id}/decisions", response={201: DecisionStepOut}, exclude_unset=True)
 def decision_endpoint(request: HttpRequest, application_id: int, payload: DecisionIn) -> Status:
     """Approve, approve with conditions (with a counter-offer), reject or escalate."""
     user = request.auth
@@ -800,7 +814,7 @@ def decision_endpoint(request: HttpRequest, application_id: int, payload: Decisi
     return Status(201, {**_decision(decision, with_analysis=True), "application": _state(app)})
 
 
-@router.post("/applications/{application_id}/appeals", response={201: dict})
+@router.post("/applications/{application_id}/appeals", response={201: AppealStepOut}, exclude_unset=True)
 def appeal_endpoint(request: HttpRequest, application_id: int, payload: AppealIn) -> Status:
     """The supervisor's one appeal against a rejection, decided one level up."""
     user = request.auth
@@ -810,7 +824,7 @@ def appeal_endpoint(request: HttpRequest, application_id: int, payload: AppealIn
     return Status(201, {**_appeal(appeal), "application": _state(app)})
 
 
-@router.post("/applications/{application_id}/accept-conditions", response=dict)
+@router.post("/applications/{application_id}/accept-conditions", response=ApplicationOut, exclude_unset=True)
 def conditions_accept_endpoint(request: HttpRequest, application_id: int, payload: OptionalVersion = None) -> dict:
     """The customer takes the counter-offer: the application is re-priced on its terms and approved."""
     user = request.auth
@@ -819,7 +833,7 @@ def conditions_accept_endpoint(request: HttpRequest, application_id: int, payloa
     return _detail(user, app.pk)
 
 
-@router.post("/applications/{application_id}/documents", response={201: dict})
+@router.post("/applications/{application_id}/documents", response={201: DocumentOut}, exclude_unset=True)
 def document_upload_endpoint(
     request: HttpRequest,
     application_id: int,
@@ -836,13 +850,13 @@ def document_upload_endpoint(
 # --- surveys -----------------------------------------------------------------------------------------------
 
 
-@router.get("/surveys/{survey_id}/draft", response=dict)
+@router.get("/surveys/{survey_id}/draft", response=SurveyDraftOut, exclude_unset=True)
 def survey_draft(request: HttpRequest, survey_id: int) -> dict:
     """The survey form as saved so far, with its photos."""
     return _draft_out(_survey_get(request.auth, survey_id))
 
 
-@router.put("/surveys/{survey_id}/draft", response=dict)
+@router.put("/surveys/{survey_id}/draft", response=SurveyDraftOut, exclude_unset=True)
 def survey_draft_save(request: HttpRequest, survey_id: int, payload: SurveyDraftIn) -> dict:
     """Save part of the survey form (fields sent replace the saved ones; the rest stays)."""
     user = request.auth
@@ -854,7 +868,7 @@ def survey_draft_save(request: HttpRequest, survey_id: int, payload: SurveyDraft
     return _draft_out(_survey_get(user, survey_id))
 
 
-@router.post("/surveys/{survey_id}/photos", response={201: dict})
+@router.post("/surveys/{survey_id}/photos", response={201: PhotoOut}, exclude_unset=True)
 def survey_photo_endpoint(
     request: HttpRequest,
     survey_id: int,
@@ -879,7 +893,7 @@ def survey_photo_endpoint(
     return Status(201, _photo(photo))
 
 
-@router.post("/surveys/{survey_id}/complete", response=dict)
+@router.post("/surveys/{survey_id}/complete", response=SurveyStepOut, exclude_unset=True)
 def survey_complete_endpoint(request: HttpRequest, survey_id: int, payload: SurveyCompleteIn) -> dict:
     """Complete the survey (at least two neighbour checks and one photo); the application becomes 'surveyed'."""
     user = request.auth
@@ -904,7 +918,7 @@ def _survey_due(s: Survey) -> dict[str, Any]:
     }
 
 
-@router.get("/worklist", response=dict)
+@router.get("/worklist", response=WorklistOut, exclude_unset=True)
 def worklist(request: HttpRequest) -> dict:
     """The caller's work by role: CMO surveys and orders, the analyst queue, supervisor escalations, dealer orders."""
     user = request.auth

@@ -1,0 +1,578 @@
+"""API answers of origination: one projection per viewer.
+
+An application is answered in three projections, told apart by the viewer (origination/api.py: `_detail`):
+
+- `DealerApplicationOut` — a dealer user: status, vehicle, terms and the privacy-safe notice
+  (selectors.dealer_notice); never parties, income, bureau, survey or score data (UU 27/2022 PDP).
+- `StaffApplicationOut` — branch staff: the full record, parties unmasked.
+- `DeciderApplicationOut` — staff who decide credit: as staff, plus the SLIK results and each decision's
+  analysis snapshot.
+
+List rows are `DealerApplicationRowOut` (no NIK, phone or internal ids) or `StaffApplicationRowOut` (NIK
+and phone masked). Amounts are decimal strings in rupiah, as everywhere in the API. A field that may be
+absent is declared with a default and the routes answer with `exclude_unset=True`: it stays absent where
+the projection leaves it out, rather than turning into a null.
+"""
+
+import datetime as dt
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field, Tag
+
+from angsur.products.schemas import QuoteResultOut
+from angsur.schemas import DecimalStr, MoneyStr, StoredJSON, projection_by_key
+
+# --- parts -------------------------------------------------------------------------------------------------
+
+
+class UserRefOut(Schema):
+    id: int
+    username: str
+    name: str
+
+
+class BranchRefOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class DealerRefOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class ErrorOut(Schema):
+    """A domain error as the API answers it (angsur.errors.DomainError.as_dict)."""
+
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ApplicationStateOut(Schema):
+    """The application's state: `version` is what a write sends back as `expected_version`."""
+
+    id: int
+    number: str
+    status: str
+    status_label: str
+    version: int
+
+
+class VehicleOut(Schema):
+    kind: str
+    brand: str
+    model: str
+    year: int
+    condition: str
+    colour: str
+    frame_number: str
+    engine_number: str
+
+
+class DealerTermsOut(Schema):
+    otr: MoneyStr
+    down_payment: MoneyStr
+    tenor_months: int
+    installment: MoneyStr
+    tdp: MoneyStr
+
+
+class TermsOut(DealerTermsOut):
+    dp_pct: DecimalStr | None
+    min_dp_pct: DecimalStr | None
+    financed_principal: MoneyStr
+    priced_on: dt.date
+    rate_card_id: int
+    quote: QuoteResultOut
+
+
+class HouseholdOut(Schema):
+    declared_income: MoneyStr
+    household_expense: MoneyStr
+    dependents: int
+    residence_ownership: str
+    residence_months: int
+    address_latitude: DecimalStr | None
+    address_longitude: DecimalStr | None
+
+
+class PartyOut(Schema):
+    role: str
+    full_name: str
+    nik: str
+    kk_number: str
+    birth_place: str
+    birth_date: dt.date
+    sex: str
+    marital_status: str
+    mother_maiden_name: str
+    phone: str
+    phone_alt: str
+    ktp_address: str
+    domicile_address: str
+    employment_type: str
+    employer_name: str
+    position: str
+    employment_months: int
+    monthly_income: MoneyStr
+
+
+class ObligationOut(Schema):
+    lender: str
+    monthly_installment: MoneyStr
+    outstanding: MoneyStr
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: UserRefOut | None
+    uploaded_at: dt.datetime
+
+
+class PhotoOut(Schema):
+    id: int
+    caption: str
+    latitude: DecimalStr | None
+    longitude: DecimalStr | None
+    taken_at: dt.datetime
+    content_type: str
+    size: int
+
+
+class InformantOut(Schema):
+    name: str
+    relation: str
+    confirms_residence: bool
+    answer: str
+
+
+class SurveyOut(Schema):
+    id: int
+    application_id: int
+    status: str
+    surveyor: UserRefOut | None
+    assigned_by: UserRefOut | None
+    scheduled_for: dt.datetime
+    completed_at: dt.datetime | None
+    residence_ownership: str
+    residence_months: int
+    house_type: str
+    house_condition: str
+    road_access: str
+    employer_verified: bool
+    employment_verification: str
+    employment_months: int
+    dependents: int
+    verified_income: MoneyStr
+    household_income: MoneyStr
+    household_expense: MoneyStr
+    recommendation: str
+    recommendation_reason: str
+    latitude: DecimalStr | None
+    longitude: DecimalStr | None
+    distance_from_address_m: int | None
+    informants: list[InformantOut]
+    photos: list[PhotoOut]
+
+
+class CounterOfferOut(StoredJSON):
+    """Terms that bring the DSR within the ceiling and meet the minimum DP (products.services.CounterOffer)."""
+
+    kind: str
+    down_payment: MoneyStr
+    tenor_months: int
+    installment: MoneyStr
+    tdp: MoneyStr
+    dsr_pct: DecimalStr
+
+
+class PolicyParamsOut(StoredJSON):
+    """The numbers behind a policy rule: `actual` compared by `op` with `limit`, and rule-specific facts."""
+
+    actual: int | str | bool | None
+    limit: int | str | bool
+    op: str
+    marital_status: str | None = None
+    adult_by_marriage: bool | None = None
+    maturity_date: str | None = None
+    employment_type: str | None = None
+    hits: list[str] | None = None
+    missing: bool | None = None
+    enquiry_date: str | None = None
+
+
+class PolicyRuleOut(StoredJSON):
+    code: str
+    passed: bool
+    knock_out: bool
+    params: PolicyParamsOut
+    message: str
+
+
+class ScoreLineOut(StoredJSON):
+    code: str
+    label: str
+    value: str | None
+    bin: str
+    points: int
+
+
+class AnalysisFlagOut(StoredJSON):
+    kind: str
+    detail: str
+
+
+class AnalysisFiguresOut(StoredJSON):
+    """DSR, policy rules and score (origination.selectors.Analysis.as_dict); a decision stores it as it stood."""
+
+    income: MoneyStr
+    household_income: MoneyStr
+    existing_installments: MoneyStr
+    dsr_pct: DecimalStr | None
+    dsr_household_pct: DecimalStr | None
+    disposable_per_dependent: MoneyStr | None
+    dependents: int
+    policy: list[PolicyRuleOut]
+    score: int | None
+    grade: str
+    score_lines: list[ScoreLineOut]
+    required_level: int | None
+    missing_documents: list[str]
+    flags: list[AnalysisFlagOut]
+    distance_m: int | None
+
+
+class DecisionOut(Schema):
+    id: int
+    outcome: str
+    level: int
+    role: str
+    decided_by: UserRefOut | None
+    reason_codes: list[str]
+    rationale: str
+    counter_offer: CounterOfferOut | None
+    on_appeal: bool
+    created_at: dt.datetime
+
+
+class DecisionWithAnalysisOut(DecisionOut):
+    analysis: AnalysisFiguresOut
+
+
+class AppealOut(Schema):
+    id: int
+    appellant: UserRefOut | None
+    argument: str
+    rejected_decision_id: int
+    to_level: int
+    created_at: dt.datetime
+
+
+class FlagOut(Schema):
+    kind: str
+    label: str
+    detail: str
+    other_application_id: int | None
+    created_at: dt.datetime
+
+
+class ServiceLevelOut(Schema):
+    label: str
+    hours: float | None
+    target_hours: int
+    over: bool
+
+
+class BureauCheckOut(Schema):
+    id: int
+    enquiry_date: dt.date
+    consent_given: bool
+    worst_collectibility: int | None
+    outstanding: MoneyStr
+    note: str
+    entered_by: UserRefOut | None
+    entered_at: dt.datetime
+
+
+class DealerExplanationOut(Schema):
+    code: str
+    reason: str
+    remedy: str
+
+
+class DealerCounterOfferOut(StoredJSON):
+    kind: str
+    down_payment: MoneyStr
+    tenor_months: int
+    installment: MoneyStr
+    tdp: MoneyStr
+
+
+class DealerNoticeOut(Schema):
+    """What the dealer may know (selectors.dealer_notice): status, and for a rejection or condition why."""
+
+    number: str
+    status: str
+    status_label: str
+    explanations: list[DealerExplanationOut]
+    counter_offer: DealerCounterOfferOut | None
+
+
+# --- applications ------------------------------------------------------------------------------------------
+
+
+class DealerApplicationOut(ApplicationStateOut):
+    """A dealer user's view of its order."""
+
+    vehicle: VehicleOut
+    terms: DealerTermsOut
+    applicant_name: str
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    updated_at: dt.datetime
+    notice: DealerNoticeOut
+
+
+class StaffApplicationOut(ApplicationStateOut):
+    """Branch staff's view: the full application."""
+
+    allowed_actions: list[str]
+    decision_level: int
+    appeal_count: int
+    branch: BranchRefOut
+    dealer: DealerRefOut
+    cmo: UserRefOut | None
+    created_by: UserRefOut | None
+    product: str
+    vehicle: VehicleOut
+    terms: TermsOut
+    household: HouseholdOut
+    applicant_name: str
+    parties: list[PartyOut]
+    obligations: list[ObligationOut]
+    documents: list[DocumentOut]
+    surveys: list[SurveyOut]
+    decisions: list[DecisionOut]
+    appeals: list[AppealOut]
+    flags: list[FlagOut]
+    service_levels: list[ServiceLevelOut]
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    survey_assigned_at: dt.datetime | None
+    surveyed_at: dt.datetime | None
+    analysis_started_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+class DeciderApplicationOut(StaffApplicationOut):
+    """The view of staff who decide credit: with the SLIK results and each decision's analysis."""
+
+    decisions: list[DecisionWithAnalysisOut]
+    bureau_checks: list[BureauCheckOut]
+
+
+ApplicationOut = Annotated[
+    Annotated[DealerApplicationOut, Tag("dealer")]
+    | Annotated[DeciderApplicationOut, Tag("decider")]
+    | Annotated[StaffApplicationOut, Tag("staff")],
+    # The dealer projection alone carries the notice, the deciders' alone the bureau checks.
+    projection_by_key({"notice": "dealer", "bureau_checks": "decider"}, default="staff"),
+]
+
+
+class DealerApplicationRowOut(Schema):
+    """A list row for a dealer user: no NIK, phone or internal ids."""
+
+    id: int
+    number: str
+    status: str
+    status_label: str
+    applicant_name: str
+    tenor_months: int
+    installment: MoneyStr
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+
+
+class StaffApplicationRowOut(DealerApplicationRowOut):
+    """A list row for staff: NIK and phone masked."""
+
+    applicant_nik: str
+    applicant_phone: str
+    financed_principal: MoneyStr
+    decision_level: int
+    branch_id: int
+    dealer_id: int
+    cmo_id: int
+    dealer_name: str | None = Field(None, description="Present where the list loads the dealer (every list but the dealer's own)")
+    cmo_name: str | None = Field(None, description="Present where the list loads the CMO (the supervisor's worklist)")
+
+
+ApplicationRowOut = Annotated[
+    Annotated[StaffApplicationRowOut, Tag("staff")] | Annotated[DealerApplicationRowOut, Tag("dealer")],
+    projection_by_key({"applicant_nik": "staff"}, default="dealer"),
+]
+
+
+class AnalysisSurveyOut(Schema):
+    id: int
+    completed_at: dt.datetime | None
+    recommendation: str
+    recommendation_reason: str
+    verified_income: MoneyStr
+
+
+class AnalysisOut(ApplicationStateOut):
+    """What the analyst weighs, and the counter-offers that would fit the DSR ceiling."""
+
+    as_of: dt.date
+    income: MoneyStr
+    household_income: MoneyStr
+    existing_installments: MoneyStr
+    dsr_pct: DecimalStr | None
+    dsr_household_pct: DecimalStr | None
+    disposable_per_dependent: MoneyStr | None
+    dependents: int
+    policy: list[PolicyRuleOut]
+    score: int | None
+    grade: str
+    score_lines: list[ScoreLineOut]
+    required_level: int | None
+    missing_documents: list[str]
+    flags: list[AnalysisFlagOut]
+    distance_m: int | None
+    policy_passed: bool
+    notes: list[str]
+    counter_offers: list[CounterOfferOut]
+    counter_offers_error: ErrorOut | None
+    bureau: BureauCheckOut | None
+    survey: AnalysisSurveyOut | None
+
+
+# --- steps: the record a step made, with the application's new state --------------------------------------
+
+
+class SurveyStepOut(SurveyOut):
+    application: ApplicationStateOut
+
+
+class BureauCheckStepOut(BureauCheckOut):
+    application: ApplicationStateOut
+
+
+class DecisionStepOut(DecisionWithAnalysisOut):
+    application: ApplicationStateOut
+
+
+class AppealStepOut(AppealOut):
+    application: ApplicationStateOut
+
+
+# --- survey drafts -----------------------------------------------------------------------------------------
+
+
+class SurveyDraftFieldsOut(StoredJSON):
+    """The survey form as saved so far: only the fields saved, each as the text it was saved as."""
+
+    residence_ownership: str | None = None
+    residence_months: str | None = None
+    house_type: str | None = None
+    house_condition: str | None = None
+    road_access: str | None = None
+    employer_verified: str | None = None
+    employment_verification: str | None = None
+    employment_months: str | None = None
+    dependents: str | None = None
+    verified_income: str | None = None
+    household_income: str | None = None
+    household_expense: str | None = None
+    recommendation: str | None = None
+    recommendation_reason: str | None = None
+    latitude: str | None = None
+    longitude: str | None = None
+
+
+class DraftInformantOut(Schema):
+    """A neighbour check as saved in the draft (every value as text; "" where not saved yet)."""
+
+    name: str
+    relation: str
+    confirms_residence: str
+    answer: str
+
+
+class SurveyDraftOut(Schema):
+    id: int
+    application_id: int
+    status: str
+    surveyor: UserRefOut | None
+    scheduled_for: dt.datetime
+    application_version: int
+    draft: SurveyDraftFieldsOut
+    informants: list[DraftInformantOut]
+    photos: list[PhotoOut]
+
+
+# --- worklist ----------------------------------------------------------------------------------------------
+
+
+class SurveyDueOut(Schema):
+    id: int
+    status: str
+    scheduled_for: dt.datetime
+    application_id: int
+    application_number: str
+    applicant_name: str
+
+
+class CmoWorklistOut(Schema):
+    role: str
+    surveys_due: list[SurveyDueOut]
+    open_orders: list[StaffApplicationRowOut]
+    recent_decisions: list[StaffApplicationRowOut]
+
+
+class AnalystWorklistOut(Schema):
+    role: str
+    queue: list[StaffApplicationRowOut]
+
+
+class SupervisorWorklistOut(Schema):
+    role: str
+    escalations: list[StaffApplicationRowOut]
+    appealable: list[StaffApplicationRowOut]
+    to_assign: list[StaffApplicationRowOut]
+
+
+class DealerWorklistOut(Schema):
+    role: str
+    orders: list[DealerApplicationRowOut]
+
+
+class RecentWorklistOut(Schema):
+    """Every other role: the branch's latest applications."""
+
+    role: str
+    recent: list[StaffApplicationRowOut]
+
+
+WorklistOut = Annotated[
+    Annotated[CmoWorklistOut, Tag("cmo")]
+    | Annotated[AnalystWorklistOut, Tag("analyst")]
+    | Annotated[SupervisorWorklistOut, Tag("supervisor")]
+    | Annotated[DealerWorklistOut, Tag("dealer")]
+    | Annotated[RecentWorklistOut, Tag("recent")],
+    projection_by_key({"surveys_due": "cmo", "queue": "analyst", "escalations": "supervisor", "orders": "dealer"}, default="recent"),
+]
