@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "angsur.org",
     "angsur.audit",
+    "angsur.workflow",
     "angsur.dealers",
     "angsur.products",
     "angsur.origination",
@@ -112,7 +113,8 @@ CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://an
 ANGSUR_CONFIG_CACHE_SECONDS = env.int("ANGSUR_CONFIG_CACHE_SECONDS", default=30)
 
 AUTH_USER_MODEL = "org.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Django's ModelBackend, refusing a locked account on every path that calls authenticate().
+AUTHENTICATION_BACKENDS = ["angsur.org.backends.LockoutAwareModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -126,9 +128,22 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Lock an account after this many consecutive failed logins, for this many minutes.
+# Failed logins (angsur/org/services.py: login_authenticate) are counted over a window, per client
+# address and per account. An address with too many failures is slowed down: refused for a delay that
+# doubles with each further failure, up to the lock-out time; the account is not locked by it. An account
+# is locked (for everyone, until the time passes or head office unlocks it) only when its failures come
+# from several addresses.
+ANGSUR_LOGIN_FAILURE_WINDOW_MINUTES = env.int("ANGSUR_LOGIN_FAILURE_WINDOW_MINUTES", default=60)
 ANGSUR_LOGIN_MAX_FAILURES = env.int("ANGSUR_LOGIN_MAX_FAILURES", default=5)
+ANGSUR_LOGIN_LOCK_MIN_ADDRESSES = env.int("ANGSUR_LOGIN_LOCK_MIN_ADDRESSES", default=3)
 ANGSUR_LOGIN_LOCKOUT_MINUTES = env.int("ANGSUR_LOGIN_LOCKOUT_MINUTES", default=15)
+ANGSUR_LOGIN_ADDRESS_MAX_FAILURES = env.int("ANGSUR_LOGIN_ADDRESS_MAX_FAILURES", default=10)
+ANGSUR_LOGIN_THROTTLE_SECONDS = env.int("ANGSUR_LOGIN_THROTTLE_SECONDS", default=30)
+# Behind the TLS-terminating proxy every request comes from the proxy: the client address is then the
+# last X-Forwarded-For entry (the one the proxy appended; entries to its left are the client's say-so).
+ANGSUR_LOGIN_TRUST_FORWARDED_FOR = env.bool("DJANGO_BEHIND_PROXY", default=False)
+# API bearer tokens expire this many days after they are issued.
+ANGSUR_API_TOKEN_DAYS = env.int("ANGSUR_API_TOKEN_DAYS", default=30)
 
 # Sessions and cookies: field staff share phones; sessions end with the browser and after 8 idle hours.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)

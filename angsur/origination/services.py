@@ -22,7 +22,7 @@ from angsur.errors import Conflict, DomainError, PermissionDenied
 from angsur.finance.money import to_minor
 from angsur.org.models import User
 from angsur.org.roles import DECISION_LEVEL, MAX_DECISION_LEVEL, Capability, Role
-from angsur.org.scoping import require
+from angsur.org.scoping import require, user_can
 from angsur.origination.models import (
     Appeal,
     Application,
@@ -45,11 +45,12 @@ from angsur.origination.models import (
 from angsur.origination.reasons import ReasonCode
 from angsur.origination.selectors import application_analysis, covers, distance_m
 from angsur.origination.uploads import validate_upload
-from angsur.origination.workflow import OPEN_STATES, Action, Status, next_status
+from angsur.origination.workflow import APPLICATION, OPEN_STATES, Action, Status, independent, owner_or_branch_marketing, same_branch
 from angsur.products.models import Product
 from angsur.products.services import counter_offers, quote_price
 from angsur.scoring import check_nik_against_declared, normalize_phone, parse_nik
 from angsur.scoring.errors import ScoringError
+from angsur.workflow.engine import lock
 
 
 @dataclass(frozen=True)
@@ -163,33 +164,22 @@ def _owner_for(actor: User, dealer: Dealer) -> User:
     return coverage.user
 
 
-def _lock(application: Application, expected_version: int | None) -> Application:
-    app = Application.objects.select_for_update().get(pk=application.pk)
-    if expected_version is not None and app.version != expected_version:
-        raise Conflict("stale_version", _("Someone else changed this application in the meantime. Reload it and try again."))
+def _lock(application: Application, expected_version: int | None, *, action: str | None = None, actor: User | None = None) -> Application:
+    """Lock the application (409 on a stale version) and, given an action, check it against the workflow table."""
+    app = lock(
+        Application,
+        application.pk,
+        expected_version=expected_version,
+        stale_message=_("Someone else changed this application in the meantime. Reload it and try again."),
+    )
+    if action is not None:
+        APPLICATION.check(app, action, actor)
     return app
 
 
 def _transition(app: Application, action: str, *, actor: User, fields: list[str], extra: dict[str, Any] | None = None) -> str:
-    """Move the application along the declared workflow, bump its version and audit the step."""
-    target = next_status(action, app.status)
-    if target is None:
-        raise Conflict(
-            "invalid_transition",
-            _("This step is not possible while the application is '%(status)s'.") % {"status": Status(app.status).label},
-        )
-    before = {"status": app.status, "version": app.version}
-    app.status = target
-    app.version += 1
-    app.save(update_fields=["status", "version", "updated_at", *fields])
-    audit_record(
-        actor=actor,
-        action=f"application.{action}",
-        obj=app,
-        before=before,
-        after={"status": app.status, "version": app.version, **(extra or {})},
-    )
-    return target
+    """Move the application along the workflow table (already checked by _lock), bump its version and audit the step."""
+    return APPLICATION.transition(app, action, actor=actor, fields=fields, extra=extra, checked=False)
 
 
 def _flag_duplicates(app: Application, parties: list[Party]) -> None:
@@ -331,23 +321,17 @@ def application_create(
 
 
 def _require_owner_or_branch_marketing(actor: User, app: Application) -> None:
-    if actor.role == Role.DEALER:
-        own = dealer_of(actor)
-        if own is None or own.pk != app.dealer_id:
-            raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
-        return
-    if actor.branch_id != app.branch_id and not actor.is_head_office:
-        raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
-    if actor.role == Role.CMO and app.cmo_id != actor.pk:
-        raise PermissionDenied("not_your_order", _("Only the CMO who owns this order can do this."))
+    """For steps outside the table (documents): the same check as the table's order actions."""
+    require(actor, Capability.ORDER_CREATE)
+    refused = owner_or_branch_marketing(app, actor)
+    if refused is not None:
+        raise refused.error()
 
 
 @transaction.atomic
 def application_submit(*, actor: User, application: Application, expected_version: int | None = None) -> Application:
     """Submit a captured order for survey and analysis."""
-    require(actor, Capability.ORDER_CREATE)
-    app = _lock(application, expected_version)
-    _require_owner_or_branch_marketing(actor, app)
+    app = _lock(application, expected_version, action=Action.SUBMIT, actor=actor)
     app.submitted_at = timezone.now()
     _transition(app, Action.SUBMIT, actor=actor, fields=["submitted_at"])
     return app
@@ -356,11 +340,9 @@ def application_submit(*, actor: User, application: Application, expected_versio
 @transaction.atomic
 def application_cancel(*, actor: User, application: Application, reason: str, expected_version: int | None = None) -> Application:
     """Withdraw an order (customer cancelled, dealer sold for cash, …)."""
-    require(actor, Capability.ORDER_CREATE)
     if not reason.strip():
         raise DomainError("reason_required", _("Give the reason for cancelling."), field="reason")
-    app = _lock(application, expected_version)
-    _require_owner_or_branch_marketing(actor, app)
+    app = _lock(application, expected_version, action=Action.CANCEL, actor=actor)
     _transition(app, Action.CANCEL, actor=actor, fields=[], extra={"reason": reason.strip()[:500]})
     return app
 
@@ -370,11 +352,9 @@ def survey_assign(
     *, actor: User, application: Application, surveyor: User, scheduled_for: dt.datetime, expected_version: int | None = None
 ) -> Survey:
     """Give the survey to a CMO (or surveyor) of the branch with a scheduled visit."""
-    app = _lock(application, expected_version)
-    self_assign = actor.role == Role.CMO and actor.pk == app.cmo_id == surveyor.pk
-    if not self_assign:
-        require(actor, Capability.SURVEY_ASSIGN)
-    if actor.branch_id != app.branch_id:
+    app = _lock(application, expected_version, action=Action.ASSIGN_SURVEY, actor=actor)
+    if not user_can(actor, Capability.SURVEY_ASSIGN) and surveyor.pk != actor.pk:
+        # A CMO without the assigning capability schedules only their own survey (the table lets them assign).
         raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
     if surveyor.branch_id != app.branch_id or Capability.SURVEY_DO not in _caps(surveyor):
         raise DomainError("surveyor_invalid", _("The surveyor must be marketing staff of the application's branch."), field="surveyor")
@@ -486,8 +466,10 @@ def survey_complete(
 ) -> Survey:
     """Complete the survey with the CMO's recommendation; the application moves to 'surveyed'."""
     require(actor, Capability.SURVEY_DO)
-    survey = _survey_for(actor, survey)
+    # Parent first: the application, then its survey (the engine's lock order).
     app = _lock(survey.application, expected_version)
+    survey = _survey_for(actor, survey)
+    APPLICATION.check(app, Action.COMPLETE_SURVEY, actor)
     valid = [i for i in informants if i.name.strip() and i.answer.strip()]
     if len(valid) < 2:
         raise DomainError("informants_required", _("Record at least two neighbour checks (name and what they said)."), field="informants")
@@ -546,28 +528,20 @@ def survey_complete(
     return survey
 
 
-def _require_independent(actor: User, app: Application) -> None:
-    """Maker-checker: nobody decides an application they created, own, surveyed or appealed."""
-    involved = {app.created_by_id, app.cmo_id}
-    involved |= set(app.surveys.values_list("surveyor_id", flat=True))
-    involved |= set(app.appeals.values_list("appellant_id", flat=True))
-    if actor.pk in involved:
-        raise PermissionDenied("maker_checker", _("You created, own, surveyed or appealed this application: someone else must decide it."))
-
-
 def _require_decider(actor: User, app: Application) -> int:
+    """For steps outside the table (the SLIK entry): the same checks as the table's decide actions."""
     require(actor, Capability.CREDIT_DECIDE)
-    if actor.branch_id != app.branch_id:
-        raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
-    _require_independent(actor, app)
+    for check in (same_branch, independent):
+        refused = check(app, actor)
+        if refused is not None:
+            raise refused.error()
     return DECISION_LEVEL.get(actor.role, 0)
 
 
 @transaction.atomic
 def analysis_start(*, actor: User, application: Application, expected_version: int | None = None) -> Application:
     """An analyst takes a surveyed application."""
-    app = _lock(application, expected_version)
-    _require_decider(actor, app)
+    app = _lock(application, expected_version, action=Action.START_ANALYSIS, actor=actor)
     app.analysis_started_at = timezone.now()
     _transition(app, Action.START_ANALYSIS, actor=actor, fields=["analysis_started_at"])
     return app
@@ -615,6 +589,13 @@ def bureau_check_record(
     return check
 
 
+OUTCOME_ACTION = {
+    DecisionOutcome.APPROVE: Action.APPROVE,
+    DecisionOutcome.APPROVE_WITH_CONDITIONS: Action.APPROVE_WITH_CONDITIONS,
+    DecisionOutcome.REJECT: Action.REJECT,
+    DecisionOutcome.ESCALATE: Action.ESCALATE,
+}
+
 # Knock-outs a counter-offer (more DP, another tenor) repairs, so a conditional approval may carry them.
 CURABLE_BY_COUNTER_OFFER = frozenset({"dsr_ceiling", "min_dp"})
 
@@ -632,25 +613,22 @@ def decision_record(
     expected_version: int | None = None,
 ) -> Decision:
     """Record a decision: approve, approve with conditions (with a counter-offer), reject, or escalate."""
-    app = _lock(application, expected_version)
-    level = _require_decider(actor, app)
     if outcome not in DecisionOutcome.values:
         raise DomainError("invalid_outcome", _("Unknown decision."), field="outcome")
+    action = OUTCOME_ACTION[outcome]
+    # The table checks the decider: capability, branch, maker-checker, required level, top of the chain.
+    app = _lock(application, expected_version, action=action, actor=actor)
+    level = DECISION_LEVEL.get(actor.role, 0)
     if not rationale.strip():
         raise DomainError("rationale_required", _("Write the rationale for the decision."), field="rationale")
     unknown = [code for code in reason_codes if code not in ReasonCode.values]
     if not reason_codes or unknown:
         raise DomainError("reason_codes_required", _("Choose at least one valid reason code."), field="reason_codes")
-    if level < app.decision_level:
-        raise PermissionDenied("below_required_level", _("This application waits for a decision at a higher level."))
     analysis = application_analysis(app, as_of=as_of)
     on_appeal = app.status == Status.APPEALED
     offer = None
     if outcome == DecisionOutcome.ESCALATE:
-        if level >= MAX_DECISION_LEVEL:
-            raise DomainError("top_of_chain", _("The branch manager is the last level: decide the application."), field="outcome")
         app.decision_level = max(app.decision_level, level) + 1
-        action = Action.ESCALATE
     else:
         if outcome in {DecisionOutcome.APPROVE, DecisionOutcome.APPROVE_WITH_CONDITIONS}:
             if analysis.score is None:
@@ -691,11 +669,6 @@ def decision_record(
                     "no_counter_offer", _("No DP or tenor within the product brings the DSR within the limit."), field="counter_offer_kind"
                 )
             # else: the terms already fit; the conditions (a guarantor, documents) are in the rationale.
-        action = {
-            DecisionOutcome.APPROVE: Action.APPROVE,
-            DecisionOutcome.APPROVE_WITH_CONDITIONS: Action.APPROVE_WITH_CONDITIONS,
-            DecisionOutcome.REJECT: Action.REJECT,
-        }[outcome]
         app.decided_at = timezone.now()
     decision = Decision.objects.create(
         application=app,
@@ -729,12 +702,8 @@ def decision_record(
 @transaction.atomic
 def appeal_file(*, actor: User, application: Application, argument: str, expected_version: int | None = None) -> Appeal:
     """The CMO's supervisor appeals a rejection once, with a written argument; the next level decides."""
-    require(actor, Capability.APPEAL)
-    app = _lock(application, expected_version)
-    if actor.branch_id != app.branch_id:
-        raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
-    if app.appeal_count >= 1:
-        raise Conflict("appeal_used", _("This application has already been appealed once."))
+    # The table checks the capability, the branch, the state and the one-appeal guard.
+    app = _lock(application, expected_version, action=Action.APPEAL, actor=actor)
     if len(argument.strip()) < 20:
         raise DomainError("argument_required", _("Write the argument for the appeal (at least 20 characters)."), field="argument")
     rejection = app.decisions.filter(outcome=DecisionOutcome.REJECT).order_by("-created_at", "-id").first()
@@ -759,9 +728,7 @@ def appeal_file(*, actor: User, application: Application, argument: str, expecte
 @transaction.atomic
 def conditions_accept(*, actor: User, application: Application, as_of: dt.date, expected_version: int | None = None) -> Application:
     """The customer takes the counter-offer: re-price the application on its terms; it becomes approved."""
-    require(actor, Capability.ORDER_CREATE)
-    app = _lock(application, expected_version)
-    _require_owner_or_branch_marketing(actor, app)
+    app = _lock(application, expected_version, action=Action.ACCEPT_CONDITIONS, actor=actor)
     decision = app.decisions.filter(outcome=DecisionOutcome.APPROVE_WITH_CONDITIONS).order_by("-created_at", "-id").first()
     if decision is None:
         raise Conflict("invalid_transition", _("There is no counter-offer to accept."))

@@ -194,10 +194,8 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
         "offers": offers,
         "sla": service_levels(app),
         "notice": dealer_notice(app),
-        "actions": allowed_actions(app.status),
+        "actions": allowed_actions(app, user),
         "can_decide": can_decide,
-        "can_assign": user_can(user, Capability.SURVEY_ASSIGN) or (user.role == Role.CMO and app.cmo_id == user.pk),
-        "can_appeal": user_can(user, Capability.APPEAL),
         "can_order": user_can(user, Capability.ORDER_CREATE),
         "assign_form": forms.get("assign_form")
         or SurveyAssignForm(

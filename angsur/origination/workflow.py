@@ -1,11 +1,21 @@
-"""The application workflow, declared once: states, and which action moves which state where.
+"""The application workflow, declared once: states, actions, and who may move which state where.
 
-Every transition is performed by one service in origination/services.py, which checks it here.
-Draw it with ``angsur workflow_graph`` (prints Graphviz dot).
+The table (``APPLICATION``) carries each action's moves, the capability it needs, the checks on
+the actor for this record (ownership, branch, maker-checker, authority level) and the guards on the
+record (one appeal only). Screens and API offer ``allowed_actions(app, actor)``; every transition
+is performed by one service in origination/services.py through the same table, so nothing is
+offered that the service then refuses for its state or role. Draw it with ``angsur workflow-graph``.
 """
 
+from typing import Any
+
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from angsur.dealers.selectors import dealer_of
+from angsur.org.roles import DECISION_LEVEL, MAX_DECISION_LEVEL, Capability, Role
+from angsur.workflow.engine import Refusal, Transition, Workflow, forbidden
 
 
 class Status(models.TextChoices):
@@ -39,42 +49,132 @@ class Action(models.TextChoices):
 S, A = Status, Action
 DECIDABLE = (S.IN_ANALYSIS, S.ESCALATED, S.APPEALED)
 
-TRANSITIONS: dict[str, dict[str, str]] = {
-    A.SUBMIT: {S.DRAFT: S.SUBMITTED},
-    A.ASSIGN_SURVEY: {S.SUBMITTED: S.SURVEY_ASSIGNED, S.SURVEY_ASSIGNED: S.SURVEY_ASSIGNED},
-    A.COMPLETE_SURVEY: {S.SURVEY_ASSIGNED: S.SURVEYED},
-    A.START_ANALYSIS: {S.SURVEYED: S.IN_ANALYSIS},
-    A.APPROVE: {state: S.APPROVED for state in DECIDABLE},
-    A.APPROVE_WITH_CONDITIONS: {state: S.APPROVED_WITH_CONDITIONS for state in DECIDABLE},
-    A.REJECT: {state: S.REJECTED for state in DECIDABLE},
-    A.ESCALATE: {S.IN_ANALYSIS: S.ESCALATED, S.ESCALATED: S.ESCALATED},
-    A.APPEAL: {S.REJECTED: S.APPEALED},
-    A.ACCEPT_CONDITIONS: {S.APPROVED_WITH_CONDITIONS: S.APPROVED},
-    A.CANCEL: {
-        state: S.CANCELLED for state in (S.DRAFT, S.SUBMITTED, S.SURVEY_ASSIGNED, S.SURVEYED, S.APPROVED_WITH_CONDITIONS, S.APPROVED)
-    },
-}
-
 OPEN_STATES = frozenset(
     {S.DRAFT, S.SUBMITTED, S.SURVEY_ASSIGNED, S.SURVEYED, S.IN_ANALYSIS, S.ESCALATED, S.APPEALED, S.APPROVED_WITH_CONDITIONS}
 )
 DECIDED_STATES = frozenset({S.APPROVED, S.APPROVED_WITH_CONDITIONS, S.REJECTED})
 
 
+def _not_allowed() -> Refusal:
+    return forbidden("permission_denied", gettext("Your role is not allowed to do this."))
+
+
+# --- checks on the actor for this application ------------------------------------------------
+
+
+def owner_or_branch_marketing(app: Any, actor: Any) -> Refusal | None:
+    """The dealer of the order, the owning CMO, or the branch's marketing staff (head office anywhere)."""
+    if actor.role == Role.DEALER:
+        own = dealer_of(actor)
+        return None if own is not None and own.pk == app.dealer_id else _not_allowed()
+    if actor.branch_id != app.branch_id and not actor.is_head_office:
+        return _not_allowed()
+    if actor.role == Role.CMO and app.cmo_id != actor.pk:
+        return forbidden("not_your_order", gettext("Only the CMO who owns this order can do this."))
+    return None
+
+
+def same_branch(app: Any, actor: Any) -> Refusal | None:
+    return None if actor.branch_id == app.branch_id else _not_allowed()
+
+
+def owning_cmo(app: Any, actor: Any) -> Refusal | None:
+    """The CMO who owns the order may schedule their own survey without the assigning capability."""
+    return None if actor.role == Role.CMO and actor.pk == app.cmo_id else _not_allowed()
+
+
+def assigned_surveyor(app: Any, actor: Any) -> Refusal | None:
+    from angsur.origination.models import SurveyStatus
+
+    open_surveys = app.surveys.filter(status__in=[SurveyStatus.SCHEDULED, SurveyStatus.DRAFT])
+    if open_surveys.filter(surveyor_id=actor.pk).exists():
+        return None
+    return forbidden("not_your_survey", gettext("Only the assigned surveyor can fill in this survey."))
+
+
+def independent(app: Any, actor: Any) -> Refusal | None:
+    """Maker-checker: nobody decides an application they created, own, surveyed or appealed."""
+    involved = {app.created_by_id, app.cmo_id}
+    involved |= set(app.surveys.values_list("surveyor_id", flat=True))
+    involved |= set(app.appeals.values_list("appellant_id", flat=True))
+    if actor.pk in involved:
+        return forbidden("maker_checker", gettext("You created, own, surveyed or appealed this application: someone else must decide it."))
+    return None
+
+
+def at_required_level(app: Any, actor: Any) -> Refusal | None:
+    if DECISION_LEVEL.get(actor.role, 0) < app.decision_level:
+        return forbidden("below_required_level", gettext("This application waits for a decision at a higher level."))
+    return None
+
+
+def below_top_of_chain(app: Any, actor: Any) -> Refusal | None:
+    if DECISION_LEVEL.get(actor.role, 0) >= MAX_DECISION_LEVEL:
+        return forbidden("top_of_chain", gettext("The branch manager is the last level: decide the application."))
+    return None
+
+
+# --- guards on the application ---------------------------------------------------------------
+
+
+def one_appeal_only(app: Any) -> Refusal | None:
+    if app.appeal_count >= 1:
+        return Refusal("appeal_used", gettext("This application has already been appealed once."))
+    return None
+
+
+ORDER = (owner_or_branch_marketing,)
+DECIDER = (same_branch, independent)
+DECIDE = (same_branch, independent, at_required_level)
+
+APPLICATION = Workflow(
+    name="application",
+    invalid_message=_("This step is not possible while the application is '%(status)s'."),
+    state_label=lambda status: str(Status(status).label),
+    transitions=[
+        Transition(A.SUBMIT, {S.DRAFT: S.SUBMITTED}, Capability.ORDER_CREATE, ORDER),
+        Transition(
+            A.ASSIGN_SURVEY,
+            {S.SUBMITTED: S.SURVEY_ASSIGNED, S.SURVEY_ASSIGNED: S.SURVEY_ASSIGNED},
+            Capability.SURVEY_ASSIGN,
+            (same_branch,),
+            also_allowed=owning_cmo,
+        ),
+        Transition(A.COMPLETE_SURVEY, {S.SURVEY_ASSIGNED: S.SURVEYED}, Capability.SURVEY_DO, (assigned_surveyor,)),
+        Transition(A.START_ANALYSIS, {S.SURVEYED: S.IN_ANALYSIS}, Capability.CREDIT_DECIDE, DECIDER),
+        Transition(A.APPROVE, {state: S.APPROVED for state in DECIDABLE}, Capability.CREDIT_DECIDE, DECIDE),
+        Transition(
+            A.APPROVE_WITH_CONDITIONS, {state: S.APPROVED_WITH_CONDITIONS for state in DECIDABLE}, Capability.CREDIT_DECIDE, DECIDE
+        ),
+        Transition(A.REJECT, {state: S.REJECTED for state in DECIDABLE}, Capability.CREDIT_DECIDE, DECIDE),
+        Transition(
+            A.ESCALATE,
+            {S.IN_ANALYSIS: S.ESCALATED, S.ESCALATED: S.ESCALATED},
+            Capability.CREDIT_DECIDE,
+            (*DECIDE, below_top_of_chain),
+        ),
+        Transition(A.APPEAL, {S.REJECTED: S.APPEALED}, Capability.APPEAL, (same_branch,), guards=(one_appeal_only,)),
+        Transition(A.ACCEPT_CONDITIONS, {S.APPROVED_WITH_CONDITIONS: S.APPROVED}, Capability.ORDER_CREATE, ORDER),
+        Transition(
+            A.CANCEL,
+            {state: S.CANCELLED for state in (S.DRAFT, S.SUBMITTED, S.SURVEY_ASSIGNED, S.SURVEYED, S.APPROVED_WITH_CONDITIONS, S.APPROVED)},
+            Capability.ORDER_CREATE,
+            ORDER,
+        ),
+    ],
+)
+
+
 def next_status(action: str, current: str) -> str | None:
     """The state an action leads to from the current one, or None if not allowed."""
-    return TRANSITIONS.get(action, {}).get(current)
+    return APPLICATION.next_status(action, current)
 
 
-def allowed_actions(current: str) -> list[str]:
-    return [action for action, moves in TRANSITIONS.items() if current in moves]
+def allowed_actions(app: Any, actor: Any | None = None) -> list[str]:
+    """The actions the actor may take on the application now (state, role, actor checks and guards)."""
+    return APPLICATION.allowed_actions(app, actor)
 
 
 def as_dot() -> str:
     """The workflow as a Graphviz digraph."""
-    lines = ["digraph application {", "  rankdir=LR;"]
-    for action, moves in TRANSITIONS.items():
-        for source, target in moves.items():
-            lines.append(f'  "{source}" -> "{target}" [label="{action}"];')
-    lines.append("}")
-    return "\n".join(lines)
+    return APPLICATION.as_dot()
