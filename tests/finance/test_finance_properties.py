@@ -1,8 +1,9 @@
 """Hypothesis properties over wide ranges: schedules reconcile, rates round-trip, solvers are minimal."""
 
+import calendar
 from dataclasses import replace
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 
 import numpy_financial as npf
 from hypothesis import HealthCheck, assume, example, given, reject, settings
@@ -62,16 +63,62 @@ def quote_inputs(draw: st.DrawFn) -> QuoteInput:
     )
 
 
+def _regular_and_owed(q: QuoteInput) -> tuple[Decimal, Decimal, Decimal]:
+    """Recompute, outside the core (50 digits, the textbook formulas), the principal, the rounded
+    regular installment and what the buyer owes, to judge a refusal independently."""
+    with localcontext() as ctx:
+        ctx.prec = 50
+        principal = q.otr - q.down_payment
+        n = q.tenor_months
+        if q.rate.kind == "flat":
+            interest = principal * q.rate.annual_pct * n / 1200
+            exact = (principal + interest) / n
+            owed = principal + interest.quantize(Decimal(1), ROUND_HALF_UP)
+        else:
+            r = q.rate.annual_pct / 1200
+            exact = principal / n if r == 0 else principal * r / (1 - (1 + r) ** -n)
+            if r and q.timing is Timing.ADDM:
+                exact /= 1 + r
+            owed = principal  # at least: an effective rate >= 0 never owes less than the principal
+        direction = {"up": ROUND_CEILING, "down": ROUND_FLOOR, "half_up": ROUND_HALF_UP}[q.rounding.direction]
+        regular = (exact / q.rounding.unit).to_integral_value(direction) * q.rounding.unit
+        return principal, regular, owed
+
+
 def quote_or_skip(q: QuoteInput) -> Quote:
+    """Quote q; a refusal is accepted only when its reason is independently true for q (else it is a bug)."""
     try:
         return compute_quote(q)
     except FinanceError as error:
         assert error.code in ROUNDING_REFUSALS, error
+        principal, regular, owed = _regular_and_owed(q)
+        n = q.tenor_months
+        if error.code == "installment_not_positive":
+            # Rounded down to nothing, or, rounded up, n - 1 regular installments already pay all that is owed.
+            assert regular <= 0 or (q.residue == "last_installment" and regular * (n - 1) >= owed), error
+        elif error.code == "interest_negative":
+            # Rounded down, the level installments repay less than the principal.
+            assert q.residue == "interest" and regular * n < principal, error
+        else:
+            # ADDM: the installment taken at signing repays the whole principal.
+            assert q.timing is Timing.ADDM and regular >= principal, error
         reject()
 
 
 @PROPERTY
 @given(quote_inputs())
+# Found by the stricter refusal check: a 9,9xx installment rounded down to Rp10,000 is 0 (refused, rightly).
+@example(
+    QuoteInput(
+        otr=Decimal(1_000_000),
+        down_payment=Decimal(606_000),
+        tenor_months=60,
+        rate=RateSpec("effective", Decimal(1)),
+        timing=Timing.ADDB,
+        rounding=RoundingRule(Decimal(10_000), "down"),
+        contract_date=date(2025, 1, 15),
+    )
+)
 def test_schedule_pays_off_to_zero_and_reconciles_exactly(q):
     quote = quote_or_skip(q)
     schedule = quote.schedule
@@ -224,15 +271,22 @@ def test_minor_units_round_trip(sen):
 
 
 @PROPERTY
-@given(first=contract_dates, n=st.integers(min_value=0, max_value=120))
+@given(first=st.dates(min_value=date(1890, 1, 1), max_value=date(2410, 12, 31)), n=st.integers(min_value=0, max_value=120))
+# Century years: 2000 and 2400 are leap years, 1900 and 2100 are not (Gregorian rule).
+@example(first=date(2099, 12, 31), n=3)
+@example(first=date(1999, 12, 31), n=3)
+@example(first=date(2100, 1, 29), n=2)
+@example(first=date(1900, 1, 30), n=2)
 def test_due_dates_step_one_month_on_the_anchor_day_or_month_end(first, n):
     dates = due_dates(first, n)
 
+    # The oracle is the standard library's calendar, not the core's own days_in_month.
     assert len(dates) == n
     for k, due in enumerate(dates):
         months = first.year * 12 + first.month - 1 + k
         assert due.year * 12 + due.month - 1 == months
-        assert due.day == min(first.day, days_in_month(due.year, due.month))
+        assert due.day == min(first.day, calendar.monthrange(due.year, due.month)[1])
+        assert days_in_month(due.year, due.month) == calendar.monthrange(due.year, due.month)[1]
 
 
 @PROPERTY

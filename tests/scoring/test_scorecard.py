@@ -174,6 +174,71 @@ ATTR = Attribute("x", "X", _bins((None, None)))
 
 
 @pytest.mark.parametrize(
+    ("build", "reason"),
+    [
+        # Each refused for the rule it names: the message says which.
+        (lambda: Attribute("x", "X", (Bin(category="a", label="a"), Bin(D(0), D(1), None, 0, "n"))), "mixes numeric and categorical"),
+        (lambda: Attribute("x", "X", (Bin(D(0), D(1), None, 0, "n"), Bin(category="a", label="a"))), "mixes numeric and categorical"),
+        (lambda: Attribute("x", "X", _bins((None, "10"), ("5", None))), "overlap or are not sorted"),
+        (lambda: Attribute("x", "X", _bins((None, "10"), ("11", None))), "gap between 10 and 11"),
+        (lambda: Attribute("x", "X", _bins((None, "10"), ("10", None), ("20", "30"))), "only the first bin may be open below"),
+        (lambda: Attribute("x", "X", (Bin(category="a", label="a"), Bin(category="a", label="a2"))), "lists a category twice"),
+        (lambda: Attribute("x", "X", ()), "needs at least one bin"),
+        (lambda: Attribute("x", " ", _bins((None, None))), "needs a label"),
+        (lambda: Attribute("x", "X", _bins((None, None)), missing_points=1.5), "missing_points must be a whole number"),
+        (lambda: Bin(D(10), D(10), None, 0, "empty"), "lower bound 10 must be below its upper bound 10"),
+        (lambda: Bin(None, None, None, True, "bool points"), "points must be a whole number"),
+        (lambda: Bin(None, None, None, 0, " "), "every bin needs a label"),
+        (lambda: Bin(None, None, "", 0, "c"), "category must be a non-empty string"),
+        (lambda: Bin(D(0), None, "a", 0, "both"), "cannot have both a category and bounds"),
+        (lambda: Bin(None, D(0), "a", 0, "both"), "cannot have both a category and bounds"),
+        (lambda: Bin(0.5, None, None, 0, "float"), "bin lower must be a Decimal, an int or None"),
+        (lambda: Bin(None, True, None, 0, "bool"), "bin upper must be a Decimal, an int or None"),
+        (lambda: Bin(D("Infinity"), None, None, 0, "inf"), "bin lower must be finite"),
+        (lambda: Grade("A", 1.5), "grade A min_score must be a whole number"),
+        (lambda: Grade("", 1), "every grade needs a code"),
+        (lambda: Attribute("", "X", _bins((None, None))), "every attribute needs a code"),
+    ],
+)
+def test_invalid_parts_are_refused_by_the_rule_they_break(build, reason):
+    with pytest.raises(ScorecardError) as exc:
+        build()
+    assert reason in exc.value.params["reason"]
+    assert not exc.value.params["reason"].startswith("XX")
+    if isinstance(exc.value.params.get("attribute"), str) or "attribute x" in exc.value.params["reason"]:
+        assert exc.value.params["attribute"] == "x"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "reason"),
+    [
+        # Lowest grades at or below the lowest total (0), so only the named rule can refuse them.
+        ({"grades": (Grade("A", 0), Grade("B", 0))}, "grades must be listed best first with falling min_score (A then B)"),
+        ({"grades": (Grade("A", -10), Grade("B", 0))}, "grades must be listed best first with falling min_score (A then B)"),
+        ({"grades": (Grade("A", 10), Grade("A", 0))}, "a grade code is listed twice"),
+        ({"grades": (Grade("A", 1),)}, "the lowest grade A starts at 1 but a total can be as low as 0"),
+        ({"attributes": (ATTR, ATTR)}, "an attribute code is listed twice"),
+        ({"attributes": ()}, "needs at least one attribute"),
+        ({"grades": ()}, "needs at least one grade"),
+        ({"base_points": "300"}, "base_points must be a whole number"),
+        ({"code": ""}, "the scorecard needs a code"),
+    ],
+)
+def test_invalid_cards_are_refused_by_the_rule_they_break(kwargs, reason):
+    args = {"code": "t", "base_points": 0, "attributes": (ATTR,), "grades": (Grade("A", 0),)} | kwargs
+    with pytest.raises(ScorecardError) as exc:
+        Scorecard(**args)
+    assert reason in exc.value.params["reason"]
+    assert exc.value.params["reason"][0].islower()  # the message reads "The scorecard is invalid: <reason>"
+
+
+def test_a_grade_exactly_at_the_lowest_total_is_accepted():
+    card = Scorecard("t", 5, (Attribute("x", "X", _bins((None, None)), missing_points=-5),), (Grade("A", 0),))
+    assert (card.min_score, card.max_score) == (0, 5)
+    assert card.grade_for(-1) == "A"  # below every grade: the lowest
+
+
+@pytest.mark.parametrize(
     "kwargs",
     [
         {"grades": (Grade("A", 600), Grade("B", 700))},  # ascending
