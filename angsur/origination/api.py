@@ -28,6 +28,7 @@ from angsur.org.clock import branch_today
 from angsur.org.models import User
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require, user_can
+from angsur.org.worklists import collect
 from angsur.origination import selectors
 from angsur.origination.models import (
     Appeal,
@@ -86,8 +87,6 @@ Latitude = Annotated[Decimal, Field(ge=-90, le=90)]
 Longitude = Annotated[Decimal, Field(ge=-180, le=180)]
 ExpectedVersion = Annotated[int | None, Field(ge=1, description="The `version` last read; a newer one answers 409 stale_version")]
 
-SUPERVISOR_ROLES = frozenset({Role.MARKETING_SUPERVISOR, Role.MARKETING_HEAD, Role.BRANCH_MANAGER})
-ANALYST_ROLES = frozenset({Role.CREDIT_ANALYST, Role.CHIEF_CREDIT_ANALYST})
 SIX_PLACES = Decimal("0.000001")
 MAX_INFORMANTS = 10
 
@@ -918,25 +917,19 @@ def _survey_due(s: Survey) -> dict[str, Any]:
     }
 
 
+# How each kind of worklist item is answered; servicing and collection add their kinds here.
+WORKLIST_ROWS = {
+    "applications": _rows,
+    "surveys": lambda items, user: [_survey_due(s) for s in items],
+}
+
+
 @router.get("/worklist", response=WorklistOut, exclude_unset=True)
 def worklist(request: HttpRequest) -> dict:
-    """The caller's work by role: CMO surveys and orders, the analyst queue, supervisor escalations, dealer orders."""
+    """The caller's worklists, from the one registry the home page also reads (org/worklists.py)."""
     user = request.auth
     require(user, Capability.APPLICATION_VIEW)
-    if user.role == Role.CMO:
-        work = selectors.cmo_worklist(viewer=user, today=branch_today(user))
-        return {
-            "role": user.role,
-            "surveys_due": [_survey_due(s) for s in work["surveys_due"]],
-            "open_orders": _rows(work["open_orders"], user),
-            "recent_decisions": _rows(work["recent_decisions"], user),
-        }
-    if user.role in ANALYST_ROLES:
-        return {"role": user.role, "queue": _rows(selectors.analyst_queue(viewer=user), user)}
-    if user.role in SUPERVISOR_ROLES:
-        work = selectors.supervisor_worklist(viewer=user)
-        return {"role": user.role, **{key: _rows(apps, user) for key, apps in work.items()}}
-    if user.role == Role.DEALER:
-        return {"role": user.role, "orders": _rows(selectors.dealer_orders(viewer=user), user)}
-    recent = selectors.application_scope(viewer=user).select_related("dealer").only(*selectors.LIST_FIELDS, "dealer__name")
-    return {"role": user.role, "recent": _rows(recent.order_by("-created_at", "-id")[:50], user)}
+    body: dict[str, Any] = {"role": user.role}
+    for spec, items in collect(user, branch_today(user)):
+        body[spec.key] = WORKLIST_ROWS[spec.kind](items, user)
+    return body

@@ -6,3 +6,9 @@ class OriginationConfig(AppConfig):
     name = "angsur.origination"
     label = "origination"
     verbose_name = _("Origination")
+
+    def ready(self) -> None:
+        from angsur.org.worklists import register
+        from angsur.origination.worklists import WORKLISTS
+
+        register(*WORKLISTS)

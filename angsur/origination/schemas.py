@@ -537,42 +537,16 @@ class SurveyDueOut(Schema):
     applicant_name: str
 
 
-class CmoWorklistOut(Schema):
-    role: str
-    surveys_due: list[SurveyDueOut]
-    open_orders: list[StaffApplicationRowOut]
-    recent_decisions: list[StaffApplicationRowOut]
-
-
-class AnalystWorklistOut(Schema):
-    role: str
-    queue: list[StaffApplicationRowOut]
-
-
-class SupervisorWorklistOut(Schema):
-    role: str
-    escalations: list[StaffApplicationRowOut]
-    appealable: list[StaffApplicationRowOut]
-    to_assign: list[StaffApplicationRowOut]
-
-
-class DealerWorklistOut(Schema):
-    role: str
-    orders: list[DealerApplicationRowOut]
-
-
-class RecentWorklistOut(Schema):
-    """Every other role: the branch's latest applications."""
+class WorklistOut(Schema):
+    """The caller's worklists from the one registry (org/worklists.py): a key for each list the role gets."""
 
     role: str
-    recent: list[StaffApplicationRowOut]
-
-
-WorklistOut = Annotated[
-    Annotated[CmoWorklistOut, Tag("cmo")]
-    | Annotated[AnalystWorklistOut, Tag("analyst")]
-    | Annotated[SupervisorWorklistOut, Tag("supervisor")]
-    | Annotated[DealerWorklistOut, Tag("dealer")]
-    | Annotated[RecentWorklistOut, Tag("recent")],
-    projection_by_key({"surveys_due": "cmo", "queue": "analyst", "escalations": "supervisor", "orders": "dealer"}, default="recent"),
-]
+    surveys_due: list[SurveyDueOut] | None = None
+    open_orders: list[StaffApplicationRowOut] | None = None
+    queue: list[StaffApplicationRowOut] | None = None
+    escalations: list[StaffApplicationRowOut] | None = None
+    appealable: list[StaffApplicationRowOut] | None = None
+    to_assign: list[StaffApplicationRowOut] | None = None
+    recent_decisions: list[StaffApplicationRowOut] | None = None
+    orders: list[DealerApplicationRowOut] | None = None
+    recent: list[StaffApplicationRowOut] | None = None

@@ -107,40 +107,56 @@ def analyst_queue(*, viewer: Any, limit: int = 100) -> QuerySet[Application]:
     return qs.filter(waiting).order_by("submitted_at", "id")[:limit]
 
 
-def cmo_worklist(*, viewer: Any, today: dt.date) -> dict[str, list]:
-    """The CMO's orders in progress and the surveys due today (or overdue)."""
-    base = application_scope(viewer=viewer).select_related("dealer").only(*LIST_FIELDS, "dealer__name")
-    surveys = list(
+# --- worklists (registered in origination/worklists.py; the home page and the API read them there) ---
+
+_LIST_ROW = (*LIST_FIELDS, "dealer__name", "cmo__username", "cmo__first_name", "cmo__last_name")
+_DECIDED = (Status.APPROVED, Status.APPROVED_WITH_CONDITIONS, Status.REJECTED)
+
+
+def _list_rows(viewer: Any) -> QuerySet[Application]:
+    return application_scope(viewer=viewer).select_related("dealer", "cmo").only(*_LIST_ROW)
+
+
+def surveys_due(*, viewer: Any, today: dt.date) -> list[Survey]:
+    """The surveys assigned to the viewer that are due today or overdue."""
+    return list(
         Survey.objects.filter(surveyor=viewer, status__in=[SurveyStatus.SCHEDULED, SurveyStatus.DRAFT], scheduled_for__date__lte=today)
         .select_related("application")
         .order_by("scheduled_for")[:50]
     )
-    return {
-        "surveys_due": surveys,
-        "open_orders": list(base.exclude(status__in=[Status.CANCELLED, Status.APPROVED, Status.REJECTED]).order_by("-created_at")[:50]),
-        "recent_decisions": list(
-            base.filter(status__in=[Status.APPROVED, Status.APPROVED_WITH_CONDITIONS, Status.REJECTED]).order_by("-decided_at")[:20]
-        ),
-    }
 
 
-def supervisor_worklist(*, viewer: Any) -> dict[str, list]:
-    """Escalations waiting at the viewer's level, rejections they may appeal, submissions without a survey."""
-    base = (
-        application_scope(viewer=viewer)
-        .select_related("dealer", "cmo")
-        .only(*LIST_FIELDS, "dealer__name", "cmo__username", "cmo__first_name", "cmo__last_name")
-    )
+def own_open_orders(*, viewer: Any) -> list[Application]:
+    """The orders the viewer owns (as CMO) that are still in progress, newest first."""
+    mine = _list_rows(viewer).filter(cmo=viewer)
+    return list(mine.exclude(status__in=[Status.CANCELLED, Status.APPROVED, Status.REJECTED]).order_by("-created_at")[:50])
+
+
+def own_recent_decisions(*, viewer: Any) -> list[Application]:
+    """The latest decisions on the viewer's own orders."""
+    return list(_list_rows(viewer).filter(cmo=viewer, status__in=_DECIDED).order_by("-decided_at")[:20])
+
+
+def escalations_waiting(*, viewer: Any) -> list[Application]:
+    """Escalated and appealed applications waiting at the viewer's level or below."""
     level = DECISION_LEVEL.get(viewer.role, 0)
-    return {
-        "escalations": list(
-            base.filter(status__in=[Status.ESCALATED, Status.APPEALED], decision_level__lte=level).order_by("submitted_at")[:50]
-        )
-        if level
-        else [],
-        "appealable": list(base.filter(status=Status.REJECTED, appeal_count=0).order_by("-decided_at")[:50]),
-        "to_assign": list(base.filter(status=Status.SUBMITTED).order_by("submitted_at")[:50]),
-    }
+    waiting = _list_rows(viewer).filter(status__in=[Status.ESCALATED, Status.APPEALED], decision_level__lte=level)
+    return list(waiting.order_by("submitted_at")[:50]) if level else []
+
+
+def appealable(*, viewer: Any) -> list[Application]:
+    """Rejections not yet appealed (the one appeal is the supervisor's)."""
+    return list(_list_rows(viewer).filter(status=Status.REJECTED, appeal_count=0).order_by("-decided_at")[:50])
+
+
+def waiting_for_survey_assignment(*, viewer: Any) -> list[Application]:
+    """Submitted orders that wait for a surveyor."""
+    return list(_list_rows(viewer).filter(status=Status.SUBMITTED).order_by("submitted_at")[:50])
+
+
+def recent_applications(*, viewer: Any) -> list[Application]:
+    """The latest applications in the viewer's scope (roles without a worklist of their own)."""
+    return list(_list_rows(viewer).order_by("-created_at", "-id")[:50])
 
 
 def dealer_orders(*, viewer: Any, limit: int = 100) -> QuerySet[Application]:

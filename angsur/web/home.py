@@ -1,4 +1,4 @@
-"""What each role's home page shows. Later modules add their worklists here."""
+"""What each role's home page shows: the worklists of the one registry (org/worklists.py), and tiles."""
 
 from typing import Any
 
@@ -7,7 +7,7 @@ from angsur.dealers.selectors import dealer_list, dealer_of
 from angsur.org.clock import branch_today
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import user_can
-from angsur.origination.selectors import analyst_queue, cmo_worklist, dealer_orders, supervisor_worklist
+from angsur.org.worklists import collect
 from angsur.products.selectors import quote_list
 
 
@@ -20,15 +20,8 @@ def home_context(user: Any) -> dict[str, Any]:
         context["my_dealer"] = dealer_of(user)
     if user_can(user, Capability.AUDIT_VIEW):
         context["recent_events"] = list(audit_event_list(viewer=user)[:10])
-    today = branch_today(user)
-    if user.role in {Role.CMO, Role.MARKETING_SUPERVISOR}:
-        context["worklist"] = cmo_worklist(viewer=user, today=today)
-    if user_can(user, Capability.CREDIT_DECIDE):
-        context["queue"] = list(analyst_queue(viewer=user, limit=30))
-    if user_can(user, Capability.SURVEY_ASSIGN) or user.role == Role.MARKETING_HEAD:
-        context["supervision"] = supervisor_worklist(viewer=user)
-    if user.role == Role.DEALER:
-        context["dealer_orders"] = list(dealer_orders(viewer=user, limit=30))
+    # The same registry feeds GET /api/worklist: a role sees the same lists on screen and through the API.
+    context["worklists"] = collect(user, branch_today(user))
     if user_can(user, Capability.QUOTE_VIEW) or user_can(user, Capability.QUOTE_CREATE):
         context["recent_quotes"] = list(quote_list(viewer=user)[:8])
     return context

@@ -127,7 +127,7 @@ def test_order_walks_from_dealer_to_decision_and_back(chromium, live_server, log
     # 3. the analyst takes it, enters SLIK and escalates it; the chief analyst rejects it
     ctx, page = context(1280)
     login(page, ca.username, DEMO_PASSWORD)
-    assert app.number in page.inner_text("[data-testid=analyst-queue]")
+    assert app.number in page.inner_text("[data-testid=queue]")
     page.goto(f"/applications/{app.pk}/")
     page.click("[data-testid=start-analysis]")
     _bureau(page)

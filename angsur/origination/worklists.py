@@ -1,0 +1,103 @@
+"""Origination's worklists, registered in the one registry (org/worklists.py) when the app is ready."""
+
+from django.utils.translation import gettext_lazy as _
+
+from angsur.org.roles import DECISION_LEVEL, Capability, Role
+from angsur.org.scoping import user_can
+from angsur.org.worklists import Worklist
+from angsur.origination import selectors
+
+
+def _can(capability: str):
+    return lambda user: user_can(user, capability)
+
+
+def _originator(user) -> bool:
+    # Marketing staff who own orders (the dealer's portal has its own list).
+    return user_can(user, Capability.ORDER_CREATE) and user.role != Role.DEALER
+
+
+WORKLISTS = (
+    Worklist(
+        "surveys_due",
+        _("Surveys due today"),
+        "surveys",
+        _can(Capability.SURVEY_DO),
+        lambda user, today: selectors.surveys_due(viewer=user, today=today),
+        empty=_("No surveys due."),
+        order=10,
+    ),
+    Worklist(
+        "open_orders",
+        _("My orders in progress"),
+        "applications",
+        _originator,
+        lambda user, today: selectors.own_open_orders(viewer=user),
+        empty=_("No open orders."),
+        order=20,
+    ),
+    Worklist(
+        "queue",
+        _("Analysis queue (oldest first)"),
+        "applications",
+        _can(Capability.CREDIT_DECIDE),
+        lambda user, today: selectors.analyst_queue(viewer=user, limit=30),
+        empty=_("Nothing waiting."),
+        order=30,
+    ),
+    Worklist(
+        "escalations",
+        _("Escalations waiting for you"),
+        "applications",
+        lambda user: DECISION_LEVEL.get(user.role, 0) >= 2,
+        lambda user, today: selectors.escalations_waiting(viewer=user),
+        empty=_("None."),
+        order=40,
+    ),
+    Worklist(
+        "appealable",
+        _("Rejections you may appeal"),
+        "applications",
+        _can(Capability.APPEAL),
+        lambda user, today: selectors.appealable(viewer=user),
+        empty=_("None."),
+        order=50,
+    ),
+    Worklist(
+        "to_assign",
+        _("Orders waiting for a survey assignment"),
+        "applications",
+        _can(Capability.SURVEY_ASSIGN),
+        lambda user, today: selectors.waiting_for_survey_assignment(viewer=user),
+        empty=_("None."),
+        order=60,
+    ),
+    Worklist(
+        "recent_decisions",
+        _("Recent decisions"),
+        "applications",
+        _originator,
+        lambda user, today: selectors.own_recent_decisions(viewer=user),
+        empty=_("No decision yet."),
+        order=70,
+    ),
+    Worklist(
+        "orders",
+        _("Your orders"),
+        "applications",
+        lambda user: user.role == Role.DEALER,
+        lambda user, today: selectors.dealer_orders(viewer=user, limit=30),
+        empty=_("No orders yet."),
+        order=80,
+    ),
+    Worklist(
+        "recent",
+        _("Latest applications"),
+        "applications",
+        _can(Capability.APPLICATION_VIEW),
+        lambda user, today: selectors.recent_applications(viewer=user),
+        empty=_("No applications yet."),
+        order=90,
+        fallback=True,
+    ),
+)
