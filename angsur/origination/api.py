@@ -27,7 +27,7 @@ from angsur.finance.money import from_minor, money_str
 from angsur.org.clock import branch_today
 from angsur.org.models import User
 from angsur.org.roles import Capability, Role
-from angsur.org.scoping import require, user_can
+from angsur.org.scoping import require
 from angsur.org.worklists import collect
 from angsur.origination import selectors
 from angsur.origination.models import (
@@ -72,6 +72,7 @@ from angsur.origination.services import (
     survey_photo_add,
     survey_save_draft,
 )
+from angsur.origination.visibility import Part, sees
 from angsur.origination.workflow import Status as AppStatus
 from angsur.origination.workflow import allowed_actions
 from angsur.products.selectors import product_get_by_code
@@ -434,7 +435,7 @@ def _survey(s: Survey) -> dict[str, Any]:
     }
 
 
-def _decision(d: Decision, *, with_analysis: bool) -> dict[str, Any]:
+def _decision(d: Decision, *, with_analysis: bool, with_rationale: bool = True) -> dict[str, Any]:
     body = {
         "id": d.pk,
         "outcome": d.outcome,
@@ -442,7 +443,8 @@ def _decision(d: Decision, *, with_analysis: bool) -> dict[str, Any]:
         "role": d.role,
         "decided_by": _user(d.decided_by),
         "reason_codes": d.reason_codes,
-        "rationale": d.rationale,
+        # Analysts write bureau findings in the rationale: deciders only (origination/visibility.py).
+        "rationale": d.rationale if with_rationale else "",
         "counter_offer": d.counter_offer,
         "on_appeal": d.on_appeal,
         "created_at": d.created_at,
@@ -463,19 +465,20 @@ def _appeal(a: Appeal) -> dict[str, Any]:
     }
 
 
-def _flag(f: Flag) -> dict[str, Any]:
+def _flag(f: Flag, *, with_detail: bool = True) -> dict[str, Any]:
+    # A negative-list reason or another branch's application number: deciders only; others see the kind.
     return {
         "kind": f.kind,
         "label": str(f.get_kind_display()),
-        "detail": f.detail,
-        "other_application_id": f.other_application_id,
+        "detail": f.detail if with_detail else "",
+        "other_application_id": f.other_application_id if with_detail else None,
         "created_at": f.created_at,
     }
 
 
 def _staff_detail(app: Application, viewer: Any) -> dict[str, Any]:
     """The full application for staff: parties unmasked, trail, SLAs; bureau and analysis snapshots for deciders only."""
-    credit = user_can(viewer, Capability.CREDIT_DECIDE)
+    credit = sees(viewer, Part.BUREAU)
     prefetch_related_objects(
         [app],
         Prefetch("parties", queryset=Party.objects.order_by("id")),
@@ -527,9 +530,12 @@ def _staff_detail(app: Application, viewer: Any) -> dict[str, Any]:
         ],
         "documents": [_document(d) for d in app.documents.all()],
         "surveys": [_survey(s) for s in app.surveys.all()],
-        "decisions": [_decision(d, with_analysis=credit) for d in app.decisions.all()],
+        "decisions": [
+            _decision(d, with_analysis=sees(viewer, Part.ANALYSIS), with_rationale=sees(viewer, Part.RATIONALE))
+            for d in app.decisions.all()
+        ],
         "appeals": [_appeal(a) for a in app.appeals.all()],
-        "flags": [_flag(f) for f in app.flags.all()],
+        "flags": [_flag(f, with_detail=sees(viewer, Part.FLAG_DETAIL)) for f in app.flags.all()],
         "service_levels": [
             {"label": str(s.label), "hours": s.hours, "target_hours": s.target, "over": s.over} for s in selectors.service_levels(app)
         ],

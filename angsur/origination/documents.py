@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from angsur.documents.pdf import render_pdf
-from angsur.errors import NotFound
+from angsur.errors import NotFound, PermissionDenied
 from angsur.finance.money import from_minor
-from angsur.org.roles import Capability, Role
-from angsur.org.scoping import require
+from angsur.org.roles import Role
 from angsur.origination.models import Application, DecisionOutcome, PartyRole, Survey, SurveyPhoto, SurveyStatus
 from angsur.origination.reasons import ReasonCode
 from angsur.origination.rule_labels import rule_title
 from angsur.origination.selectors import application_analysis, application_get, distance_m, parties_by_role, service_levels
+from angsur.origination.visibility import Part, sees
 from angsur.origination.workflow import Status
 from angsur.scoring import age_in_years
 
@@ -106,8 +106,15 @@ def _photo_views(survey: Survey, app: Application) -> list[PhotoView]:
     return rows
 
 
+def _require_part(viewer: Any, part: Part) -> None:
+    # Who reads which part is declared once (origination/visibility.py), for pages, API and PDFs.
+    if not sees(viewer, part):
+        raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
+
+
 def survey_report_context(application: Application, *, viewer: Any) -> dict[str, Any]:
     """Everything the survey report shows (the latest completed survey, else the latest scheduled one)."""
+    _require_part(viewer, Part.ORDER)
     app = _scoped(application, viewer)
     parties = parties_by_role(app)
     surveys = app.surveys.select_related("surveyor", "assigned_by")
@@ -224,7 +231,7 @@ def _trail(app: Application) -> list[dict[str, Any]]:
 
 def credit_memo_context(application: Application, *, viewer: Any, as_of: dt.date) -> dict[str, Any]:
     """Everything the credit memo shows, with the analysis computed as of the given date."""
-    require(viewer, Capability.CREDIT_DECIDE)
+    _require_part(viewer, Part.ANALYSIS)
     app = _scoped(application, viewer)
     analysis = application_analysis(app, as_of=as_of)
     parties = parties_by_role(app)

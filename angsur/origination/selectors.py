@@ -286,6 +286,14 @@ class Analysis:
         }
 
 
+def missing_documents(app: Application) -> list[str]:
+    """The product's required documents not yet attached (labels), for the CMO and the analyst alike."""
+    present = set(app.documents.values_list("kind", flat=True))
+    required = DocumentRequirement.objects.filter(product_id=app.product_id, required=True).values_list("kind", flat=True)
+    labels = dict(DocumentKind.choices)
+    return [str(labels.get(kind, kind)) for kind in required if kind not in present]
+
+
 def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
     """Compute DSR, policy rules, score and the authority level required."""
     survey = app.surveys.filter(status=SurveyStatus.COMPLETED).order_by("-completed_at").first()
@@ -354,10 +362,7 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
     if result is None:
         notes.append(_("No scorecard is configured for this date: the application cannot be scored, and nobody may approve it."))
     grade = result.grade if result is not None else ""
-    present = set(app.documents.values_list("kind", flat=True))
-    required = DocumentRequirement.objects.filter(product_id=app.product_id, required=True).values_list("kind", flat=True)
-    labels = dict(DocumentKind.choices)
-    missing = [str(labels.get(kind, kind)) for kind in required if kind not in present]
+    missing = missing_documents(app)
     return Analysis(
         income=income,
         household_income=household,

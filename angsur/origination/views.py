@@ -43,9 +43,11 @@ from angsur.origination.selectors import (
     application_scope,
     application_search,
     dealer_notice,
+    missing_documents,
     parties_by_role,
     service_levels,
 )
+from angsur.origination.visibility import Part, sees, visibility
 from angsur.origination.workflow import Status, allowed_actions
 from angsur.products.selectors import quote_get
 from angsur.products.services import counter_offers
@@ -158,7 +160,8 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
     user = request.user
     as_of = branch_today(user)
     can_decide = user_can(user, Capability.CREDIT_DECIDE)
-    analysis = application_analysis(app, as_of=as_of) if can_decide or user_can(user, Capability.SURVEY_ASSIGN) else None
+    # The analysis carries bureau data: deciders only (origination/visibility.py), as in the API and the memo.
+    analysis = application_analysis(app, as_of=as_of) if sees(user, Part.ANALYSIS) else None
     offers = []
     if (
         can_decide
@@ -191,6 +194,8 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
         "appeals": list(app.appeals.select_related("appellant")),
         "flags": list(app.flags.select_related("other_application")),
         "analysis": analysis,
+        "sees": visibility(user),
+        "missing_documents": analysis.missing_documents if analysis is not None else missing_documents(app),
         "offers": offers,
         "sla": service_levels(app),
         "notice": dealer_notice(app),
