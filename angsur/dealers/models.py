@@ -4,10 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class VehicleKind(models.TextChoices):
-    MOTORCYCLE = "motorcycle", _("Motorcycle")
-    CAR = "car", _("Car")
+from angsur.products.models import VehicleKind
 
 
 class Dealer(models.Model):

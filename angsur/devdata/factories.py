@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from angsur.caching import invalidate
-from angsur.dealers.models import Dealer, VehicleKind
+from angsur.dealers.models import Dealer
 from angsur.dealers.services import dealer_create, dealer_user_link
 from angsur.org.models import Branch, BranchTimeZone, Company, User
 from angsur.org.roles import Role
@@ -24,6 +24,7 @@ from angsur.products.models import (
     RateCard,
     RateCardFee,
     RateCardLine,
+    VehicleKind,
 )
 
 DEMO_PASSWORD = "demo-angsur"  # noqa: S105 - the published demo password

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db import transaction
 from faker import Faker
 
-from angsur.dealers.models import VehicleKind
 from angsur.devdata.factories import (
     DEMO_PASSWORD,
     ROLE_PREFIX,
@@ -24,7 +23,7 @@ from angsur.devdata.factories import (
 from angsur.devdata.seed_applications import seed_applications
 from angsur.org.models import BranchTimeZone, Company, User
 from angsur.org.roles import Role
-from angsur.products.models import SavedQuote
+from angsur.products.models import SavedQuote, VehicleKind
 from angsur.products.services import quote_save
 
 SEED = 20261126

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from angsur.errors import DomainError
 from angsur.finance import FinanceError
-from angsur.web.templatetags.money import format_figure, format_rupiah
+from angsur.formatting import format_figure, format_rupiah
 
 
 def _messages() -> dict[str, str]:

@@ -11,11 +11,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from angsur.dealers.models import VehicleKind
 from angsur.finance.money import from_minor
 
 PCT = {"max_digits": 9, "decimal_places": 4, "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]}
 
+
+
+class VehicleKind(models.TextChoices):
+    """What a product finances and a dealer sells: the regulatory minimum DP differs by kind."""
+
+    MOTORCYCLE = "motorcycle", _("Motorcycle")
+    CAR = "car", _("Car")
 
 class ProductKind(models.TextChoices):
     NEW_MOTORCYCLE = "new_motorcycle", _("New motorcycle")

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from angsur.web.templatetags.money import format_figure, format_rupiah
+from angsur.formatting import format_figure, format_rupiah
 
 
 @pytest.mark.parametrize(

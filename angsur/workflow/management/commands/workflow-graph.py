@@ -14,9 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("name", nargs="?", help="the workflow, e.g. 'application'")
 
     def handle(self, *args: Any, name: str | None = None, **options: Any) -> None:
-        # The tables are declared in the apps' workflow modules; importing them registers them.
-        import angsur.origination.workflow  # noqa: F401
-
+        # Each app's table registers itself when its models import it, at django.setup().
         if name is not None and name not in REGISTRY:
             raise CommandError(f"Unknown workflow '{name}'. Known: {', '.join(sorted(REGISTRY))}")
         for workflow_name in [name] if name else sorted(REGISTRY):
