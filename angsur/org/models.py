@@ -37,6 +37,9 @@ class Branch(models.Model):
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The branch's business date: the day its books are on. End-of-day closes it and moves it on
+    # (org/clock.py: business_date_advance); until the first run it follows the branch's calendar.
+    business_date = models.DateField(_("business date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("branch")

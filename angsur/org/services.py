@@ -19,7 +19,8 @@ from django.utils.translation import ngettext
 
 from angsur.audit.services import audit_record, snapshot
 from angsur.caching import cached, invalidate
-from angsur.errors import DomainError, PermissionDenied
+from angsur.errors import Conflict, DomainError, PermissionDenied
+from angsur.org.clock import business_date, calendar_date
 from angsur.org.models import ApiToken, Branch, Company, LoginFailure, User, password_fingerprint
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require, user_can
@@ -404,3 +405,33 @@ def user_create(
     user.save()
     audit_record(actor=actor, action="org.user_create", obj=user, branch=branch, after=snapshot(user))
     return user
+
+
+@transaction.atomic
+def business_date_advance(*, actor: Any | None, branch: Any, to: dt.date) -> dt.date:
+    """Move the branch's business date on to ``to`` (end-of-day, after closing the day before); audited.
+
+    Once set it never goes back or repeats, and it never passes the branch's calendar date: a day is
+    closed only once it has begun.
+    """
+    locked = Branch.objects.select_for_update(of=("self",)).get(pk=branch.pk)
+    current = business_date(locked)
+    # The first run sets the date (a branch may open its books on any past day); later runs move it on.
+    if locked.business_date is not None and to <= current:
+        raise Conflict(
+            "business_date_not_forward",
+            _("The business date of %(branch)s is %(date)s: it only moves forward.") % {"branch": locked.code, "date": current.isoformat()},
+        )
+    if to > calendar_date(locked):
+        raise DomainError(
+            "business_date_in_future",
+            _("The business date cannot pass the branch's calendar date (%(date)s).") % {"date": calendar_date(locked).isoformat()},
+            field="to",
+        )
+    before = {"business_date": locked.business_date.isoformat() if locked.business_date else None}
+    locked.business_date = to
+    locked.save(update_fields=["business_date"])
+    after = {"business_date": to.isoformat()}
+    audit_record(actor=actor, action="org.business_date_advance", obj=locked, branch=locked, before=before, after=after)
+    branch.business_date = to
+    return to

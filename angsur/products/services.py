@@ -109,16 +109,19 @@ def quote_price(
     terms: PricingTerms | None = None,
     first_due_date: dt.date | None = None,
     enforce_min_dp: bool = True,
+    card_date: dt.date | None = None,
 ) -> PricedQuote:
     """Price one quote on the rate card in force, checking minimum DP and vehicle age at maturity.
 
     Give either the product and branch (the terms are loaded from the database) or `terms` already
     loaded (`pricing_terms`, or the cached `pricing_terms_for_code` for a quote that is only shown).
+    `as_of` is the contract (signing) date the schedule runs from; `card_date` the date whose rate
+    card applies, when it differs: booking re-prices on the card pinned at approval.
     """
     if terms is None:
         if product is None:
             raise TypeError("quote_price needs a product or its pricing terms")
-        terms = pricing_terms(product=product, branch_id=branch_id, as_of=as_of)
+        terms = pricing_terms(product=product, branch_id=branch_id, as_of=card_date or as_of)
     if vehicle_year > as_of.year + 1:
         raise DomainError("invalid_vehicle_year", _("The vehicle year lies in the future."), field="vehicle_year")
     try:

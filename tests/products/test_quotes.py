@@ -96,6 +96,27 @@ def test_rate_card_versions_follow_the_pricing_date(products):
     assert later.installment == Decimal("1180000")
 
 
+def test_booking_after_a_new_card_reprices_on_the_card_pinned_at_approval(products):
+    # Given a card at 17 % in force at approval and a new card at 18 % from 1 January 2027
+    make_rate_card(
+        products["OJK17"],
+        effective_from=dt.date(2027, 1, 1),
+        timing="addb",
+        min_dp_pct="20",
+        insurance_kind="none",
+        lines=[(12, 0, 99, "18", "0")],
+    )
+    signing = dt.date(2027, 1, 5)
+
+    # When the contract is signed after the new card, priced on the card of the approval date
+    pinned = quote_price(product=products["OJK17"], branch_id=None, as_of=signing, card_date=AS_OF, **OJK).quote
+
+    # Then the installment is the approved one, and the schedule runs from the signing date
+    assert pinned.installment == Decimal("1170000")
+    assert pinned.schedule[0].due_date == dt.date(2027, 2, 5)
+    assert quote_price(product=products["OJK17"], branch_id=None, as_of=signing, **OJK).quote.installment == Decimal("1180000")
+
+
 def test_fees_reach_tdp_or_principal_as_configured(products):
     q = quote_price(
         product=products["NCAR"],
