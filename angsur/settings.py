@@ -116,7 +116,8 @@ AUTH_USER_MODEL = "org.User"
 # Django's ModelBackend, refusing a locked account on every path that calls authenticate().
 AUTHENTICATION_BACKENDS = ["angsur.org.backends.LockoutAwareModelBackend"]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id at OWASP's parameters (19 MiB, 2 iterations): see angsur/org/hashers.py.
+    "angsur.org.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -21,7 +21,7 @@ from angsur.audit.services import audit_record, snapshot
 from angsur.caching import cached, invalidate
 from angsur.errors import Conflict, DomainError, PermissionDenied
 from angsur.org.clock import business_date, calendar_date
-from angsur.org.models import ApiToken, Branch, Company, LoginFailure, User, password_fingerprint
+from angsur.org.models import ApiToken, Branch, BranchTimeZone, Company, LoginFailure, User, password_fingerprint
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require, user_can
 
@@ -361,8 +361,9 @@ def company_create(*, actor: User | None, code: str, name: str) -> Company:
 def branch_create(
     *, actor: User | None, company: Company, code: str, name: str, time_zone: str, is_head_office: bool = False, address: str = ""
 ) -> Branch:
+    """Open a branch in one of Indonesia's three time zones (an IANA name, or WIB/WITA/WIT)."""
     branch = Branch.objects.create(
-        company=company, code=code, name=name, time_zone=time_zone, is_head_office=is_head_office, address=address
+        company=company, code=code, name=name, time_zone=branch_time_zone(time_zone), is_head_office=is_head_office, address=address
     )
     audit_record(actor=actor, action="org.branch_create", obj=branch, branch=branch, after=snapshot(branch))
     return branch
@@ -405,6 +406,23 @@ def user_create(
     user.save()
     audit_record(actor=actor, action="org.user_create", obj=user, branch=branch, after=snapshot(user))
     return user
+
+
+# Indonesia's three zones by the names people use (UU 1964 / Keppres 41/1987: WIB, WITA, WIT).
+TIME_ZONE_ABBREVIATIONS = {"WIB": BranchTimeZone.WIB, "WITA": BranchTimeZone.WITA, "WIT": BranchTimeZone.WIT}
+
+
+def branch_time_zone(value: str) -> str:
+    """The IANA zone of a branch from an IANA name or WIB/WITA/WIT; refuse anything else."""
+    text = (value or "").strip()
+    zone = TIME_ZONE_ABBREVIATIONS.get(text.upper()) or next((z for z in BranchTimeZone.values if z.lower() == text.lower()), None)
+    if zone is None:
+        raise DomainError(
+            "invalid_time_zone",
+            _("Unknown time zone '%(value)s': use Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).") % {"value": text[:40]},
+            field="time_zone",
+        )
+    return zone
 
 
 @transaction.atomic

@@ -45,3 +45,17 @@ class SQLiteOptimizeMiddleware:
                 cursor.execute("PRAGMA optimize")
             conn.angsur_optimized = (conn.connection, now)
         return response
+
+
+def sqlite_analyze(using: str = "default") -> bool:
+    """Gather SQLite's planner statistics now (ANALYZE); a no-op on other databases. True if it ran.
+
+    Run after `migrate` and after seeding: a fresh file otherwise runs its first minute without
+    statistics (searches 121–137 ms instead of ~11 ms at 200,000 applications).
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return True

@@ -48,3 +48,24 @@ def test_the_business_date_never_passes_the_calendar(branch_a):
     with pytest.raises(DomainError) as info:
         business_date_advance(actor=None, branch=branch_a, to=calendar_date(branch_a) + dt.timedelta(days=1))
     assert info.value.code == "business_date_in_future"
+
+
+ZONES = [("WIB", "Asia/Jakarta"), ("wita", "Asia/Makassar"), ("WIT", "Asia/Jayapura"), ("Asia/Makassar", "Asia/Makassar")]
+
+
+@pytest.mark.parametrize(("given", "zone"), ZONES)
+def test_a_branch_takes_an_indonesian_time_zone_by_name_or_abbreviation(company, given, zone):
+    from angsur.org.services import branch_create
+
+    branch = branch_create(actor=None, company=company, code=f"B{given[:3].upper()}", name="Cabang", time_zone=given)
+    assert branch.time_zone == zone
+    assert calendar_date(branch)  # every page of the branch reads its zone
+
+
+@pytest.mark.parametrize("given", ["Europe/Paris", "UTC+7", "", "Asia/Jakarta; DROP"])
+def test_a_branch_refuses_any_other_time_zone(company, given):
+    from angsur.org.services import branch_create
+
+    with pytest.raises(DomainError) as info:
+        branch_create(actor=None, company=company, code="BX", name="Cabang", time_zone=given)
+    assert info.value.code == "invalid_time_zone"

@@ -18,8 +18,24 @@ def test_production_hasher_is_argon2():
     # read the settings module itself: the test suite swaps in a fast hasher
     import angsur.settings
 
-    assert angsur.settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert angsur.settings.PASSWORD_HASHERS[0] == "angsur.org.hashers.OwaspArgon2PasswordHasher"
     assert django_settings.AUTH_USER_MODEL == "org.User"
+
+
+def test_argon2_uses_owasp_parameters_and_upgrades_old_hashes_at_login(settings):
+    from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, identify_hasher, make_password
+
+    settings.PASSWORD_HASHERS = ["angsur.org.hashers.OwaspArgon2PasswordHasher"]
+    # Given a hash made at Django's defaults (~100 MB per check)
+    old = Argon2PasswordHasher().encode("rahasia-123", Argon2PasswordHasher().salt())
+    assert "m=102400" in old
+
+    # When the password is checked, it is accepted and re-hashed at 19 MiB, 2 passes, 1 lane
+    upgraded = []
+    assert check_password("rahasia-123", old, setter=upgraded.append)
+    new = make_password("rahasia-123")
+    assert upgraded == ["rahasia-123"]
+    assert "$m=19456,t=2,p=1$" in new and identify_hasher(new).algorithm == "argon2"
 
 
 def test_wrong_password_is_refused_with_a_translated_message(cmo_a):

@@ -45,3 +45,17 @@ def test_optimize_runs_once_per_interval_and_after_a_reconnect(transactional_db,
 def test_optimize_never_runs_inside_a_transaction(db):
     # A request inside a transaction (ATOMIC_REQUESTS, or a test) leaves the statistics alone.
     assert _optimizes(dbstats.SQLiteOptimizeMiddleware(_view), 2) == 0
+
+
+def test_migrate_leaves_planner_statistics(transactional_db):
+    # When `angsur migrate` runs (our command, which wraps Django's)
+    from django.core.management import call_command, get_commands
+
+    assert get_commands()["migrate"] == "angsur.web"
+    with CaptureQueriesContext(connection) as queries:
+        call_command("migrate", verbosity=0)
+    # Then it gathered statistics at the end, so the first minute does not run without them
+    assert queries.captured_queries[-1]["sql"] == "ANALYZE"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        assert cursor.fetchone()[0] == 1

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
 from angsur.devdata.seed import DEMO_PASSWORD, demo_logins, is_seeded, seed_demo
+from angsur.web.dbstats import sqlite_analyze
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Seeding the demo company…")
             seed_demo()
+            sqlite_analyze()  # planner statistics for the seeded tables (no-op on PostgreSQL)
         self._print_logins()
         if not options["no_serve"]:
             self.stdout.write(self.style.SUCCESS(f"Serving angsur on http://{options['addrport']}/ (Ctrl+C to stop)"))
