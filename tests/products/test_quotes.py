@@ -269,6 +269,13 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "angsur.cli", "quote", *args], capture_output=True, text=True, timeout=120)
 
 
+def test_cli_help_lists_every_option():
+    # An unescaped "%" in a help string made argparse crash on --help.
+    result = _cli("--help")
+    assert result.returncode == 0, result.stderr
+    assert "Flat rate % per year" in result.stdout and "--product" in result.stdout
+
+
 def test_cli_prints_the_ojk_example_as_json():
     result = _cli(
         "--otr",
