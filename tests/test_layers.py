@@ -44,6 +44,7 @@ KNOWN: set[tuple[str, str]] = {
     # Form fields still live in the web layer.
     ("angsur/audit/views.py", "angsur.web.fields"),
     ("angsur/origination/forms.py", "angsur.web.fields"),
+    ("angsur/products/admin.py", "angsur.web.fields"),
     ("angsur/products/forms.py", "angsur.web.fields"),
 }
 

@@ -151,7 +151,7 @@ def make_rate_card(
     rate_kind: str = "flat",
     min_dp_pct: str = "20",
     lines: list[tuple[int, int, int, str, str]],
-    fees: list[tuple[str, str, int, str, bool]] = (),
+    fees: list[tuple] = (),  # (code, basis, rupiah, pct, financed[, tenor_months])
     branch: Branch | None = None,
     insurance_kind: str = InsuranceKind.TLO,
     max_age: int = 15,
@@ -180,7 +180,16 @@ def make_rate_card(
             for t, a0, a1, r, i in lines
         )
         RateCardFee.objects.bulk_create(
-            RateCardFee(rate_card=card, code=c, basis=b, amount_sen=amt * 100, pct=Decimal(p), financed=fin) for c, b, amt, p, fin in fees
+            RateCardFee(
+                rate_card=card,
+                code=c,
+                basis=b,
+                amount_sen=amt * 100,
+                pct=Decimal(p),
+                financed=fin,
+                tenor_months=tenor[0] if tenor else None,
+            )
+            for c, b, amt, p, fin, *tenor in fees
         )
         invalidate("pricing")  # bulk_create sends no post_save
     return card

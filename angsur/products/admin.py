@@ -3,8 +3,10 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from angsur.audit.admin import AuditedModelAdmin
+from angsur.finance.money import from_minor, to_minor
 from angsur.products.models import (
     AuthorityRule,
     CompanyNpf,
@@ -19,6 +21,7 @@ from angsur.products.models import (
     ScorecardConfig,
     ServiceLevelTarget,
 )
+from angsur.web.fields import RupiahField
 
 
 def rate_card_in_use(card: Any) -> bool:
@@ -46,8 +49,28 @@ class RateCardLineInline(FrozenInlineMixin, admin.TabularInline):
     extra = 1
 
 
+class RateCardFeeForm(forms.ModelForm):
+    """A fee typed in rupiah, as on every other screen (the column holds sen: 500.000 → 50,000,000 sen)."""
+
+    amount = RupiahField(label=_("fixed amount (Rp)"), min_value=0, required=False)
+
+    class Meta:
+        model = RateCardFee
+        fields = ("code", "basis", "amount", "pct", "financed", "tenor_months")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["amount"] = from_minor(self.instance.amount_sen)
+
+    def save(self, commit: bool = True) -> RateCardFee:
+        self.instance.amount_sen = to_minor(self.cleaned_data.get("amount") or 0)
+        return super().save(commit)
+
+
 class RateCardFeeInline(FrozenInlineMixin, admin.TabularInline):
     model = RateCardFee
+    form = RateCardFeeForm
     extra = 1
 
 

@@ -162,6 +162,8 @@ class RateCardFee(models.Model):
     amount_sen = models.BigIntegerField(_("fixed amount (sen)"), default=0, validators=[MinValueValidator(0)])
     pct = models.DecimalField(_("percent"), default=Decimal("0"), **PCT)
     financed = models.BooleanField(_("financed"), default=False)
+    # A fee for one tenor only (e.g. a higher admin fee on long tenors); empty: every tenor.
+    tenor_months = models.PositiveSmallIntegerField(_("tenor (months)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("fee")

@@ -102,6 +102,8 @@ class PricingTerms:
     dp_step: int
     lines: tuple[RateLine, ...]
     fees: tuple[FeeSpec, ...]
+    # The tenor each fee of `fees` is for (None: every tenor), position by position.
+    fee_tenors: tuple[int | None, ...] = ()
 
     @property
     def min_dp_pct(self) -> Decimal:
@@ -132,8 +134,9 @@ class PricingTerms:
         return Timing(self.timing)
 
     def fees_for(self, line: RateLine) -> tuple[FeeSpec, ...]:
-        """The fees of a quote on this line: the card's, the line's insurance premium, life insurance."""
-        fees = list(self.fees)
+        """The fees of a quote on this line: the card's (for every tenor or this one), the line's insurance premium, life insurance."""
+        tenors = self.fee_tenors or (None,) * len(self.fees)
+        fees = [fee for fee, tenor in zip(self.fees, tenors, strict=True) if tenor in (None, line.tenor_months)]
         if self.insurance_kind != InsuranceKind.NONE and line.insurance_pct > 0:
             code = f"insurance_{self.insurance_kind}"
             fees.append(FeeSpec(code=code, basis=FeeBasis.OTR, value=line.insurance_pct, financed=self.insurance_financed))
@@ -170,6 +173,7 @@ def pricing_terms(*, product: Product, branch_id: int | None, as_of: dt.date) ->
             RateLine(ln.tenor_months, ln.vehicle_age_from, ln.vehicle_age_to, ln.rate_pct, ln.insurance_pct) for ln in card.lines.all()
         ),
         fees=tuple(FeeSpec(code=str(f.code), basis=str(f.basis), value=f.value, financed=f.financed) for f in card.fees.all()),
+        fee_tenors=tuple(f.tenor_months for f in card.fees.all()),
     )
 
 

@@ -13,7 +13,7 @@ from django.utils import translation
 from angsur.audit.models import AuditEvent
 from angsur.devdata.factories import make_rate_card
 from angsur.errors import DomainError
-from angsur.products.models import SavedQuote
+from angsur.products.models import RateCardFee, SavedQuote
 from angsur.products.services import quote_price, quote_save
 
 AS_OF = dt.date(2026, 11, 26)
@@ -131,6 +131,38 @@ def test_fees_reach_tdp_or_principal_as_configured(products):
     # life 0.5 % of principal are financed.
     assert q.tdp.total == Decimal("40000000") + Decimal("2500000")
     assert q.financed_principal == Decimal("160000000") + Decimal("1600000") + Decimal("250000") + Decimal("15200000") + Decimal("800000")
+
+
+def test_a_fee_may_apply_to_one_tenor_only(products):
+    # Given a card whose admin fee is Rp500.000 on every tenor and a further Rp250.000 on 24 months only
+    product = products["OJK17"]
+    make_rate_card(
+        product,
+        effective_from=dt.date(2026, 6, 1),
+        timing="addb",
+        insurance_kind="none",
+        lines=[(12, 0, 99, "17", "0"), (24, 0, 99, "17", "0")],
+        fees=[("admin", "fixed", 500_000, "0", False), ("other", "fixed", 250_000, "0", False, 24)],
+    )
+    terms = {"otr": Decimal("15000000"), "down_payment": Decimal("3000000"), "vehicle_year": 2026}
+
+    # When it prices 12 and 24 months, then only the 24-month quote carries the tenor's fee
+    twelve = quote_price(product=product, branch_id=None, as_of=dt.date(2026, 6, 2), tenor_months=12, **terms).quote
+    twenty_four = quote_price(product=product, branch_id=None, as_of=dt.date(2026, 6, 2), tenor_months=24, **terms).quote
+    assert dict(twelve.tdp.fees) == {"admin": Decimal("500000")}
+    assert dict(twenty_four.tdp.fees) == {"admin": Decimal("500000"), "other": Decimal("250000")}
+
+
+def test_fees_are_typed_in_rupiah_in_the_configuration(products):
+    # A fee typed "500.000" is Rp500.000 (it was taken as sen: Rp5.000, a hundred times smaller).
+    from angsur.products.admin import RateCardFeeForm
+    from angsur.products.models import RateCard
+
+    card = RateCard.objects.filter(product=products["OJK17"]).first()
+    form = RateCardFeeForm(data={"code": "admin", "basis": "fixed", "amount": "500.000", "pct": "0"}, instance=RateCardFee(rate_card=card))
+    assert form.is_valid(), form.errors
+    assert form.save().amount_sen == 50_000_000
+    assert RateCardFeeForm(instance=RateCardFee.objects.get(pk=form.instance.pk)).initial["amount"] == Decimal("500000")
 
 
 def test_addm_product_puts_the_first_installment_in_tdp(products):
