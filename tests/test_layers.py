@@ -42,7 +42,6 @@ KNOWN: set[tuple[str, str]] = {
     ("angsur/products/selectors.py", "angsur.dealers.selectors"),
     ("angsur/products/services.py", "angsur.dealers.selectors"),
     # Form fields still live in the web layer.
-    ("angsur/audit/views.py", "angsur.web.fields"),
     ("angsur/origination/forms.py", "angsur.web.fields"),
     ("angsur/products/admin.py", "angsur.web.fields"),
     ("angsur/products/forms.py", "angsur.web.fields"),

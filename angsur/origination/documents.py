@@ -24,7 +24,7 @@ from angsur.origination.models import Application, DecisionOutcome, PartyRole, S
 from angsur.origination.reasons import ReasonCode
 from angsur.origination.rule_labels import rule_title
 from angsur.origination.selectors import application_analysis, application_get, distance_m, parties_by_role, service_levels
-from angsur.origination.visibility import Part, sees
+from angsur.origination.visibility import Part, Viewer, sees, viewer_of
 from angsur.origination.workflow import Status
 from angsur.scoring import age_in_years
 
@@ -109,6 +109,8 @@ def _photo_views(survey: Survey, app: Application) -> list[PhotoView]:
 def _require_part(viewer: Any, part: Part) -> None:
     # Who reads which part is declared once (origination/visibility.py), for pages, API and PDFs.
     if not sees(viewer, part):
+        if viewer_of(viewer) == Viewer.DEALER:  # a dealer is not told that internal documents exist
+            raise NotFound("not_found", _("The record was not found or is outside your branch."))
         raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
 
 
