@@ -104,3 +104,35 @@ def test_the_layer_test_sees_a_wrong_way_import(tmp_path, monkeypatch):
         assert ("angsur/finance/_layer_probe.py", "angsur.web") in wrong_way_imports()
     finally:
         offender.unlink()
+
+
+# The ORM calls a screen or an API route may not make: they read through selectors and write through services.
+ORM_CALLS = {"filter", "exclude", "select_related", "prefetch_related", "annotate", "aggregate", "values_list", "order_by", "get"}
+# API modules still building their answers with queries of their own (to move into selectors).
+API_WITH_QUERIES = {"angsur/origination/api.py", "angsur/org/api.py"}
+
+
+def _queries(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Attribute) and node.attr == "objects":
+            found.append(f"{node.lineno}: .objects")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ORM_CALLS:
+            if node.func.attr == "get" and not (isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "objects"):
+                continue  # dict.get, request.GET.get
+            found.append(f"{node.lineno}: .{node.func.attr}()")
+        elif isinstance(node, ast.Name) and node.id == "prefetch_related_objects":
+            found.append(f"{node.lineno}: prefetch_related_objects")
+    return found
+
+
+def test_screens_and_api_routes_hold_no_queries():
+    offenders = {}
+    for path in [*ROOT.glob("*/views.py"), *ROOT.glob("*/api.py"), ROOT / "api.py"]:
+        name = str(path.relative_to(ROOT.parent))
+        found = _queries(path)
+        if found and name not in API_WITH_QUERIES:
+            offenders[name] = found
+    assert not offenders, offenders
+    still = {name for name in API_WITH_QUERIES if _queries(ROOT.parent / name)}
+    assert still == API_WITH_QUERIES, f"no queries left in {API_WITH_QUERIES - still}: strike them from API_WITH_QUERIES"

@@ -17,7 +17,7 @@ from angsur.finance.money import from_minor
 from angsur.finance.policy import dp_pct, dsr, dsr_within, pct_shown_up
 from angsur.org.roles import DECISION_LEVEL, Capability, Role
 from angsur.org.scoping import require
-from angsur.origination.models import Application, BureauCheck, DocumentKind, Party, PartyRole, Survey, SurveyStatus
+from angsur.origination.models import Application, BureauCheck, Document, DocumentKind, Party, PartyRole, Survey, SurveyPhoto, SurveyStatus
 from angsur.origination.reasons import dealer_explanation
 from angsur.origination.workflow import Status
 from angsur.products.models import AuthorityRule, CreditPolicy, DocumentRequirement, ScorecardConfig, ServiceLevelTarget
@@ -444,3 +444,63 @@ def distance_m(lat1: Decimal, lon1: Decimal, lat2: Decimal, lon2: Decimal) -> in
 
 def parties_by_role(app: Application) -> dict[str, Party]:
     return {p.role: p for p in app.parties.all()}
+
+
+# --- what the screens read (views and API hold no queries of their own) ---------------------------
+
+
+def application_list(*, viewer: Any, status: str = "", limit: int = 100) -> list[Application]:
+    """The viewer's applications, newest first, optionally of one status (the list page's default view)."""
+    qs = application_scope(viewer=viewer).select_related("dealer").order_by("-created_at")
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    return list(qs[:limit])
+
+
+def surveyors_for(app: Application) -> QuerySet:
+    """The active marketing staff of the application's branch who may carry out its survey."""
+    from angsur.org.models import User
+    from angsur.org.roles import ROLE_CAPABILITIES
+
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.SURVEY_DO in caps and role != Role.DEALER]
+    return User.objects.filter(branch_id=app.branch_id, role__in=roles, is_active=True).order_by("username")
+
+
+def application_detail_parts(app: Application) -> dict[str, Any]:
+    """The records the detail page shows beside the application, each read in one query."""
+    return {
+        "obligations": list(app.obligations.all()),
+        "documents": list(app.documents.all()),
+        "surveys": list(app.surveys.select_related("surveyor").prefetch_related("informants", "photos")),
+        "open_survey": app.surveys.filter(status__in=[SurveyStatus.SCHEDULED, SurveyStatus.DRAFT]).select_related("surveyor").first(),
+        "decisions": list(app.decisions.select_related("decided_by")),
+        "appeals": list(app.appeals.select_related("appellant")),
+        "flags": list(app.flags.select_related("other_application")),
+    }
+
+
+def _in_scope(found: Any) -> Any:
+    if found is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return found
+
+
+def survey_get(*, viewer: Any, pk: Any) -> Survey:
+    """A survey of an application in the viewer's scope (404 otherwise, no leak)."""
+    surveys = Survey.objects.select_related("application", "surveyor").prefetch_related("photos")
+    return _in_scope(surveys.filter(pk=pk, application__in=application_scope(viewer=viewer)).first())
+
+
+def document_get(*, viewer: Any, pk: Any) -> Document:
+    """A document of an application in the viewer's scope; a dealer user only their own uploads."""
+    document = Document.objects.filter(pk=pk, application__in=application_scope(viewer=viewer)).first()
+    if document is not None and viewer.role == Role.DEALER and document.uploaded_by_id != viewer.pk:
+        document = None
+    return _in_scope(document)
+
+
+def survey_photo_get(*, viewer: Any, pk: Any) -> SurveyPhoto:
+    """A survey photo of an application in the viewer's scope; never for dealers (survey material)."""
+    if viewer.role == Role.DEALER:
+        return _in_scope(None)
+    return _in_scope(SurveyPhoto.objects.filter(pk=pk, survey__application__in=application_scope(viewer=viewer)).first())

@@ -19,10 +19,9 @@ from django.views.decorators.http import require_POST
 
 from angsur.errors import DomainError, NotFound
 from angsur.org.clock import branch_today
-from angsur.org.models import User
-from angsur.org.roles import ROLE_CAPABILITIES, Capability, Role
+from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require, user_can
-from angsur.origination import services
+from angsur.origination import selectors, services
 from angsur.origination.forms import (
     AppealForm,
     ApplicationForm,
@@ -36,11 +35,10 @@ from angsur.origination.forms import (
     SurveyAssignForm,
     SurveyForm,
 )
-from angsur.origination.models import Application, Document, Survey, SurveyPhoto, SurveyStatus
+from angsur.origination.models import Application, Survey, SurveyStatus
 from angsur.origination.selectors import (
     application_analysis,
     application_get,
-    application_scope,
     application_search,
     dealer_notice,
     missing_documents,
@@ -74,10 +72,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
     if query:
         rows = list(application_search(viewer=request.user, query=query))
     else:
-        qs = application_scope(viewer=request.user).select_related("dealer").order_by("-created_at")
-        if status in Status.values:
-            qs = qs.filter(status=status)
-        rows = list(qs[:100])
+        rows = selectors.application_list(viewer=request.user, status=status)
     for app in rows:
         app.masked_nik, app.masked_phone = mask_nik(app.applicant_nik), mask_phone(app.applicant_phone)
     return render(request, "origination/list.html", {"rows": rows, "q": query, "status": status, "statuses": Status.choices})
@@ -143,8 +138,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 
 
 def _surveyors(app: Application) -> Any:
-    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.SURVEY_DO in caps and role != Role.DEALER]
-    return User.objects.filter(branch_id=app.branch_id, role__in=roles, is_active=True).order_by("username")
+    return selectors.surveyors_for(app)
 
 
 @login_required
@@ -181,18 +175,12 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
             existing_installments=analysis.existing_installments,
             max_dsr_pct=analysis.policy_config.max_dsr_pct,
         )
-    open_survey = app.surveys.filter(status__in=[SurveyStatus.SCHEDULED, SurveyStatus.DRAFT]).select_related("surveyor").first()
+    parts = selectors.application_detail_parts(app)
     version = {"version": app.version}
     return {
         "app": app,
         "parties": parties_by_role(app),
-        "obligations": list(app.obligations.all()),
-        "documents": list(app.documents.all()),
-        "surveys": list(app.surveys.select_related("surveyor").prefetch_related("informants", "photos")),
-        "open_survey": open_survey,
-        "decisions": list(app.decisions.select_related("decided_by")),
-        "appeals": list(app.appeals.select_related("appellant")),
-        "flags": list(app.flags.select_related("other_application")),
+        **parts,
         "analysis": analysis,
         "sees": visibility(user),
         "missing_documents": analysis.missing_documents if analysis is not None else missing_documents(app),
@@ -351,14 +339,7 @@ def step_upload_document(request: HttpRequest, app: Application) -> str:
 
 
 def _survey_for_viewer(request: HttpRequest, pk: int) -> Survey:
-    survey = (
-        Survey.objects.select_related("application", "surveyor")
-        .filter(pk=pk, application__in=application_scope(viewer=request.user))
-        .first()
-    )
-    if survey is None:
-        raise NotFound("not_found", _("The record was not found or is outside your branch."))
-    return survey
+    return selectors.survey_get(viewer=request.user, pk=pk)
 
 
 @login_required
@@ -448,19 +429,13 @@ def survey_photo(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a document only to users who may see its application (files live outside the web root)."""
-    document = Document.objects.filter(pk=pk, application__in=application_scope(viewer=request.user)).first()
-    if document is None or (request.user.role == Role.DEALER and document.uploaded_by_id != request.user.pk):
-        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    document = selectors.document_get(viewer=request.user, pk=pk)
     return FileResponse(document.file.open("rb"), content_type=document.content_type, filename=document.original_name)
 
 
 @login_required
 def photo_file(request: HttpRequest, pk: int) -> FileResponse:
-    if request.user.role == Role.DEALER:
-        raise NotFound("not_found", _("The record was not found or is outside your branch."))
-    photo = SurveyPhoto.objects.filter(pk=pk, survey__application__in=application_scope(viewer=request.user)).first()
-    if photo is None:
-        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    photo = selectors.survey_photo_get(viewer=request.user, pk=pk)
     return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
 
 

@@ -17,8 +17,11 @@ from angsur.org.roles import Role
 from angsur.products.models import CompanyNpf, FeeBasis, InsuranceKind, MinDpTier, Product, RateCard, SavedQuote
 
 
-def product_list(*, active_only: bool = True) -> QuerySet[Product]:
+def product_list(*, active_only: bool = True, with_rate_cards: bool = False) -> QuerySet[Product]:
+    """The products (active only by default), with their rate cards, lines, fees and branches when asked."""
     qs = Product.objects.all()
+    if with_rate_cards:
+        qs = qs.prefetch_related("rate_cards__lines", "rate_cards__fees", "rate_cards__branch")
     return qs.filter(is_active=True) if active_only else qs
 
 

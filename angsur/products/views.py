@@ -91,5 +91,5 @@ def quote_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def product_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Capability.PRODUCT_VIEW)
-    products = select_products().prefetch_related("rate_cards__lines", "rate_cards__fees", "rate_cards__branch")
+    products = select_products(with_rate_cards=True)
     return render(request, "products/product_list.html", {"products": products, "title": _("Products")})
