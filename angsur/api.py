@@ -1,17 +1,21 @@
 """The REST API under /api/ (django-ninja): session or bearer-token auth, JSON errors only."""
 
 import logging
+import re
+from typing import Any
 
 import orjson
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from angsur.errors import DomainError
 from angsur.org.services import api_token_authenticate
+from angsur.schemas import ErrorOut
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +41,73 @@ class JSONParser(Parser):
     as the json module, and it refuses NaN/Infinity, which json.loads would accept."""
 
     def parse_body(self, request: HttpRequest) -> dict:
-        return orjson.loads(request.body)
+        body = request.body
+        data = orjson.loads(body)
+        # JSON can carry a NUL only as the escape \u0000; PostgreSQL refuses NUL in text (a 500 at the
+        # first query), and no field means one. Walk the decoded body only when the escape is there.
+        if b"\\u0000" in body and _holds_nul(data):
+            raise DomainError("invalid_input", _("Text may not contain NUL characters."))
+        return data
 
 
-api = NinjaAPI(
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+# The error answers each route can give, added to the OpenAPI document from what the route declares:
+# any request can be malformed (400); an authenticated route refuses a missing or expired token (401)
+# and a role without the capability or a session without its CSRF token (403); a route with a record id
+# in its path, or a body that may name one (dealer_id, surveyor_id, product), answers 404 for a record
+# outside the caller's scope; a write to a record in the path answers 409
+# when its state or version moved on; the token endpoint refuses credentials (401), a role without the
+# API (403), and slows down repeated failures (429).
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input (code invalid_input, or the domain rule refused)",
+    401: "Not authenticated (no valid session or bearer token)",
+    403: "Not allowed for this role, or CSRF check failed",
+    404: "Not found, or outside your branch or dealer",
+    409: "Wrong state, or a newer version (stale_version)",
+    429: "Too many failed logins from this address: wait and retry",
+}
+_PATH_PARAMETER = re.compile(r"{[^}]+}")
+
+
+def operation_error_statuses(path: str, method: str, operation: dict[str, Any]) -> list[int]:
+    """The error statuses an operation of the OpenAPI document can answer (see ERROR_DESCRIPTIONS)."""
+    statuses = [400]
+    if operation.get("security"):
+        statuses += [401, 403]
+    elif method == "post":  # the token endpoint: wrong credentials, a role without the API, throttled
+        statuses += [401, 403, 429]
+    in_path = bool(_PATH_PARAMETER.search(path))
+    if in_path or "requestBody" in operation:
+        statuses.append(404)
+    if in_path and method in {"post", "put", "patch"}:
+        statuses.append(409)
+    return statuses
+
+
+class AngsurAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> OpenAPISchema:
+        """The OpenAPI document, with each operation's error answers (ErrorOut) declared."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
+        schema["components"]["schemas"].update(error_schema.pop("$defs", {}), ErrorOut=error_schema)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                for status in operation_error_statuses(path, method, operation):
+                    operation["responses"].setdefault(status, {"description": ERROR_DESCRIPTIONS[status], "content": error})
+        return schema
+
+
+api = AngsurAPI(
     title="angsur API",
     version="1",
     description="Field credit for vehicle multifinance. Errors are JSON {code, message}.",
@@ -84,6 +151,14 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     }
     message = messages.get(exc.status_code, str(exc))
     return _error(request, exc.status_code, code, message)
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # Python's date arithmetic overflows near years 1 and 9999 (a datetime converted to UTC, a due date
+    # pushed past 9999): the input was out of range, not the server at fault. Bodies are bounded by
+    # InputSchema; this catches a date that reached the code another way.
+    return _error(request, 400, "invalid_input", _("A date or number is out of range."))
 
 
 @api.exception_handler(Exception)

@@ -53,11 +53,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "angsur.audit.middleware.RequestIdMiddleware",
+    "angsur.web.middleware.SecurityHeadersMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "angsur.web.middleware.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -202,3 +205,38 @@ ANGSUR_DEFAULT_ROUNDING_DIRECTION = env.str("ANGSUR_DEFAULT_ROUNDING_DIRECTION",
 ANGSUR_MAX_UPLOAD_BYTES = env.int("ANGSUR_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Issue 17: what an attacker tried -------------------------------------------------------------------
+
+# /api/docs: django-ninja renders Swagger UI from its own static files (ninja/swagger-ui-bundle.js, …) when
+# it is an installed app, instead of from a CDN: the docs work offline and under the strict policy below.
+INSTALLED_APPS += ["ninja"]
+
+# Content-Security-Policy (Django's middleware): the app loads only its own scripts, styles and images;
+# no inline script or style attribute, no plugin, no framing, forms post only to the app. `data:` images
+# are the blank favicon and Swagger UI's icons; `blob:` the photo preview of the survey form.
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Permissions-Policy: the pages (URL names) that may use the camera or the GPS; every other page may not.
+ANGSUR_SENSOR_PAGES = {
+    "survey_form": ["camera", "geolocation"],
+    "application_new": ["geolocation"],
+}
+
+# Images (documents, survey photos): refused above this many pixels before they are decoded (a 17 KB
+# PNG can declare 12,000 × 12,000 pixels and take over 1 GB to render), and stored downscaled so that
+# their longest side is at most ANGSUR_IMAGE_MAX_SIDE pixels.
+ANGSUR_MAX_IMAGE_PIXELS = env.int("ANGSUR_MAX_IMAGE_PIXELS", default=40_000_000)
+ANGSUR_IMAGE_MAX_SIDE = env.int("ANGSUR_IMAGE_MAX_SIDE", default=2048)

@@ -60,7 +60,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("occurred_at", "actor_username", "actor_role", "branch", "action", "object_type", "object_id", "object_repr")
     list_filter = ("action", "object_type", "branch")
-    search_fields = ("actor_username", "object_id", "object_repr", "request_id")
+    search_fields = ("actor_username", "object_id", "object_repr", "request_id", "client_request_id")
     date_hierarchy = "occurred_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -5,10 +5,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from angsur.audit.selectors import audit_event_list
 from angsur.org.roles import Capability
 from angsur.org.scoping import require
+from angsur.schemas import BoundedDate
 
 router = Router(tags=["audit"])
 
@@ -26,6 +28,7 @@ class AuditEventOut(Schema):
     before: Any | None
     after: Any | None
     request_id: str
+    client_request_id: str
 
 
 class AuditFilter(Schema):
@@ -33,16 +36,16 @@ class AuditFilter(Schema):
     object_id: str = ""
     actor: str = ""
     action: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    limit: int = 100
-    offset: int = 0
+    date_from: BoundedDate | None = None
+    date_to: BoundedDate | None = None
+    limit: int = Field(100, ge=1, le=500)
+    # PostgreSQL's OFFSET is a bigint: 2**63 was a 500. No trail is a billion events deep.
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 @router.get("/audit-events", response=list[AuditEventOut])
 def audit_events(request: HttpRequest, filters: Query[AuditFilter]) -> list:
     require(request.auth, Capability.AUDIT_VIEW)
     data = filters.dict()
-    limit = max(1, min(data.pop("limit"), 500))
-    offset = max(0, data.pop("offset"))
+    limit, offset = data.pop("limit"), data.pop("offset")
     return list(audit_event_list(viewer=request.auth, **data)[offset : offset + limit])

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from angsur.audit.context import current_request_id
+from angsur.audit.context import current_client_request_id, current_request_id
 from angsur.audit.models import AuditEvent
 
 
@@ -82,6 +82,7 @@ def audit_record(
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
         request_id=current_request_id(),
+        client_request_id=current_client_request_id(),
     )
     event.save(force_insert=True)
     return event

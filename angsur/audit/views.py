@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from angsur.audit.selectors import audit_event_list, audit_object_types
 from angsur.org.roles import Capability
 from angsur.org.scoping import require
+from angsur.schemas import EARLIEST_DATE, LATEST_DATE
 
 
 class AuditFilterForm(forms.Form):
@@ -22,6 +23,11 @@ class AuditFilterForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        for name in ("date_from", "date_to"):
+            # Near years 1 and 9999 the date filter overflows converting to UTC (a 500, issue 17).
+            if data.get(name) and not EARLIEST_DATE <= data[name] <= LATEST_DATE:
+                message = _("Enter a date between %(earliest)s and %(latest)s.")
+                self.add_error(name, message % {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()})
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date is before the start date."))
         return data

@@ -18,7 +18,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, File, Form, Router, Status, UploadedFile
+from ninja import Body, File, Form, Header, Router, Status, UploadedFile
 from pydantic import Field
 
 from angsur.dealers.selectors import dealer_get, dealer_of
@@ -67,6 +67,7 @@ from angsur.origination.services import (
     conditions_accept,
     decision_record,
     document_upload,
+    identifier_normalised,
     survey_assign,
     survey_complete,
     survey_photo_add,
@@ -77,8 +78,9 @@ from angsur.origination.workflow import Status as AppStatus
 from angsur.origination.workflow import allowed_actions
 from angsur.products.selectors import product_get_by_code
 from angsur.products.services import counter_offers
-from angsur.schemas import InputSchema
-from angsur.scoring import mask_nik, mask_phone
+from angsur.schemas import BoundedDateTime, InputSchema
+from angsur.scoring import mask_nik, mask_phone, normalize_phone, validate_kk
+from angsur.scoring.identity import normalize_nik, normalize_vehicle_number
 
 router = Router(tags=["origination"])
 
@@ -101,13 +103,13 @@ class VehicleIn(InputSchema):
     year: int
     condition: Literal["new", "used"] = "new"
     colour: str = Field("", max_length=40)
-    frame_number: str = Field("", max_length=40)
-    engine_number: str = Field("", max_length=40)
+    frame_number: str = Field("", max_length=60, description="Letters A-Z and digits; stored normalised")
+    engine_number: str = Field("", max_length=60, description="Letters A-Z and digits; stored normalised")
 
 
 class PartyIn(InputSchema):
     full_name: str = Field(..., max_length=120)
-    nik: str = Field(..., max_length=40, description="16-digit NIK from the e-KTP (checked against birth date and sex)")
+    nik: str = Field(..., max_length=40, description="16-digit NIK from the e-KTP (checked against birth date and sex), stored as digits")
     birth_place: str = Field(..., max_length=60)
     birth_date: dt.date
     sex: Literal["M", "F"]
@@ -115,7 +117,7 @@ class PartyIn(InputSchema):
     phone: str = Field(..., max_length=30, description="Mobile number (08…, 628…, +628…)")
     ktp_address: str = Field(..., max_length=500)
     mother_maiden_name: str = Field("", max_length=120)
-    kk_number: str = Field("", max_length=16)
+    kk_number: str = Field("", max_length=40)
     phone_alt: str = Field("", max_length=30)
     domicile_address: str = Field("", max_length=500)
     employment_type: Literal["employee", "self_employed", "other"] = "employee"
@@ -127,7 +129,8 @@ class PartyIn(InputSchema):
 
 class ObligationIn(InputSchema):
     lender: str = Field(..., max_length=120)
-    monthly_installment: Money
+    # A zero or negative installment is no loan; stored, a negative one made every later analysis fail.
+    monthly_installment: Annotated[Money, Field(gt=0)]
 
 
 class HouseholdIn(InputSchema):
@@ -153,6 +156,17 @@ class ApplicationIn(InputSchema):
     guarantor: PartyIn | None = None
     household: HouseholdIn
     submit: bool = False
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        None,
+        alias="Idempotency-Key",
+        max_length=64,
+        description="Any unique string per order (e.g. a UUID): the same key answers the order it created (200) instead of a second one",
+    ),
+]
 
 
 class VersionIn(InputSchema):
@@ -577,8 +591,20 @@ def _aware(value: dt.datetime, user: Any) -> dt.datetime:
     return timezone.make_aware(value, zone)
 
 
-def _party_data(p: PartyIn) -> PartyData:
-    return PartyData(**p.model_dump())
+def _party_data(p: PartyIn, prefix: str) -> PartyData:
+    """The party with its identifiers normalised (scoring.identity), or the refusal naming the field."""
+    data = p.model_dump()
+    for name, normalise in (("nik", normalize_nik), ("kk_number", validate_kk), ("phone", normalize_phone), ("phone_alt", normalize_phone)):
+        if data[name].strip():
+            data[name] = identifier_normalised(f"{prefix}.{name}", normalise, data[name])
+    return PartyData(**data)
+
+
+def _vehicle_data(v: VehicleIn, kind: str) -> VehicleData:
+    data = v.model_dump()
+    for name in ("frame_number", "engine_number"):
+        data[name] = identifier_normalised(f"vehicle.{name}", normalize_vehicle_number, data[name])
+    return VehicleData(kind=kind, **data)
 
 
 def _survey_data(payload: SurveyFieldsIn) -> dict[str, Any]:
@@ -624,9 +650,14 @@ def _draft_out(survey: Survey) -> dict[str, Any]:
 # --- applications ------------------------------------------------------------------------------------------
 
 
-@router.post("/applications", response={201: ApplicationOut}, exclude_unset=True)
-def application_create_endpoint(request: HttpRequest, payload: ApplicationIn) -> Status:
-    """Capture an order (dealer systems and CMOs); with `submit: true` it is submitted at once."""
+@router.post("/applications", response={201: ApplicationOut, 200: ApplicationOut}, exclude_unset=True)
+def application_create_endpoint(request: HttpRequest, payload: ApplicationIn, idempotency_key: IdempotencyKey = None) -> Status:
+    """Capture an order (dealer systems and CMOs); with `submit: true` it is submitted at once.
+
+    Send an `Idempotency-Key` header to make a retry safe: the first request answers 201, a repeat of
+    the same key by the same user answers 200 with the order it created (as it stands now); the same
+    key with other details answers 409 `idempotency_key_reused`.
+    """
     user = request.auth
     require(user, Capability.ORDER_CREATE)
     as_of = branch_today(user)
@@ -643,13 +674,13 @@ def application_create_endpoint(request: HttpRequest, payload: ApplicationIn) ->
         dealer=dealer,
         product=product,
         as_of=as_of,
-        vehicle=VehicleData(kind=product.vehicle_kind, **payload.vehicle.model_dump()),
+        vehicle=_vehicle_data(payload.vehicle, product.vehicle_kind),
         otr=payload.otr,
         down_payment=payload.down_payment,
         tenor_months=payload.tenor_months,
-        applicant=_party_data(payload.applicant),
-        spouse=_party_data(payload.spouse) if payload.spouse else None,
-        guarantor=_party_data(payload.guarantor) if payload.guarantor else None,
+        applicant=_party_data(payload.applicant, "applicant"),
+        spouse=_party_data(payload.spouse, "spouse") if payload.spouse else None,
+        guarantor=_party_data(payload.guarantor, "guarantor") if payload.guarantor else None,
         household=HouseholdData(
             declared_income=household.declared_income,
             household_expense=household.household_expense,
@@ -661,8 +692,9 @@ def application_create_endpoint(request: HttpRequest, payload: ApplicationIn) ->
             obligations=tuple((o.lender, o.monthly_installment) for o in household.obligations),
         ),
         submit=payload.submit,
+        idempotency_key=idempotency_key or "",
     )
-    return Status(201, _detail(user, app.pk))
+    return Status(200 if app.replayed else 201, _detail(user, app.pk))
 
 
 @router.get("/applications", response=list[ApplicationRowOut], exclude_unset=True)
@@ -878,7 +910,7 @@ def survey_photo_endpoint(
     request: HttpRequest,
     survey_id: int,
     file: File[UploadedFile],
-    taken_at: Form[dt.datetime],
+    taken_at: Form[BoundedDateTime],
     latitude: Form[Latitude | None] = None,
     longitude: Form[Longitude | None] = None,
     caption: Form[str] = "",

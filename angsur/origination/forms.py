@@ -1,5 +1,6 @@
 """Forms at the edge of origination: parse and validate input, then hand over to the services."""
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -16,12 +17,25 @@ from angsur.origination.models import (
     Sex,
 )
 from angsur.origination.reasons import ReasonCode
-from angsur.origination.services import HouseholdData, InformantData, PartyData, VehicleData
+from angsur.origination.services import HouseholdData, InformantData, PartyData, VehicleData, identity_error
 from angsur.products.models import VehicleCondition
 from angsur.products.selectors import product_list
-from angsur.web.fields import RupiahField
+from angsur.scoring import normalize_phone, validate_kk
+from angsur.scoring.errors import ScoringError
+from angsur.scoring.identity import normalize_nik, normalize_vehicle_number
+from angsur.web.fields import BoundedDateField, BoundedDateTimeField, RupiahField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _identifier(value: str, normalise: Any) -> str:
+    """The identifier in its stored form (scoring.identity), or the field's translated error."""
+    if not value.strip():
+        return ""
+    try:
+        return normalise(value)
+    except ScoringError as error:
+        raise forms.ValidationError(identity_error(error, "").message, code=error.code) from None
 
 
 class PartyForm(forms.Form):
@@ -29,7 +43,7 @@ class PartyForm(forms.Form):
     nik = forms.CharField(label=_("NIK"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     kk_number = forms.CharField(label=_("Family card (KK) number"), max_length=20, required=False)
     birth_place = forms.CharField(label=_("Place of birth"), max_length=60)
-    birth_date = forms.DateField(label=_("Date of birth"), widget=DATE)
+    birth_date = BoundedDateField(label=_("Date of birth"), widget=DATE)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     marital_status = forms.ChoiceField(label=_("Marital status"), choices=MaritalStatus.choices)
     mother_maiden_name = forms.CharField(label=_("Mother's maiden name"), max_length=120, required=False)
@@ -42,6 +56,19 @@ class PartyForm(forms.Form):
     position = forms.CharField(label=_("Position"), max_length=80, required=False)
     employment_months = forms.IntegerField(label=_("Length of employment (months)"), min_value=0, max_value=720, initial=0)
     monthly_income = RupiahField(label=_("Net monthly income (Rp)"), min_value=0, required=False)
+
+    # Identifiers are normalised here, at the edge, to the one form they are stored and compared in.
+    def clean_nik(self) -> str:
+        return _identifier(self.cleaned_data.get("nik", ""), normalize_nik)
+
+    def clean_kk_number(self) -> str:
+        return _identifier(self.cleaned_data.get("kk_number", ""), validate_kk)
+
+    def clean_phone(self) -> str:
+        return _identifier(self.cleaned_data.get("phone", ""), normalize_phone)
+
+    def clean_phone_alt(self) -> str:
+        return _identifier(self.cleaned_data.get("phone_alt", ""), normalize_phone)
 
     def to_data(self) -> PartyData:
         data = dict(self.cleaned_data)
@@ -91,6 +118,8 @@ class ApplicationForm(forms.Form):
     obligation_1_amount = RupiahField(label=_("installment (Rp)"), min_value=0, required=False)
     obligation_2_lender = forms.CharField(label=_("Existing loan 2: lender"), max_length=120, required=False)
     obligation_2_amount = RupiahField(label=_("installment (Rp)"), min_value=0, required=False)
+    # A new key with every blank form; a second tap on "save" sends the same key and gets the same order.
+    idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     VEHICLE_FIELDS = (
         "dealer",
@@ -111,12 +140,19 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["dealer"].queryset = dealer_list(viewer=user)
         self.fields["product"].queryset = product_list()
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
 
     def vehicle_fields(self) -> list[Any]:
         return [self[name] for name in self.VEHICLE_FIELDS]
 
     def household_fields(self) -> list[Any]:
-        return [self[name] for name in self.fields if name not in self.VEHICLE_FIELDS]
+        return [self[name] for name in self.fields if name not in self.VEHICLE_FIELDS and not self[name].is_hidden]
+
+    def clean_frame_number(self) -> str:
+        return _identifier(self.cleaned_data.get("frame_number", ""), normalize_vehicle_number)
+
+    def clean_engine_number(self) -> str:
+        return _identifier(self.cleaned_data.get("engine_number", ""), normalize_vehicle_number)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -159,7 +195,7 @@ class ApplicationForm(forms.Form):
 
 class SurveyAssignForm(forms.Form):
     surveyor = forms.ModelChoiceField(label=_("Surveyor"), queryset=None)
-    scheduled_for = forms.DateTimeField(
+    scheduled_for = BoundedDateTimeField(
         label=_("Visit"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
 
@@ -213,7 +249,7 @@ class PhotoForm(forms.Form):
     caption = forms.CharField(label=_("Caption"), max_length=120, required=False)
     latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
-    taken_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    taken_at = BoundedDateTimeField(required=False, widget=forms.HiddenInput)
 
 
 class DocumentForm(forms.Form):
@@ -222,7 +258,7 @@ class DocumentForm(forms.Form):
 
 
 class BureauForm(forms.Form):
-    enquiry_date = forms.DateField(label=_("SLIK enquiry date"), widget=DATE)
+    enquiry_date = BoundedDateField(label=_("SLIK enquiry date"), widget=DATE)
     consent_given = forms.BooleanField(label=_("Applicant consented to the SLIK enquiry"), required=False)
     worst_collectibility = forms.TypedChoiceField(
         label=_("Worst collectibility (Kol)"),

@@ -101,6 +101,9 @@ class Application(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not stored: True on the order that application_create answers for a repeated idempotency key.
+    replayed: bool = False
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -374,6 +377,63 @@ class NegativeListEntry(models.Model):
 
     def __str__(self) -> str:
         return self.nik or self.phone or self.frame_number
+
+    def clean(self) -> None:
+        """Keep the identifiers in their normalised form, the form orders store (the admin form's validation)."""
+        from django.core.exceptions import ValidationError
+
+        from angsur.scoring.errors import ScoringError
+        from angsur.scoring.identity import normalize_nik, normalize_phone, normalize_vehicle_number
+
+        problems = {}
+        for name, normalise in (("nik", normalize_nik), ("phone", normalize_phone), ("frame_number", normalize_vehicle_number)):
+            value = getattr(self, name)
+            if value.strip():
+                try:
+                    setattr(self, name, normalise(value))
+                except ScoringError:
+                    problems[name] = _("This value cannot be normalised (digits and letters A–Z only).")
+        if problems:
+            raise ValidationError(problems)
+
+
+class OrderRequestKey(models.Model):
+    """An idempotency key sent with an order: the same key from the same user answers the same order.
+
+    A double tap on a phone, or a dealer system retrying after a lost answer, sends the order twice;
+    the second request finds its key here and gets the first order back instead of a second one.
+    `fingerprint` is the SHA-256 of the order as the service received it: the same key with other
+    details is refused rather than answered with an order that is not what was sent.
+    """
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64)
+    # Set in the same transaction that inserts the key (null only while that transaction runs).
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["actor", "key"], name="one_order_per_request_key")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id}:{self.key}"
+
+
+class IdentifierLock(models.Model):
+    """One row per normalised identifier ("nik:…", "phone:…", "frame:…") that an order has carried.
+
+    Creating an order locks the rows of its identifiers (FOR UPDATE, in key order) before it looks for
+    the same NIK, phone or frame number in other open applications, and holds them until it commits.
+    Two orders with the same NIK created at once therefore check one after the other, and the second
+    sees the first (on PostgreSQL's READ COMMITTED each statement sees what committed before it; on
+    SQLite the IMMEDIATE transactions already run one at a time).
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class DecisionOutcome(models.TextChoices):

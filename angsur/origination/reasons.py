@@ -4,6 +4,7 @@ The dealer explanation names the policy the deal failed and what would make it w
 never the applicant's income, bureau data or survey notes (UU 27/2022 Pelindungan Data Pribadi).
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,8 +27,39 @@ class ReasonCode(models.TextChoices):
     OTHER = "other", gettext_lazy("Other (see rationale)")
 
 
+# Reasons the dealer is told only in neutral words: naming them would tell the dealer about the customer's
+# bureau record (SLIK), the company's negative list or the neighbours' statements (UU 27/2022 PDP; POJK
+# 6/2022 on consumer protection keeps SLIK data between the customer and the lender).
+# Setting ANGSUR_DEALER_NEUTRAL_REASON_CODES replaces the set; ANGSUR_DEALER_NEUTRAL_REASON and
+# ANGSUR_DEALER_NEUTRAL_REMEDY replace the neutral wording (used as written: give it in Bahasa Indonesia).
+NEUTRAL_REASON_CODES = frozenset({"bureau_collectibility", "negative_list", "character", "data_inconsistent"})
+
+
+def _neutral_explanation() -> tuple[str, str]:
+    reason = getattr(settings, "ANGSUR_DEALER_NEUTRAL_REASON", "") or _("The application does not meet our credit policy.")
+    remedy = getattr(settings, "ANGSUR_DEALER_NEUTRAL_REMEDY", "") or _(
+        "The CMO can tell the customer what to do next; the customer may ask us for the reason directly."
+    )
+    return str(reason), str(remedy)
+
+
+def dealer_explanations(codes: list[str]) -> list[dict[str, str]]:
+    """The dealer's explanations for a decision's reason codes: neutral ones told once, under a neutral code."""
+    explanations: list[dict[str, str]] = []
+    for code in codes:
+        explanation = dealer_explanation(code)
+        if explanation not in explanations:
+            explanations.append(explanation)
+    return explanations
+
+
 def dealer_explanation(code: str) -> dict[str, str]:
     """A privacy-safe sentence for the dealer: the policy failed and what would make the deal workable."""
+    neutral = getattr(settings, "ANGSUR_DEALER_NEUTRAL_REASON_CODES", NEUTRAL_REASON_CODES)
+    if code in neutral:
+        reason, remedy = _neutral_explanation()
+        # The code itself would name the reason: the dealer gets the neutral one.
+        return {"code": "policy", "reason": reason, "remedy": remedy}
     texts = {
         ReasonCode.DSR_TOO_HIGH: (
             _("The installment is above the repayment capacity our policy allows for this customer."),

@@ -311,10 +311,14 @@ class DealerExplanationOut(Schema):
 
 
 class DealerCounterOfferOut(StoredJSON):
+    """The new terms as the dealer sees them (selectors._dealer_counter_offer)."""
+
     kind: str
     down_payment: MoneyStr
     tenor_months: int
-    installment: MoneyStr
+    installment: MoneyStr | None = Field(
+        None, description="Null when the offer sits near the DSR ceiling: the verified income would follow from it"
+    )
     tdp: MoneyStr
 
 

@@ -6,23 +6,27 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from angsur.dealers.selectors import scope_to_dealer
 from angsur.errors import NotFound
+from angsur.finance.errors import FinanceError
 from angsur.finance.money import from_minor
 from angsur.finance.policy import dp_pct, dsr, dsr_within, pct_shown_up
 from angsur.org.roles import DECISION_LEVEL, Capability, Role
 from angsur.org.scoping import require
 from angsur.origination.models import Application, BureauCheck, Document, DocumentKind, Party, PartyRole, Survey, SurveyPhoto, SurveyStatus
-from angsur.origination.reasons import dealer_explanation
+from angsur.origination.reasons import dealer_explanations
 from angsur.origination.workflow import Status
 from angsur.products.models import AuthorityRule, CreditPolicy, DocumentRequirement, ScorecardConfig, ServiceLevelTarget
 from angsur.scoring import PolicyConfig, PolicyInput, Scorecard, age_in_years, evaluate_policy, score, scorecard_from_dict
 from angsur.scoring.affordability import disposable_income_per_dependent
+from angsur.scoring.errors import ScoringError
+from angsur.scoring.identity import fold_identifier
 
 LIST_FIELDS = (
     "id",
@@ -74,9 +78,12 @@ def application_search(*, viewer: Any, query: str, limit: int = 50) -> QuerySet[
     qs = application_scope(viewer=viewer).select_related("dealer").only(*LIST_FIELDS, "dealer__name")
     if not query:
         return qs.none()
+    # A NIK is stored as 16 ASCII digits (scoring.identity): fold the query the same way (full-width or
+    # other digits, spaces, dashes), so what was typed finds what was stored.
+    folded = fold_identifier(query)
+    if folded is not None and len(folded) == 16:
+        return qs.filter(applicant_nik=folded).order_by("-created_at")[:limit]
     digits = "".join(ch for ch in query if ch.isdigit())
-    if len(digits) == 16 and len(digits) == len(query):
-        return qs.filter(applicant_nik=digits).order_by("-created_at")[:limit]
     if query.upper().startswith("APP-"):
         return qs.filter(number=query.upper())[:limit]
     if digits and len(digits) >= 9 and len(digits) >= len(query.replace(" ", "").replace("-", "").replace("+", "")) - 1:
@@ -300,7 +307,21 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
     bureau = app.bureau_checks.order_by("-enquiry_date", "-id").first()
     applicant = app.parties.filter(role=PartyRole.APPLICANT).first()
     cfg = credit_policy_in_force(as_of)
-    existing = from_minor(app.obligations.aggregate(total=Sum("monthly_installment_sen"))["total"] or 0)
+    notes = []
+    # Every stored loan is read on its own: a negative installment (refused at entry since issue 17, but
+    # possibly stored before) would otherwise lower the sum, or make the one DSR refuse to compute.
+    installments = [from_minor(sen) for sen in app.obligations.values_list("monthly_installment_sen", flat=True)]
+    bad_installments = [amount for amount in installments if amount < 0]
+    # Read conservatively: a negative sign counts as the same debt, so nothing offered on it is too generous.
+    existing = sum((abs(amount) for amount in installments), Decimal(0))
+    if bad_installments:
+        notes.append(
+            _(
+                "An existing loan is stored with a negative monthly installment (%(amounts)s): the DSR cannot be "
+                "computed and its rule fails until the existing loans are corrected."
+            )
+            % {"amounts": ", ".join(str(amount) for amount in bad_installments)}
+        )
     if survey is not None:
         income, household = from_minor(survey.verified_income_sen), from_minor(survey.household_income_sen)
         expenses, dependents = from_minor(survey.household_expense_sen), survey.dependents
@@ -312,17 +333,26 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
         residence_months = app.residence_months
         employment_months = applicant.employment_months if applicant else 0
         ownership = app.residence_ownership
-    notes = []
     ratio = ratio_household = per_dependent = None
-    if income > 0:
-        ratio = dsr(app.installment, existing, income)
-        ratio_household = dsr(app.installment, existing, income, household) if household > 0 else None
-        per_dependent = disposable_income_per_dependent(
-            income=income + household, expenses=expenses, installments=app.installment + existing, dependents=dependents
-        )
-    else:
+    if income <= 0:
         notes.append(_("No verified income yet: the DSR cannot be computed."))
+    elif not bad_installments:
+        try:
+            ratio = dsr(app.installment, existing, income)
+            ratio_household = dsr(app.installment, existing, income, household) if household > 0 else None
+            per_dependent = disposable_income_per_dependent(
+                income=income + household, expenses=expenses, installments=app.installment + existing, dependents=dependents
+            )
+        except (FinanceError, ScoringError) as error:
+            # A stored value the finance core refuses (a negative amount): report it, and the DSR rule fails.
+            ratio = ratio_household = per_dependent = None
+            notes.append(_("A stored amount cannot be used (%(problem)s): the rules that depend on it fail.") % {"problem": error.message})
     flags = list(app.flags.all())
+    try:
+        down_payment_pct = dp_pct(app.otr, app.down_payment)
+    except FinanceError as error:
+        down_payment_pct = Decimal(0)  # fails the minimum-DP rule rather than the whole analysis
+        notes.append(_("A stored amount cannot be used (%(problem)s): the rules that depend on it fail.") % {"problem": error.message})
     policy = ()
     if applicant is not None:
         policy = evaluate_policy(
@@ -332,7 +362,7 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
                 marital_status=applicant.marital_status,
                 employment_type=applicant.employment_type,
                 tenor_months=app.tenor_months,
-                dp_pct=dp_pct(app.otr, app.down_payment),
+                dp_pct=down_payment_pct,
                 min_dp_pct=app.min_dp_pct,
                 dsr_pct=ratio if ratio is not None else Decimal("999"),
                 residence_months=residence_months,
@@ -353,7 +383,7 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
         "employment_months": Decimal(employment_months),
         "employment_type": applicant.employment_type if applicant else None,
         "dependents": Decimal(dependents),
-        "dp_pct": dp_pct(app.otr, app.down_payment),
+        "dp_pct": down_payment_pct,
         "bureau_kol": Decimal(bureau.worst_collectibility) if bureau and bureau.worst_collectibility else None,
         "vehicle_kind": app.vehicle_kind,
     }
@@ -426,11 +456,43 @@ def dealer_notice(app: Application) -> dict[str, Any]:
         "counter_offer": None,
     }
     if last is not None and app.status in {Status.REJECTED, Status.APPROVED_WITH_CONDITIONS}:
-        notice["explanations"] = [dealer_explanation(code) for code in last.reason_codes]
+        notice["explanations"] = dealer_explanations(last.reason_codes)
         if app.status == Status.APPROVED_WITH_CONDITIONS and last.counter_offer:
-            offer = last.counter_offer
-            notice["counter_offer"] = {k: offer[k] for k in ("kind", "down_payment", "tenor_months", "installment", "tdp")}
+            notice["counter_offer"] = _dealer_counter_offer(last.counter_offer, ceiling_pct=_ceiling_of(last))
     return notice
+
+
+# How far below the DSR ceiling an offer's installment must lie for the dealer to be shown it (percentage points).
+DEALER_INSTALLMENT_MARGIN_PCT = Decimal(1)
+
+
+def _ceiling_of(decision: Any) -> Decimal | None:
+    """The DSR ceiling the decision's counter-offer was computed against (its analysis snapshot's DSR rule)."""
+    for rule in (decision.analysis or {}).get("policy", []):
+        if rule.get("code") == "dsr_ceiling":
+            try:
+                return Decimal(str(rule["params"]["limit"]))
+            except (KeyError, TypeError, ArithmeticError):
+                return None
+    return None
+
+
+def _dealer_counter_offer(offer: dict[str, Any], *, ceiling_pct: Decimal | None) -> dict[str, Any]:
+    """The new terms for the dealer: DP, tenor and TDP; the installment only when income does not follow from it.
+
+    A counter-offer is the smallest DP (or shortest tenor) whose installment fits the DSR ceiling, so a
+    "dp" offer's installment sits at the ceiling, and installment / ceiling is the verified income
+    (1,386,000 / 33 % = 4,200,000). Within DEALER_INSTALLMENT_MARGIN_PCT of the ceiling (or when the
+    ceiling is not known) the installment is left out: the dealer gets the terms, not the income.
+    """
+    shown = {k: offer[k] for k in ("kind", "down_payment", "tenor_months", "tdp")}
+    margin = getattr(settings, "ANGSUR_DEALER_INSTALLMENT_MARGIN_PCT", DEALER_INSTALLMENT_MARGIN_PCT)
+    try:
+        far_below = ceiling_pct is not None and Decimal(str(offer["dsr_pct"])) <= ceiling_pct - Decimal(str(margin))
+    except (KeyError, ArithmeticError):
+        far_below = False
+    shown["installment"] = offer["installment"] if far_below else None
+    return shown
 
 
 def distance_m(lat1: Decimal, lon1: Decimal, lat2: Decimal, lon2: Decimal) -> int:

@@ -5,12 +5,14 @@ version the user saw, so two analysts deciding at once cannot both win (the seco
 """
 
 import datetime as dt
+import hashlib
+import re
 import uuid
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from angsur.finance.money import to_minor
 from angsur.org.models import User
 from angsur.org.roles import DECISION_LEVEL, MAX_DECISION_LEVEL, Capability, Role
 from angsur.org.scoping import require, user_can
+from angsur.origination.files import removes_stored_files_on_error, surveys_discard_open, upload_store
 from angsur.origination.models import (
     Appeal,
     Application,
@@ -32,9 +35,11 @@ from angsur.origination.models import (
     Document,
     Flag,
     FlagKind,
+    IdentifierLock,
     Informant,
     NegativeListEntry,
     Obligation,
+    OrderRequestKey,
     Party,
     PartyRole,
     Recommendation,
@@ -44,12 +49,21 @@ from angsur.origination.models import (
 )
 from angsur.origination.reasons import ReasonCode
 from angsur.origination.selectors import application_analysis, covers, distance_m
-from angsur.origination.uploads import validate_upload
-from angsur.origination.workflow import APPLICATION, OPEN_STATES, Action, Status, independent, owner_or_branch_marketing, same_branch
+from angsur.origination.workflow import (
+    APPLICATION,
+    OPEN_STATES,
+    Action,
+    Status,
+    appeal_level,
+    independent,
+    owner_or_branch_marketing,
+    same_branch,
+)
 from angsur.products.models import Product
 from angsur.products.services import counter_offers, quote_price
-from angsur.scoring import check_nik_against_declared, normalize_phone, parse_nik
+from angsur.scoring import check_nik_against_declared, normalize_phone, parse_nik, validate_kk
 from angsur.scoring.errors import ScoringError
+from angsur.scoring.identity import normalize_nik, normalize_vehicle_number
 from angsur.workflow.engine import lock
 
 
@@ -98,33 +112,50 @@ class HouseholdData:
     obligations: tuple[tuple[str, Decimal], ...] = field(default_factory=tuple)
 
 
-def _identity_error(error: ScoringError, prefix: str) -> DomainError:
+def identity_error(error: ScoringError, field: str) -> DomainError:
+    """The translated refusal of an identifier (NIK, KK, phone, frame or engine number) for a field."""
     messages = {
         "nik_format": _("The NIK must be exactly 16 digits."),
         "nik_region": _("The NIK's region code does not exist."),
         "nik_birth_date": _("The NIK does not contain a valid birth date."),
+        "kk_format": _("The family card (KK) number must be exactly 16 digits."),
         "phone_invalid": _("The phone number is not a valid Indonesian number."),
         "phone_not_indonesian": _("The phone number is not an Indonesian number."),
         "phone_not_mobile": _("Give a mobile number (08…)."),
+        "vehicle_number_format": _("Frame and engine numbers may hold only letters A–Z and digits (at most 40)."),
     }
-    return DomainError(error.code, messages.get(error.code, error.message), field=f"{prefix}.{'phone' if 'phone' in error.code else 'nik'}")
+    return DomainError(error.code, messages.get(error.code, error.message), field=field)
+
+
+def identifier_normalised(field: str, normalise: Any, raw: str, **kwargs: Any) -> str:
+    """The identifier as scoring.identity normalises it, or the translated refusal naming the field."""
+    try:
+        return normalise(raw, **kwargs)
+    except ScoringError as error:
+        raise identity_error(error, field) from error
 
 
 def _clean_party(data: PartyData, *, prefix: str, as_of: dt.date) -> dict[str, Any]:
-    """Validate NIK (shape, region, birth date with +40 for women) against the declared birth date and sex."""
+    """Validate NIK (shape, region, birth date with +40 for women) against the declared birth date and sex.
+
+    Identifiers are kept only in their normalised form (scoring.identity): what the negative list, the
+    duplicate check and the search compare is what is stored. One that does not normalise is refused.
+    """
     if not data.full_name.strip():
         raise DomainError("required", _("The name is required."), field=f"{prefix}.full_name")
     if data.birth_date > as_of:
         raise DomainError("birth_date_future", _("The birth date lies in the future."), field=f"{prefix}.birth_date")
     if data.birth_date.year < 1900:
         raise DomainError("birth_date_impossible", _("The birth date is not plausible."), field=f"{prefix}.birth_date")
+    nik = identifier_normalised(f"{prefix}.nik", normalize_nik, data.nik)
+    kk_number = identifier_normalised(f"{prefix}.kk_number", validate_kk, data.kk_number) if data.kk_number.strip() else ""
+    phone = identifier_normalised(f"{prefix}.phone", normalize_phone, data.phone, mobile_only=True)
+    phone_alt = identifier_normalised(f"{prefix}.phone_alt", normalize_phone, data.phone_alt) if data.phone_alt.strip() else ""
     try:
-        parse_nik(data.nik, as_of=as_of)
-        mismatches = check_nik_against_declared(data.nik, birth_date=data.birth_date, sex=data.sex, as_of=as_of)
-        phone = normalize_phone(data.phone, mobile_only=True)
-        phone_alt = normalize_phone(data.phone_alt) if data.phone_alt.strip() else ""
+        parse_nik(nik, as_of=as_of)
+        mismatches = check_nik_against_declared(nik, birth_date=data.birth_date, sex=data.sex, as_of=as_of)
     except ScoringError as error:
-        raise _identity_error(error, prefix) from error
+        raise identity_error(error, f"{prefix}.nik") from error
     if mismatches:
         codes = {m.code for m in mismatches}
         message = (
@@ -140,7 +171,8 @@ def _clean_party(data: PartyData, *, prefix: str, as_of: dt.date) -> dict[str, A
     values = asdict(data)
     values.pop("monthly_income")
     values.update(
-        nik="".join(ch for ch in data.nik if ch.isdigit()),
+        nik=nik,
+        kk_number=kk_number,
         phone=phone,
         phone_alt=phone_alt,
         monthly_income_sen=to_minor(data.monthly_income),
@@ -182,11 +214,29 @@ def _transition(app: Application, action: str, *, actor: User, fields: list[str]
     return APPLICATION.transition(app, action, actor=actor, fields=fields, extra=extra, checked=False)
 
 
+def _lock_identifiers(keys: set[str]) -> None:
+    """Lock one row per identifier, in key order, until the transaction ends (see models.IdentifierLock).
+
+    The rows are inserted when missing (ON CONFLICT DO NOTHING waits for a concurrent insert of the same
+    key to commit or roll back); the fixed order means two orders never wait on each other in a cycle.
+    """
+    ordered = sorted(keys)
+    IdentifierLock.objects.bulk_create([IdentifierLock(key=key) for key in ordered], ignore_conflicts=True)
+    list(IdentifierLock.objects.select_for_update().filter(key__in=ordered).order_by("key").values_list("pk", flat=True))
+
+
 def _flag_duplicates(app: Application, parties: list[Party]) -> None:
-    """Flag the same NIK, phone or frame number in another open application, or on the negative list."""
-    others = Application.objects.filter(status__in=OPEN_STATES).exclude(pk=app.pk)
+    """Flag the same NIK, phone or frame number in another open application, or on the negative list.
+
+    Another order with the same identifiers created at the same moment is seen too: the identifiers
+    are locked first, so of two concurrent orders the later one to commit is flagged, as when they
+    come one after the other.
+    """
     niks = {p.nik for p in parties}
     phones = {p.phone for p in parties}
+    keys = {f"nik:{nik}" for nik in niks} | {f"phone:{phone}" for phone in phones}
+    _lock_identifiers(keys | ({f"frame:{app.frame_number}"} if app.frame_number else set()))
+    others = Application.objects.filter(status__in=OPEN_STATES).exclude(pk=app.pk)
     flags: list[Flag] = []
     for other in others.filter(Q(applicant_nik__in=niks) | Q(applicant_phone__in=phones)).only("id", "number", "applicant_nik")[:20]:
         kind = FlagKind.DUPLICATE_NIK if other.applicant_nik in niks else FlagKind.DUPLICATE_PHONE
@@ -207,6 +257,50 @@ def _flag_duplicates(app: Application, parties: list[Party]) -> None:
     Flag.objects.bulk_create(flags)
 
 
+IDEMPOTENCY_KEY_MAX_LENGTH = 64
+
+
+def _order_fingerprint(**parts: Any) -> str:
+    """SHA-256 of the order as received (dataclasses and Decimals have a stable repr; models by primary key)."""
+    text = repr(sorted((name, value.pk if hasattr(value, "pk") else value) for name, value in parts.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _order_for_key(actor: User, key: str, fingerprint: str) -> Application | None:
+    """The order an earlier request with this key created (marked replayed), or None; other details: 409."""
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isascii() or not key.isprintable():
+        raise DomainError(
+            "idempotency_key_invalid", _("The idempotency key must be at most 64 printable ASCII characters."), field="idempotency_key"
+        )
+    found = OrderRequestKey.objects.filter(actor=actor, key=key, application__isnull=False).select_related("application").first()
+    if found is None:
+        return None
+    if found.fingerprint != fingerprint:
+        raise Conflict(
+            "idempotency_key_reused",
+            _("This request was already sent as order %(number)s with other details; open that order to change it.")
+            % {"number": found.application.number},
+        )
+    found.application.replayed = True
+    return found.application
+
+
+def _claim_key(actor: User, key: str, fingerprint: str) -> OrderRequestKey | Application:
+    """Insert the key before creating the order; a concurrent request that inserted it first wins.
+
+    The insert waits for that request's transaction: when it commits, this insert fails and the order
+    it created is answered; when it rolls back (the order was refused), this request goes ahead.
+    """
+    try:
+        with transaction.atomic():
+            return OrderRequestKey.objects.create(actor=actor, key=key, fingerprint=fingerprint)
+    except IntegrityError:
+        existing = _order_for_key(actor, key, fingerprint)
+        if existing is None:  # pragma: no cover - the winner's row is committed with its application
+            raise Conflict("idempotency_key_in_use", _("The same request is still being processed; try again.")) from None
+        return existing
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -223,9 +317,32 @@ def application_create(
     spouse: PartyData | None = None,
     guarantor: PartyData | None = None,
     submit: bool = False,
+    idempotency_key: str = "",
 ) -> Application:
-    """Capture an order at the dealer: vehicle, the chosen quote, the applicant and household; optionally submit it."""
+    """Capture an order at the dealer: vehicle, the chosen quote, the applicant and household; optionally submit it.
+
+    With an ``idempotency_key``, the same key from the same actor answers the order it first created
+    (``replayed`` set on it, nothing written) instead of creating a second one; the same key with
+    other details is refused (409 ``idempotency_key_reused``).
+    """
     require(actor, Capability.ORDER_CREATE)
+    request_key = None
+    if idempotency_key:
+        fingerprint = _order_fingerprint(
+            dealer=dealer,
+            product=product,
+            vehicle=vehicle,
+            terms=(otr, down_payment, tenor_months),
+            parties=(applicant, spouse, guarantor),
+            household=household,
+            submit=submit,
+        )
+        existing = _order_for_key(actor, idempotency_key, fingerprint)
+        if existing is not None:
+            return existing
+        request_key = _claim_key(actor, idempotency_key, fingerprint)
+        if isinstance(request_key, Application):
+            return request_key
     if actor.role == Role.DEALER:
         own = dealer_of(actor)
         if own is None or own.pk != dealer.pk:
@@ -240,6 +357,16 @@ def application_create(
         raise DomainError("amount_negative", _("Expenses and dependents cannot be negative."), field="household")
     if vehicle.year > as_of.year + 1 or vehicle.year < 1980:
         raise DomainError("invalid_vehicle_year", _("The vehicle year is not plausible."), field="vehicle.year")
+    for index, (_lender, amount) in enumerate(household.obligations):
+        # A negative installment would lower the DSR and, stored, break every later analysis.
+        if amount <= 0:
+            raise DomainError(
+                "installment_not_positive",
+                _("The monthly installment of an existing loan must be greater than zero."),
+                field=f"household.obligations.{index}.monthly_installment",
+            )
+    frame_number = identifier_normalised("vehicle.frame_number", normalize_vehicle_number, vehicle.frame_number)
+    engine_number = identifier_normalised("vehicle.engine_number", normalize_vehicle_number, vehicle.engine_number)
     applicant_values = _clean_party(applicant, prefix="applicant", as_of=as_of)
     others = [(PartyRole.SPOUSE, spouse), (PartyRole.GUARANTOR, guarantor)]
     other_values = [(role, _clean_party(data, prefix=role, as_of=as_of)) for role, data in others if data is not None]
@@ -266,8 +393,8 @@ def application_create(
         vehicle_year=vehicle.year,
         vehicle_condition=vehicle.condition,
         vehicle_colour=vehicle.colour[:40],
-        frame_number=vehicle.frame_number.strip().upper()[:40],
-        engine_number=vehicle.engine_number.strip().upper()[:40],
+        frame_number=frame_number,
+        engine_number=engine_number,
         product=product,
         rate_card_id=priced.rate_card_id,
         priced_on=as_of,
@@ -300,6 +427,9 @@ def application_create(
         for lender, amount in household.obligations
     )
     _flag_duplicates(app, parties)
+    if request_key is not None:
+        request_key.application = app
+        request_key.save(update_fields=["application"])
     audit_record(
         actor=actor,
         action="application.create",
@@ -313,6 +443,7 @@ def application_create(
             "down_payment": str(down_payment),
             "tenor_months": tenor_months,
             "installment": str(q.installment),
+            **({"idempotency_key": idempotency_key} if idempotency_key else {}),
         },
     )
     if submit:
@@ -358,7 +489,7 @@ def survey_assign(
         raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
     if surveyor.branch_id != app.branch_id or Capability.SURVEY_DO not in _caps(surveyor):
         raise DomainError("surveyor_invalid", _("The surveyor must be marketing staff of the application's branch."), field="surveyor")
-    Survey.objects.filter(application=app, status__in=[SurveyStatus.SCHEDULED, SurveyStatus.DRAFT]).delete()
+    surveys_discard_open(actor=actor, application=app)
     survey = Survey.objects.create(application=app, surveyor=surveyor, assigned_by=actor, scheduled_for=scheduled_for)
     app.survey_assigned_at = timezone.now()
     _transition(
@@ -376,6 +507,9 @@ def _caps(user: User) -> frozenset[str]:
 
     return ROLE_CAPABILITIES.get(user.role, frozenset())
 
+
+# The informant fields a draft may hold: the form's informant_1/2_*, the API's informant_<0-9>_*.
+_DRAFT_INFORMANT_KEY = re.compile(r"^informant_\d_(name|relation|confirms|confirms_residence|answer)$")
 
 SURVEY_FIELDS = {
     "residence_ownership": str,
@@ -411,13 +545,14 @@ def survey_save_draft(*, actor: User, survey: Survey, data: dict[str, Any]) -> S
     """Save the survey form as it is being filled in (survives a lost connection)."""
     require(actor, Capability.SURVEY_DO)
     survey = _survey_for(actor, survey)
-    clean = {k: str(v)[:2000] for k, v in data.items() if k in SURVEY_FIELDS or k.startswith("informant")}
+    clean = {k: str(v)[:2000] for k, v in data.items() if k in SURVEY_FIELDS or _DRAFT_INFORMANT_KEY.match(k)}
     survey.draft = {**survey.draft, **clean}
     survey.status = SurveyStatus.DRAFT
     survey.save(update_fields=["draft", "status"])
     return survey
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def survey_photo_add(
     *,
@@ -432,22 +567,22 @@ def survey_photo_add(
     """Attach a photo taken in the browser, with the GPS position and time."""
     require(actor, Capability.SURVEY_DO)
     survey = _survey_for(actor, survey)
-    content_type, size, digest = validate_upload(uploaded, images_only=True)
+    stored = upload_store(uploaded, folder="surveys", images_only=True)
     photo = SurveyPhoto.objects.create(
         survey=survey,
-        file=uploaded,
+        file=stored.name,
         caption=caption[:120],
         latitude=latitude,
         longitude=longitude,
         taken_at=taken_at,
-        content_type=content_type,
-        size=size,
+        content_type=stored.content_type,
+        size=stored.size,
     )
     audit_record(
         actor=actor,
         action="survey.photo_add",
         obj=survey.application,
-        after={"photo": photo.pk, "sha256": digest, "latitude": str(latitude), "longitude": str(longitude)},
+        after={"photo": photo.pk, "sha256": stored.sha256, "latitude": str(latitude), "longitude": str(longitude)},
     )
     return photo
 
@@ -589,6 +724,58 @@ def bureau_check_record(
     return check
 
 
+@transaction.atomic
+def obligations_correct(
+    *,
+    actor: User,
+    application: Application,
+    obligations: tuple[tuple[str, Decimal], ...],
+    reason: str,
+    expected_version: int | None = None,
+) -> Application:
+    """The analyst replaces the existing loans (e.g. from the SLIK result) while the application is analysed.
+
+    The way out for an application whose stored loans cannot be used (a negative installment entered
+    before the edge refused it): the loans before and after, and the reason, go to the audit trail; the
+    version moves on, so a decision taken on the old figures answers 409.
+    """
+    if not reason.strip():
+        raise DomainError("reason_required", _("Give the reason for the correction."), field="reason")
+    for index, (lender, amount) in enumerate(obligations):
+        if not lender.strip() or amount <= 0:
+            raise DomainError(
+                "installment_not_positive",
+                _("The monthly installment of an existing loan must be greater than zero."),
+                field=f"obligations.{index}",
+            )
+    app = _lock(application, expected_version)
+    if app.status not in BUREAU_STATES:
+        raise Conflict(
+            "invalid_transition",
+            _("This step is not possible while the application is '%(status)s'.") % {"status": Status(app.status).label},
+        )
+    _require_decider(actor, app)
+    before = [{"lender": o.lender, "monthly_installment_sen": o.monthly_installment_sen} for o in app.obligations.order_by("id")]
+    app.obligations.all().delete()
+    created = Obligation.objects.bulk_create(
+        Obligation(application=app, lender=lender.strip()[:120], monthly_installment_sen=to_minor(amount)) for lender, amount in obligations
+    )
+    app.version += 1
+    app.save(update_fields=["version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="application.obligations_correct",
+        obj=app,
+        before={"obligations": before, "version": app.version - 1},
+        after={
+            "obligations": [{"lender": o.lender, "monthly_installment_sen": o.monthly_installment_sen} for o in created],
+            "version": app.version,
+            "reason": reason.strip()[:500],
+        },
+    )
+    return app
+
+
 OUTCOME_ACTION = {
     DecisionOutcome.APPROVE: Action.APPROVE,
     DecisionOutcome.APPROVE_WITH_CONDITIONS: Action.APPROVE_WITH_CONDITIONS,
@@ -701,15 +888,19 @@ def decision_record(
 
 @transaction.atomic
 def appeal_file(*, actor: User, application: Application, argument: str, expected_version: int | None = None) -> Appeal:
-    """The CMO's supervisor appeals a rejection once, with a written argument; the next level decides."""
-    # The table checks the capability, the branch, the state and the one-appeal guard.
+    """The CMO's supervisor appeals a rejection once, with a written argument; the level above the rejecter decides.
+
+    Above the branch manager (the top of the branch chain) the appeal goes to head office's credit
+    staff (workflow.HEAD_OFFICE_LEVEL); whoever decided the application never decides its appeal.
+    """
+    # The table checks the capability, the branch, the state, the one-appeal guard and that someone can decide it.
     app = _lock(application, expected_version, action=Action.APPEAL, actor=actor)
     if len(argument.strip()) < 20:
         raise DomainError("argument_required", _("Write the argument for the appeal (at least 20 characters)."), field="argument")
     rejection = app.decisions.filter(outcome=DecisionOutcome.REJECT).order_by("-created_at", "-id").first()
     if rejection is None:
         raise Conflict("invalid_transition", _("Only a rejected application can be appealed."))
-    to_level = min(rejection.level + 1, MAX_DECISION_LEVEL)
+    to_level = appeal_level(app)
     appeal = Appeal.objects.create(
         application=app, appellant=actor, argument=argument.strip(), rejected_decision=rejection, to_level=to_level
     )
@@ -771,6 +962,7 @@ def conditions_accept(*, actor: User, application: Application, as_of: dt.date, 
     return app
 
 
+@removes_stored_files_on_error
 @transaction.atomic
 def document_upload(*, actor: User, application: Application, kind: str, uploaded: Any) -> Document:
     """Attach a checklist document (image or PDF, size-limited, stored outside the web root)."""
@@ -783,22 +975,21 @@ def document_upload(*, actor: User, application: Application, kind: str, uploade
         raise DomainError("invalid_document_kind", _("Unknown document type."), field="kind")
     if app.status not in OPEN_STATES:
         raise Conflict("invalid_transition", _("Documents cannot be added once the application is decided or cancelled."))
-    content_type, size, digest = validate_upload(uploaded)
-    original = str(getattr(uploaded, "name", "upload"))[:200]
+    stored = upload_store(uploaded, folder="applications")
     document = Document.objects.create(
         application=app,
         kind=kind,
-        file=uploaded,
-        original_name=original,
-        content_type=content_type,
-        size=size,
-        sha256=digest,
+        file=stored.name,
+        original_name=stored.original_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
         uploaded_by=actor,
     )
     audit_record(
         actor=actor,
         action="application.document_upload",
         obj=app,
-        after={"document": document.pk, "kind": kind, "sha256": digest, "size": size},
+        after={"document": document.pk, "kind": kind, "sha256": stored.sha256, "size": stored.size},
     )
     return document

@@ -22,6 +22,7 @@ from angsur.org.clock import branch_today
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require, user_can
 from angsur.origination import selectors, services
+from angsur.origination.files import attachment_response, download_name
 from angsur.origination.forms import (
     AppealForm,
     ApplicationForm,
@@ -127,6 +128,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                     spouse=parties["spouse"].to_data(),
                     guarantor=parties["guarantor"].to_data(),
                     submit="submit" in request.POST,
+                    idempotency_key=d["idempotency_key"],  # a double tap on the phone saves one order
                 )
             except DomainError as error:
                 _error_to_form(form, error, parties)
@@ -430,13 +432,15 @@ def survey_photo(request: HttpRequest, pk: int) -> HttpResponse:
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a document only to users who may see its application (files live outside the web root)."""
     document = selectors.document_get(viewer=request.user, pk=pk)
-    return FileResponse(document.file.open("rb"), content_type=document.content_type, filename=document.original_name)
+    filename = download_name(document.original_name, document.content_type, default_stem=document.kind)
+    return attachment_response(document.file, content_type=document.content_type, filename=filename)
 
 
 @login_required
 def photo_file(request: HttpRequest, pk: int) -> FileResponse:
     photo = selectors.survey_photo_get(viewer=request.user, pk=pk)
-    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    filename = download_name("", photo.content_type, default_stem=f"foto-{photo.pk}")
+    return attachment_response(photo.file, content_type=photo.content_type, filename=filename)
 
 
 @login_required

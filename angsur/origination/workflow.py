@@ -102,8 +102,42 @@ def independent(app: Any, actor: Any) -> Refusal | None:
     return None
 
 
+# An appeal against a decision at the top of the branch chain (the branch manager's) goes to head office.
+HEAD_OFFICE_LEVEL = MAX_DECISION_LEVEL + 1
+
+
+def is_head_office_decider(actor: Any) -> bool:
+    """Head office's credit staff: a deciding role (analyst up to manager) posted at a head-office branch.
+
+    The head-office administrator (Role.HO_ADMIN) is not one: it configures the authority matrix and
+    the credit policy, and whoever sets the rules does not also decide under them (maker-checker).
+    """
+    return bool(DECISION_LEVEL.get(actor.role)) and actor.branch_id is not None and actor.is_head_office
+
+
+def decider_level(actor: Any) -> int:
+    """The actor's credit authority level: the role's, or HEAD_OFFICE_LEVEL for head office's credit staff."""
+    return HEAD_OFFICE_LEVEL if is_head_office_decider(actor) else DECISION_LEVEL.get(actor.role, 0)
+
+
+def decider_branch(app: Any, actor: Any) -> Refusal | None:
+    """The application's branch decides it; an appeal sent above the branch is decided by head office."""
+    if app.status == Status.APPEALED and app.decision_level >= HEAD_OFFICE_LEVEL and is_head_office_decider(actor):
+        return None
+    return same_branch(app, actor)
+
+
+def not_a_decider_of_the_appealed(app: Any, actor: Any) -> Refusal | None:
+    """Whoever decided this application (the rejection, or a step before it) does not decide its appeal."""
+    if app.status == Status.APPEALED and app.decisions.filter(decided_by_id=actor.pk).exists():
+        return forbidden(
+            "decided_before", gettext("You decided this application before: its appeal is decided by someone above you.")
+        )
+    return None
+
+
 def at_required_level(app: Any, actor: Any) -> Refusal | None:
-    if DECISION_LEVEL.get(actor.role, 0) < app.decision_level:
+    if decider_level(actor) < app.decision_level:
         return forbidden("below_required_level", gettext("This application waits for a decision at a higher level."))
     return None
 
@@ -123,9 +157,32 @@ def one_appeal_only(app: Any) -> Refusal | None:
     return None
 
 
+def appeal_level(app: Any) -> int | None:
+    """The level an appeal of the application goes to: above whoever rejected it (None: no rejection)."""
+    from angsur.origination.models import DecisionOutcome
+
+    rejection = app.decisions.filter(outcome=DecisionOutcome.REJECT).order_by("-created_at", "-id").first()
+    return None if rejection is None else min(rejection.level + 1, HEAD_OFFICE_LEVEL)
+
+
+def someone_to_decide_the_appeal(app: Any) -> Refusal | None:
+    """An appeal above the branch needs head office's credit staff: without any, it would wait for nobody."""
+    if app.status != Status.REJECTED or (appeal_level(app) or 0) < HEAD_OFFICE_LEVEL:
+        return None
+    from angsur.org.models import User
+
+    deciders = User.objects.filter(is_active=True, role__in=list(DECISION_LEVEL), branch__is_head_office=True)
+    if not deciders.exists():
+        return Refusal(
+            "no_appeal_decider",
+            gettext("The branch manager rejected this application and head office has no credit staff to decide an appeal."),
+        )
+    return None
+
+
 ORDER = (owner_or_branch_marketing,)
 DECIDER = (same_branch, independent)
-DECIDE = (same_branch, independent, at_required_level)
+DECIDE = (decider_branch, independent, not_a_decider_of_the_appealed, at_required_level)
 
 APPLICATION = Workflow(
     name="application",
@@ -153,7 +210,9 @@ APPLICATION = Workflow(
             Capability.CREDIT_DECIDE,
             (*DECIDE, below_top_of_chain),
         ),
-        Transition(A.APPEAL, {S.REJECTED: S.APPEALED}, Capability.APPEAL, (same_branch,), guards=(one_appeal_only,)),
+        Transition(
+            A.APPEAL, {S.REJECTED: S.APPEALED}, Capability.APPEAL, (same_branch,), guards=(one_appeal_only, someone_to_decide_the_appeal)
+        ),
         Transition(A.ACCEPT_CONDITIONS, {S.APPROVED_WITH_CONDITIONS: S.APPROVED}, Capability.ORDER_CREATE, ORDER),
         Transition(
             A.CANCEL,

@@ -1,5 +1,13 @@
-"""Decode and check Indonesian identity data: NIK, KK and phone numbers."""
+"""Decode and check Indonesian identity data: NIK, KK and phone numbers, vehicle frame and engine numbers.
 
+Every identifier is stored in one form only, the one the ``normalize_*`` functions return: ASCII digits
+(and capitals for vehicle numbers), separators removed. A NIK typed in full-width digits (``７３７１…``) or
+another script's digits is the same NIK; stored as typed it would slip past the negative list, the
+duplicate check and the search, which compare stored text. Anything that does not fold to that form
+(letters in a NIK, a Cyrillic look-alike in a frame number, zero-width characters) is refused.
+"""
+
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -64,6 +72,11 @@ PROVINCE_CODES: frozenset[str] = frozenset(PROVINCES)
 _FEMALE_DAY_OFFSET = 40
 _NIK_LENGTH = 16
 _KK_LENGTH = 16
+VEHICLE_NUMBER_MAX_LENGTH = 40
+
+# Codes of this module not (yet) in scoring/errors.py; raised with their English message.
+VEHICLE_NUMBER_FORMAT = "vehicle_number_format"
+_VEHICLE_NUMBER_MESSAGE = "A frame or engine number may hold only letters A-Z and digits (at most 40)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,16 +113,49 @@ class Mismatch:
     message: str = ""
 
 
+def fold_identifier(raw: object, *, letters: bool = False, keep: str = "") -> str | None:
+    """Return an identifier in its stored form, or None when it holds a character that does not fold.
+
+    The form: Unicode compatibility-normalised (NFKC: full-width ``７`` is ``7``), every decimal digit of
+    any script as its ASCII digit, spaces and dashes and dots dropped, ASCII letters in capitals (only
+    with ``letters``), and the characters in ``keep`` kept as they are (``+()`` of a phone number).
+    """
+    if not isinstance(raw, str):
+        return None
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKC", raw):
+        if ch in keep or ("0" <= ch <= "9"):
+            out.append(ch)
+        elif ch.isspace() or ch == "." or unicodedata.category(ch) == "Pd":
+            continue  # separators typed or pasted between groups of digits (any dash)
+        elif unicodedata.category(ch) == "Nd":
+            out.append(str(unicodedata.decimal(ch)))
+        elif letters and ch.isascii() and ch.isalpha():
+            out.append(ch.upper())
+        else:
+            return None
+    return "".join(out)
+
+
 def _digits(raw: str) -> str:
-    # stdnum's compact() strips spaces, dashes and dots typed around the number.
+    # For masking only: the folded digits, or what stdnum's compact() leaves of something that does not fold.
+    folded = fold_identifier(raw)
+    if folded is not None:
+        return folded
     return stdnum_nik.compact(raw) if isinstance(raw, str) else ""
 
 
-def _nik_digits(nik: str) -> str:
-    number = _digits(nik)
-    if len(number) != _NIK_LENGTH or not number.isascii() or not number.isdigit():
-        raise IdentityError(errors.NIK_FORMAT, {"length": len(number)})
+def normalize_nik(nik: str) -> str:
+    """Return the NIK as the 16 ASCII digits it is stored as, or raise IdentityError (nik_format)."""
+    number = fold_identifier(nik)
+    if number is None or len(number) != _NIK_LENGTH:
+        length = len(number) if number is not None else len(nik) if isinstance(nik, str) else 0
+        raise IdentityError(errors.NIK_FORMAT, {"length": length})
     return number
+
+
+def _nik_digits(nik: str) -> str:
+    return normalize_nik(nik)
 
 
 def _birth_date(day: int, month: int, yy: int, as_of: date) -> date:
@@ -167,11 +213,19 @@ def check_nik_against_declared(nik: str, *, birth_date: date, sex: str, as_of: d
 
 
 def validate_kk(number: str) -> str:
-    """Return the KK (family card) number as 16 digits, or raise IdentityError."""
-    digits = _digits(number)
-    if len(digits) != _KK_LENGTH or not digits.isascii() or not digits.isdigit():
-        raise IdentityError(errors.KK_FORMAT, {"length": len(digits)})
+    """Return the KK (family card) number as the 16 ASCII digits it is stored as, or raise IdentityError."""
+    digits = fold_identifier(number)
+    if digits is None or len(digits) != _KK_LENGTH:
+        raise IdentityError(errors.KK_FORMAT, {"length": len(digits) if digits is not None else len(str(number))})
     return digits
+
+
+def normalize_vehicle_number(raw: str) -> str:
+    """Return a frame (rangka) or engine (mesin) number as stored: A-Z and 0-9 only ("" stays ""), or raise IdentityError."""
+    folded = fold_identifier(raw, letters=True)
+    if folded is None or len(folded) > VEHICLE_NUMBER_MAX_LENGTH:
+        raise IdentityError(VEHICLE_NUMBER_FORMAT, {"length": len(str(raw))}, message=_VEHICLE_NUMBER_MESSAGE)
+    return folded
 
 
 _MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
@@ -179,8 +233,12 @@ _MOBILE_TYPES = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.Pho
 
 def normalize_phone(raw: str, *, mobile_only: bool = False) -> str:
     """Return an Indonesian phone number in E.164 form (+62...), or raise IdentityError."""
+    # Digits of any script fold to ASCII; letters (phonenumbers would read "0812-CALL-ME" as a keypad) are refused.
+    folded = fold_identifier(raw, keep="+()")
+    if not folded:
+        raise IdentityError(errors.PHONE_INVALID)
     try:
-        parsed = phonenumbers.parse(raw, "ID")
+        parsed = phonenumbers.parse(folded, "ID")
     except (phonenumbers.NumberParseException, TypeError):
         raise IdentityError(errors.PHONE_INVALID) from None
     if not phonenumbers.is_valid_number(parsed):

@@ -1,12 +1,16 @@
 """The audit trail: written in the change's transaction, never changed afterwards."""
 
+import re
+
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 
 from angsur.audit.models import AuditEvent, AuditImmutableError
 from angsur.audit.services import AuditOutsideTransactionError, audit_record
 from angsur.dealers.models import Dealer
 from angsur.dealers.services import dealer_create
+from angsur.devdata.factories import DEMO_PASSWORD
 
 
 class Boom(Exception):
@@ -72,12 +76,38 @@ def test_database_trigger_refuses_raw_delete_on_postgresql(branch_a, bm_a):
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
-def test_request_id_is_recorded_and_returned(web, cmo_a):
+def _token_request(user, request_id: str):
+    return Client().post(
+        "/api/auth/token",
+        {"username": user.username, "password": DEMO_PASSWORD},
+        content_type="application/json",
+        headers={"X-Request-ID": request_id},
+    )
+
+
+def test_request_id_is_generated_by_the_server_and_the_clients_is_kept_apart(cmo_a):
+    # given a caller that sends its own correlation id, when it changes something (a token is issued)
+    response = _token_request(cmo_a, "req-12345678")
+    # then the trail and the answer carry the server's id, and the caller's is kept beside it
+    event = AuditEvent.objects.filter(action="auth.token_create", actor=cmo_a).latest("id")
+    assert event.request_id == response["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", event.request_id)
+    assert event.client_request_id == "req-12345678"
+
+
+def test_a_client_cannot_give_two_requests_the_same_request_id(web, cmo_a):
     client = web(cmo_a)
-    response = client.get("/", headers={"X-Request-ID": "req-12345678"})
-    assert response["X-Request-ID"] == "req-12345678"
-    login_event = AuditEvent.objects.filter(action="auth.login", actor=cmo_a).latest("id")
-    assert len(login_event.request_id) >= 8
+    first = client.get("/", headers={"X-Request-ID": "same-id-123"})
+    second = client.get("/", headers={"X-Request-ID": "same-id-123"})
+    assert first["X-Request-ID"] != second["X-Request-ID"]
+
+
+@pytest.mark.parametrize("sent", ["x" * 65, "a b<script>", "id\twith\ttabs", "é-unicode-id"])
+def test_an_overlong_or_odd_client_request_id_is_not_stored(cmo_a, sent):
+    _token_request(cmo_a, sent)
+    event = AuditEvent.objects.filter(action="auth.token_create", actor=cmo_a).latest("id")
+    assert event.client_request_id == ""
+    assert len(event.request_id) == 32
 
 
 def test_branch_manager_filters_the_audit_screen_and_sees_only_their_branch(web, bm_a, branch_a, branch_b, cmo_b):

@@ -10,10 +10,10 @@ from angsur.devdata.factories import DEMO_PASSWORD, make_credit_config, make_dea
 from angsur.org.roles import Role
 from angsur.origination.models import Application
 from angsur.origination.workflow import Status
+from tests.origination.conftest import JPEG  # a real image: uploads are decoded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 400
 HOME = {"latitude": -6.2005, "longitude": 106.9004}
 
 

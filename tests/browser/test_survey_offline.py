@@ -16,10 +16,10 @@ from angsur.devdata.factories import DEMO_PASSWORD, make_application, make_credi
 from angsur.origination.models import SurveyStatus
 from angsur.origination.services import survey_assign, survey_photo_add
 from angsur.origination.workflow import Status
+from tests.origination.conftest import JPEG  # a real image: uploads are decoded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 400
 PENDING = "Belum terkirim — akan dikirim saat sinyal kembali"
 RESTORED = "Survei ini belum terkirim"
 

@@ -12,8 +12,17 @@ from angsur.origination.services import InformantData, survey_assign, survey_com
 
 AS_OF = dt.date(2026, 11, 2)
 
-# the smallest valid JPEG header is enough for content sniffing
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
+
+def _small_jpeg() -> bytes:
+    """A real 32 x 24 JPEG: uploaded images are decoded (pixel limit, re-encoding), a signature alone is refused."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (180, 120, 60)).save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+JPEG = _small_jpeg()
 
 
 @pytest.fixture

@@ -203,3 +203,70 @@ def test_nik_round_trip(birth, sex, serial):
     info = parse_nik(nik, as_of=AS_OF)
     assert (info.birth_date, info.sex) == (birth, sex)
     assert check_nik_against_declared(nik, birth_date=birth, sex=sex, as_of=AS_OF) == ()
+
+
+# --- one stored form for every identifier (issue 17 item 2) ----------------------------------------------
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+DEVANAGARI = str.maketrans("0123456789", "०१२३४५६७८९")
+
+
+@pytest.mark.parametrize("table", [FULL_WIDTH, ARABIC_INDIC, DEVANAGARI])
+def test_nik_in_other_digits_normalises_to_ascii(table):
+    from angsur.scoring.identity import normalize_nik
+
+    typed = "3175091201900001".translate(table)
+    assert normalize_nik(typed) == "3175091201900001"
+    assert normalize_nik("3175 0912–0190.0001".translate(table)) == "3175091201900001"
+    assert parse_nik(typed, as_of=AS_OF).birth_date == date(1990, 1, 12)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["317509120190000\u200b1", "31750912019000O1", "3175091201900001\x00", "３１７５０９１２０１９０００Ａ", "3175/0912/0190/0001"],
+)
+def test_nik_that_does_not_normalise_is_refused(typed):
+    from angsur.scoring.identity import normalize_nik
+
+    with pytest.raises(IdentityError) as exc:
+        normalize_nik(typed)
+    assert exc.value.code == "nik_format"
+
+
+def test_kk_and_phone_in_other_digits_normalise():
+    assert validate_kk("3175091201000001".translate(FULL_WIDTH)) == "3175091201000001"
+    assert normalize_phone("０８１２-３４５６-７８９０") == "+6281234567890"
+    assert normalize_phone("+62 812 3456 7890".translate(ARABIC_INDIC)) == "+6281234567890"
+    with pytest.raises(IdentityError):
+        validate_kk("317509120100000\u200b1")
+
+
+@pytest.mark.parametrize("raw", ["0812-CALL-7890", "0812\u200b34567890", "0812 3456 789О"])
+def test_phone_with_letters_or_invisible_characters_is_refused(raw):
+    with pytest.raises(IdentityError) as exc:
+        normalize_phone(raw)
+    assert exc.value.code == "phone_invalid"
+
+
+def test_vehicle_numbers_normalise_to_capitals_and_digits():
+    from angsur.scoring.identity import normalize_vehicle_number
+
+    assert normalize_vehicle_number(" mh1-jm8119 lk123456 ") == "MH1JM8119LK123456"
+    assert normalize_vehicle_number("ＭＨ１ＪＭ８１１９") == "MH1JM8119"
+    assert normalize_vehicle_number("") == ""
+    # A Cyrillic look-alike (М, Н) is not the Latin frame number: refused, never stored as typed.
+    for raw in ("МН1JM8119", "MH1\u200bJM", "MH1/JM", "X" * 41):
+        with pytest.raises(IdentityError) as exc:
+            normalize_vehicle_number(raw)
+        assert exc.value.code == "vehicle_number_format"
+
+
+@given(st.text(max_size=30))
+def test_a_normalised_identifier_is_ascii_and_normalises_to_itself(raw):
+    from angsur.scoring.identity import fold_identifier
+
+    folded = fold_identifier(raw, letters=True)
+    if folded is not None:
+        assert folded.isascii() and (folded == "" or folded.isalnum())
+        assert fold_identifier(folded, letters=True) == folded

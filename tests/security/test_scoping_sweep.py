@@ -1,0 +1,254 @@
+"""Safety net (issue 17): every object type reachable by URL or API × every role × own/other branch, dealer, CMO.
+
+A record outside the viewer's scope answers 403 (the role may not see that kind of record at all) or 404
+(it may, but not this one) — never its data, in the API or on a page, in a list or by id. The sweep reads
+the routes that take an id from the URL configuration and the OpenAPI document: a new object type
+(servicing's contracts, collection's cases) fails `test_every_route_that_takes_an_id_is_swept` until it is
+added to ROUTES below, and from then on is swept for every role.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from angsur.devdata.factories import make_application, make_dealer_user, make_user
+from angsur.org.roles import Role
+from angsur.org.services import api_token_create
+from angsur.origination.services import document_upload, survey_assign, survey_photo_add
+from angsur.products.models import Product
+from angsur.products.services import quote_save
+from tests.conftest import login_client, token_client
+from tests.security.conftest import real_jpeg
+
+# Every route that takes an object's id, by object type: (method, path with {id}).
+ROUTES: dict[str, list[tuple[str, str]]] = {
+    "application": [
+        ("get", "/api/applications/{id}"),
+        ("get", "/api/applications/{id}/analysis"),
+        ("post", "/api/applications/{id}/submit"),
+        ("post", "/api/applications/{id}/cancel"),
+        ("post", "/api/applications/{id}/survey-assignment"),
+        ("post", "/api/applications/{id}/analysis-start"),
+        ("post", "/api/applications/{id}/bureau-checks"),
+        ("post", "/api/applications/{id}/decisions"),
+        ("post", "/api/applications/{id}/appeals"),
+        ("post", "/api/applications/{id}/accept-conditions"),
+        ("post", "/api/applications/{id}/documents"),
+        ("get", "/applications/{id}/"),
+        ("post", "/applications/{id}/submit/"),
+        ("post", "/applications/{id}/cancel/"),
+        ("post", "/applications/{id}/assign-survey/"),
+        ("post", "/applications/{id}/start-analysis/"),
+        ("post", "/applications/{id}/bureau/"),
+        ("post", "/applications/{id}/decide/"),
+        ("post", "/applications/{id}/appeal/"),
+        ("post", "/applications/{id}/accept-conditions/"),
+        ("post", "/applications/{id}/documents/"),
+        ("get", "/applications/{id}/survey-report.pdf"),
+        ("get", "/applications/{id}/credit-memo.pdf"),
+    ],
+    "document": [("get", "/files/documents/{id}/")],
+    "survey_photo": [("get", "/files/survey-photos/{id}/")],
+    "survey": [
+        ("get", "/api/surveys/{id}/draft"),
+        ("put", "/api/surveys/{id}/draft"),
+        ("post", "/api/surveys/{id}/photos"),
+        ("post", "/api/surveys/{id}/complete"),
+        ("get", "/surveys/{id}/"),
+        ("post", "/surveys/{id}/draft/"),
+        ("post", "/surveys/{id}/photos/"),
+    ],
+    "quote": [("get", "/api/quotes/{id}"), ("get", "/quotes/{id}/"), ("get", "/quotes/{id}/pdf/")],
+    "dealer": [("get", "/api/dealers/{id}"), ("get", "/dealers/{id}/")],
+    "branch": [("get", "/api/branches/{id}")],
+    "token": [("delete", "/api/auth/tokens/{id}")],
+    "user": [("post", "/api/users/{id}/unlock")],
+}
+# Lists, and the key of each row's id: a record out of scope must not be in them.
+LISTS = {"application": "/api/applications", "quote": "/api/quotes", "dealer": "/api/dealers", "branch": "/api/branches"}
+# Routes that take an id but are no object's: the admin (/config/, head office, audited) is its own screen.
+NOT_OBJECTS = re.compile(r"^/config/")
+
+ROLES_IN_BRANCH = [r for r in Role.values if r not in {Role.HO_ADMIN, Role.DEALER}]
+
+
+@dataclass
+class Records:
+    """One of each object type, made through the real services, all owned by `owner` at `dealer`."""
+
+    ids: dict[str, int]
+    markers: list[str]  # text that only this record's data would show
+
+
+def _records(*, owner, dealer, branch, tag: str) -> Records:
+    app = make_application(actor=owner, dealer=dealer)
+    document = document_upload(actor=owner, application=app, kind="ektp", uploaded=SimpleUploadedFile("k.jpg", real_jpeg()))
+    survey = survey_assign(actor=owner, application=app, surveyor=owner, scheduled_for=timezone.now())
+    upload = SimpleUploadedFile("r.jpg", real_jpeg())
+    photo = survey_photo_add(actor=owner, survey=survey, uploaded=upload, taken_at=timezone.now(), latitude=None, longitude=None)
+    quote = quote_save(
+        actor=owner,
+        product=Product.objects.get(code="NMC"),
+        as_of=timezone.localdate(),
+        otr=Decimal("23400000"),
+        down_payment=Decimal("4700000"),
+        tenor_months=24,
+        vehicle_year=timezone.localdate().year,
+        vehicle_condition="new",
+        prospect_name=f"Prospek {tag}",
+        dealer=dealer,
+    )
+    token, _raw = api_token_create(user=owner)
+    return Records(
+        ids={
+            "application": app.pk,
+            "document": document.pk,
+            "survey_photo": photo.pk,
+            "survey": survey.pk,
+            "quote": quote.pk,
+            "dealer": dealer.pk,
+            "branch": branch.pk,
+            "token": token.pk,
+            "user": owner.pk,
+        },
+        markers=[app.number, f"Prospek {tag}", dealer.name],
+    )
+
+
+@pytest.fixture
+def world(credit, branch_a, branch_b, cmo_a, cmo_b, dealer_a, dealer_a2, dealer_b):
+    """Branch A (the viewers' branch) and branch B, each with an owner CMO's records at a dealer."""
+    return {
+        "own_branch": _records(owner=cmo_a, dealer=dealer_a, branch=branch_a, tag="A"),
+        "other_branch": _records(owner=cmo_b, dealer=dealer_b, branch=branch_b, tag="B"),
+        "branch_a": branch_a,
+        "dealer_a2": dealer_a2,
+    }
+
+
+# A valid body for each API write, so that the call gets past input validation to the scope check.
+BODIES: dict[str, dict] = {
+    "cancel": {"reason": "Beli tunai"},
+    "survey-assignment": {"surveyor_id": 1, "scheduled_for": "2026-11-03T10:00:00+07:00"},
+    "bureau-checks": {"enquiry_date": "2026-11-02", "consent_given": True},
+    "decisions": {"outcome": "approve", "rationale": "Layak"},
+    "appeals": {"argument": "Mohon ditinjau"},
+}
+
+
+def _call(client: Client, method: str, path: str) -> Any:
+    if method == "get":
+        return client.get(path)
+    if not path.startswith("/api/"):
+        return client.post(path, {})
+    action = path.rstrip("/").rsplit("/", 1)[-1]
+    if action in {"documents", "photos"}:
+        upload = SimpleUploadedFile("k.jpg", real_jpeg())
+        return client.post(path, {"kind": "ektp", "file": upload, "taken_at": "2026-11-02T10:00:00+07:00"})
+    return getattr(client, method)(path, BODIES.get(action, {}), content_type="application/json")
+
+
+def _refusals(viewer, records: Records, object_types: list[str]) -> list[str]:
+    """Every route of these object types, called by the viewer on these records: what was not refused."""
+    leaks = []
+    clients = {"api": token_client(viewer), "web": login_client(viewer)}
+    for object_type in object_types:
+        for method, template in ROUTES[object_type]:
+            path = template.format(id=records.ids[object_type])
+            response = _call(clients["api" if path.startswith("/api/") else "web"], method, path)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            shown = [m for m in records.markers if m.encode() in body]
+            if response.status_code not in {403, 404} or shown:
+                leaks.append(f"{viewer.role} {method.upper()} {path} -> {response.status_code} {shown}")
+    for object_type, path in LISTS.items():
+        if object_type not in object_types:
+            continue
+        response = clients["api"].get(path)
+        if response.status_code == 200 and records.ids[object_type] in {row["id"] for row in response.json()}:
+            leaks.append(f"{viewer.role} GET {path} lists {object_type} {records.ids[object_type]}")
+    return leaks
+
+
+@pytest.mark.parametrize("role", ROLES_IN_BRANCH + [Role.DEALER])
+def test_nothing_of_another_branch_reaches_any_role(world, role, dealer_a):
+    if role == Role.DEALER:
+        viewer = make_dealer_user(dealer_a, username="sweep.dealer")
+    else:
+        viewer = make_user(role, world["branch_a"], username=f"sweep.{role}")
+    object_types = [t for t in ROUTES if t != "user" or role != Role.HO_ADMIN]
+    assert _refusals(viewer, world["other_branch"], object_types) == []
+
+
+@pytest.mark.parametrize("role", [Role.CMO, Role.DEALER])
+def test_nothing_of_another_cmo_or_dealer_in_the_branch_reaches_them(world, role):
+    """A CMO sees only their own orders and quotes; a dealer only its own dealer's."""
+    if role == Role.DEALER:
+        viewer = make_dealer_user(world["dealer_a2"], username="sweep.dealer.a2")
+        object_types = ["application", "document", "survey_photo", "survey", "quote", "dealer", "token", "user"]
+    else:
+        viewer = make_user(Role.CMO, world["branch_a"], username="sweep.cmo2")
+        object_types = ["application", "document", "survey_photo", "survey", "quote", "token", "user"]
+    assert _refusals(viewer, world["own_branch"], object_types) == []
+
+
+def test_another_users_token_is_out_of_reach_even_for_head_office(world, head_office):
+    viewer = make_user(Role.HO_ADMIN, None, username="sweep.ho")
+    for records in (world["own_branch"], world["other_branch"]):
+        response = token_client(viewer).delete(f"/api/auth/tokens/{records.ids['token']}")
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.BRANCH_MANAGER, Role.CMO])
+def test_the_audit_trail_of_another_branch_is_never_listed(world, role):
+    viewer = make_user(role, world["branch_a"], username=f"sweep.audit.{role}")
+    other_app = world["other_branch"].ids["application"]
+    response = token_client(viewer).get("/api/audit-events", {"object_id": str(other_app), "object_type": "origination.application"})
+    assert response.status_code == 403 or response.json() == []
+    page = login_client(viewer).get("/audit/", {"object_id": str(other_app)})
+    assert page.status_code == 403 or world["other_branch"].markers[0].encode() not in page.content
+
+
+def test_in_scope_records_are_reached_so_the_sweep_is_not_vacuous(world, cmo_a, bm_a, head_office):
+    """The owner, their branch manager and head office do see the records (a 404 for all would pass the sweep)."""
+    own, other = world["own_branch"], world["other_branch"]
+    assert token_client(cmo_a).get(f"/api/applications/{own.ids['application']}").status_code == 200
+    assert login_client(cmo_a).get(f"/files/survey-photos/{own.ids['survey_photo']}/").status_code == 200
+    assert token_client(bm_a).get(f"/api/quotes/{own.ids['quote']}").status_code == 200
+    assert login_client(bm_a).get(f"/files/documents/{own.ids['document']}/").status_code == 200
+    head = make_user(Role.HO_ADMIN, None, username="sweep.ho.reach")
+    assert token_client(head).get(f"/api/dealers/{other.ids['dealer']}").status_code == 200
+
+
+def _django_routes() -> set[str]:
+    found: set[str] = set()
+
+    def walk(patterns: list, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and "<int:" in route:
+                found.add("/" + re.sub(r"<int:\w+>", "{id}", route.lstrip("^").rstrip("$")))
+
+    walk(get_resolver().url_patterns, "")
+    return {r for r in found if not r.startswith("/api/") and not NOT_OBJECTS.match(r)}
+
+
+def test_every_route_that_takes_an_id_is_swept(db):
+    document = Client().get("/api/openapi.json").json()
+    api_routes = {
+        (method, re.sub(r"{\w+}", "{id}", path))
+        for path, operations in document["paths"].items()
+        for method in operations
+        if "{" in path
+    }
+    swept = {route for routes in ROUTES.values() for route in routes}
+    assert api_routes - swept == set(), "add these API routes to ROUTES"
+    assert _django_routes() - {path for _method, path in swept} == set(), "add these pages to ROUTES"
