@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from angsur.dealers.selectors import dealer_list
+from angsur.fields import BoundedDateField, BoundedDateTimeField, RupiahField
 from angsur.origination.models import (
     DocumentKind,
     EmploymentType,
@@ -23,7 +24,6 @@ from angsur.products.selectors import product_list
 from angsur.scoring import normalize_phone, validate_kk
 from angsur.scoring.errors import ScoringError
 from angsur.scoring.identity import normalize_nik, normalize_vehicle_number
-from angsur.web.fields import BoundedDateField, BoundedDateTimeField, RupiahField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

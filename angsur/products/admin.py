@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from angsur.audit.admin import AuditedModelAdmin
+from angsur.fields import RupiahField
 from angsur.finance.money import from_minor, to_minor
 from angsur.products.models import (
     AuthorityRule,
@@ -21,7 +22,6 @@ from angsur.products.models import (
     ScorecardConfig,
     ServiceLevelTarget,
 )
-from angsur.web.fields import RupiahField
 
 
 def rate_card_in_use(card: Any) -> bool:

@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from angsur.dealers.selectors import dealer_list
+from angsur.fields import RupiahField
 from angsur.products.models import VehicleCondition
 from angsur.products.selectors import product_list
-from angsur.web.fields import RupiahField
 
 
 class QuoteForm(forms.Form):
