@@ -17,11 +17,11 @@ from angsur.errors import NotFound
 from angsur.finance.errors import FinanceError
 from angsur.finance.money import from_minor
 from angsur.finance.policy import dp_pct, dsr, dsr_within, pct_shown_up
-from angsur.org.roles import DECISION_LEVEL, Capability, Role
+from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require
 from angsur.origination.models import Application, BureauCheck, Document, DocumentKind, Party, PartyRole, Survey, SurveyPhoto, SurveyStatus
 from angsur.origination.reasons import dealer_explanations
-from angsur.origination.workflow import Status
+from angsur.origination.workflow import Status, decider_level
 from angsur.products.models import AuthorityRule, CreditPolicy, DocumentRequirement, ScorecardConfig, ServiceLevelTarget
 from angsur.scoring import PolicyConfig, PolicyInput, Scorecard, age_in_years, evaluate_policy, score, scorecard_from_dict
 from angsur.scoring.affordability import disposable_income_per_dependent
@@ -106,7 +106,7 @@ def application_search(*, viewer: Any, query: str, limit: int = 50) -> QuerySet[
 
 def analyst_queue(*, viewer: Any, limit: int = 100) -> QuerySet[Application]:
     """Applications waiting for a decision at the viewer's level or below, oldest first (by submission)."""
-    level = DECISION_LEVEL.get(viewer.role, 0)
+    level = decider_level(viewer)  # head office credit staff: the head-office level
     qs = application_scope(viewer=viewer).select_related("dealer").only(*LIST_FIELDS, "dealer__name")
     waiting = Q(status__in=[Status.SURVEYED, Status.IN_ANALYSIS]) | Q(
         status__in=[Status.ESCALATED, Status.APPEALED], decision_level__lte=level
@@ -146,7 +146,7 @@ def own_recent_decisions(*, viewer: Any) -> list[Application]:
 
 def escalations_waiting(*, viewer: Any) -> list[Application]:
     """Escalated and appealed applications waiting at the viewer's level or below."""
-    level = DECISION_LEVEL.get(viewer.role, 0)
+    level = decider_level(viewer)
     waiting = _list_rows(viewer).filter(status__in=[Status.ESCALATED, Status.APPEALED], decision_level__lte=level)
     return list(waiting.order_by("submitted_at")[:50]) if level else []
 

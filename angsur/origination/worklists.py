@@ -2,10 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from angsur.org.roles import DECISION_LEVEL, Capability, Role
+from angsur.org.roles import Capability, Role
 from angsur.org.scoping import user_can
 from angsur.org.worklists import Worklist
 from angsur.origination import selectors
+from angsur.origination.workflow import decider_level
 
 
 def _can(capability: str):
@@ -49,7 +50,7 @@ WORKLISTS = (
         "escalations",
         _("Escalations waiting for you"),
         "applications",
-        lambda user: DECISION_LEVEL.get(user.role, 0) >= 2,
+        lambda user: decider_level(user) >= 2,
         lambda user, today: selectors.escalations_waiting(viewer=user),
         empty=_("None."),
         order=40,

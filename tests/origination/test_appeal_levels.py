@@ -94,3 +94,16 @@ def test_no_appeal_above_the_branch_manager_without_head_office_credit_staff(rej
 def test_head_office_staff_do_not_decide_applications_that_are_not_appealed_to_them(surveyed, staff, ho_credit):
     app = analysis_start(actor=staff["ca"], application=surveyed())
     assert not DECIDING & set(allowed_actions(app, ho_credit))
+
+
+def test_an_appeal_sent_to_head_office_waits_in_head_office_credit_staffs_worklists(rejected_by_the_branch_manager, staff, ho_credit, api):
+    # Given the supervisor's appeal against the branch manager's rejection (head-office level)
+    app = rejected_by_the_branch_manager
+    appeal_file(actor=staff["ms"], application=app, argument=ARGUMENT)
+
+    # Then head office's credit staff find it in their queue and among the escalations waiting for them
+    work = api(ho_credit).get("/api/worklist").json()
+    assert app.pk in [row["id"] for row in work["queue"]]
+    assert app.pk in [row["id"] for row in work["escalations"]]
+    # and the branch's own deciders no longer have it waiting for them
+    assert app.pk not in [row["id"] for row in api(staff["bm"]).get("/api/worklist").json()["queue"]]
