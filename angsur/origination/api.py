@@ -68,6 +68,7 @@ from angsur.origination.services import (
     decision_record,
     document_upload,
     identifier_normalised,
+    obligations_correct,
     survey_assign,
     survey_complete,
     survey_photo_add,
@@ -183,6 +184,12 @@ def _version(payload: VersionIn | None) -> int | None:
 
 class CancelIn(InputSchema):
     reason: str = Field(..., max_length=500)
+    expected_version: ExpectedVersion = None
+
+
+class ObligationsCorrectionIn(InputSchema):
+    obligations: list[ObligationIn] = Field(default_factory=list, max_length=20)
+    reason: str = Field(..., max_length=500, description="Why the loans are corrected (e.g. the SLIK result shows them)")
     expected_version: ExpectedVersion = None
 
 
@@ -784,6 +791,21 @@ def application_cancel_endpoint(request: HttpRequest, application_id: int, paylo
     user = request.auth
     app = selectors.application_get(viewer=user, pk=application_id)
     application_cancel(actor=user, application=app, reason=payload.reason, expected_version=payload.expected_version)
+    return _detail(user, app.pk)
+
+
+@router.post("/applications/{application_id}/obligations", response=ApplicationOut, exclude_unset=True)
+def obligations_correct_endpoint(request: HttpRequest, application_id: int, payload: ObligationsCorrectionIn) -> dict:
+    """A decider corrects the applicant's existing loans while the application is analysed (audited; the version moves on)."""
+    user = request.auth
+    app = selectors.application_get(viewer=user, pk=application_id)
+    obligations_correct(
+        actor=user,
+        application=app,
+        obligations=tuple((o.lender, o.monthly_installment) for o in payload.obligations),
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+    )
     return _detail(user, app.pk)
 
 

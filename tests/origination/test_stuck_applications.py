@@ -117,3 +117,16 @@ def test_only_an_independent_decider_corrects_the_loans(stuck, staff, cmo_a):
     with pytest.raises(DomainError) as info:
         obligations_correct(actor=staff["ca"], application=stuck, obligations=(("Bank", Decimal("-1")),), reason="x")
     assert info.value.code == "installment_not_positive"
+
+
+def test_the_correction_is_reachable_through_the_api(stuck, staff, api):
+    # Given a stuck application in analysis, when the analyst corrects its loans through the API
+    client = api(staff["ca2"])
+    body = {"obligations": [{"lender": "Bank Sejahtera", "monthly_installment": "450000"}], "reason": "SLIK: cicilan Rp450.000"}
+    answer = client.post(f"/api/applications/{stuck.pk}/obligations", body, content_type="application/json")
+
+    # Then the analysis answers with a DSR again, and a wrong role is refused
+    assert answer.status_code == 200, answer.content
+    assert client.get(f"/api/applications/{stuck.pk}/analysis").json()["dsr_pct"] is not None
+    refused = api(staff["ms"]).post(f"/api/applications/{stuck.pk}/obligations", body, content_type="application/json")
+    assert refused.status_code == 403

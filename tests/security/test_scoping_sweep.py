@@ -37,6 +37,7 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("post", "/api/applications/{id}/survey-assignment"),
         ("post", "/api/applications/{id}/analysis-start"),
         ("post", "/api/applications/{id}/bureau-checks"),
+        ("post", "/api/applications/{id}/obligations"),
         ("post", "/api/applications/{id}/decisions"),
         ("post", "/api/applications/{id}/appeals"),
         ("post", "/api/applications/{id}/accept-conditions"),
@@ -140,6 +141,7 @@ BODIES: dict[str, dict] = {
     "bureau-checks": {"enquiry_date": "2026-11-02", "consent_given": True},
     "decisions": {"outcome": "approve", "rationale": "Layak"},
     "appeals": {"argument": "Mohon ditinjau"},
+    "obligations": {"obligations": [{"lender": "Bank", "monthly_installment": "100000"}], "reason": "SLIK"},
 }
 
 
