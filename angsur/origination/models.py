@@ -465,6 +465,33 @@ class Decision(models.Model):
         return f"{self.outcome} by {self.decided_by_id} (L{self.level})"
 
 
+class DecisionReason(models.Model):
+    """One reason of one decision, as a row: counted per dealer, CMO, branch and period in SQL.
+
+    The decision keeps its list (``reason_codes``) for the trail; these rows are what the dealer
+    scorecard ("why were my orders refused"), the CMO's figures and a future scorecard read. The
+    dealer, CMO and branch are copied from the application at the time of the decision.
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="reasons")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="+")
+    dealer = models.ForeignKey("dealers.Dealer", on_delete=models.PROTECT, related_name="+")
+    cmo = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=20, choices=DecisionOutcome.choices)
+    code = models.CharField(max_length=40)
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["dealer", "decided_at"], name="reason_dealer_time"),
+            models.Index(fields=["branch", "decided_at"], name="reason_branch_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.outcome})"
+
+
 class Appeal(models.Model):
     """A supervisor's appeal (banding) against a rejection, decided one level up."""
 

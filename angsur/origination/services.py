@@ -32,6 +32,7 @@ from angsur.origination.models import (
     BureauCheck,
     Decision,
     DecisionOutcome,
+    DecisionReason,
     Document,
     Flag,
     FlagKind,
@@ -868,6 +869,19 @@ def decision_record(
         counter_offer=offer,
         analysis=analysis.as_dict(),
         on_appeal=on_appeal,
+    )
+    DecisionReason.objects.bulk_create(
+        DecisionReason(
+            decision=decision,
+            application=app,
+            branch_id=app.branch_id,
+            dealer_id=app.dealer_id,
+            cmo_id=app.cmo_id,
+            outcome=outcome,
+            code=code,
+            decided_at=decision.created_at,
+        )
+        for code in dict.fromkeys(reason_codes)
     )
     _transition(
         app,
