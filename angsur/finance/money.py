@@ -85,10 +85,10 @@ def round_to(amount: Decimal, rule: RoundingRule) -> Decimal:
     rounding = DECIMAL_ROUNDING[rule.direction]
     unit = rule.unit
     if unit == ONE:
-        return amount.quantize(ONE, rounding=rounding, context=CONTEXT) + ZERO
+        return CONTEXT.add(amount.quantize(ONE, rounding=rounding, context=CONTEXT), ZERO)
     units = CONTEXT.divide(amount, unit).quantize(ONE, rounding=rounding, context=CONTEXT)
     # Adding ZERO turns an exponent such as 1.17E+6 into plain 1170000.
-    return CONTEXT.multiply(units, unit) + ZERO
+    return CONTEXT.add(CONTEXT.multiply(units, unit), ZERO)
 
 
 def to_minor(amount: Decimal) -> int:

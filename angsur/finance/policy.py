@@ -128,8 +128,8 @@ def dsr(
     if income <= ZERO:
         raise FinanceError(errors.INCOME_NOT_POSITIVE, field="verified_income", params={"income": str(income)})
     if household_income is not None:
-        income += _not_negative(household_income, "household_income")
-    debt = _not_negative(new_installment, "new_installment") + total_installments(existing_installments)
+        income = CONTEXT.add(income, _not_negative(household_income, "household_income"))
+    debt = CONTEXT.add(_not_negative(new_installment, "new_installment"), total_installments(existing_installments))
     return _RATIO_UP.divide(_RATIO_UP.multiply(debt, HUNDRED), income)
 
 

@@ -53,7 +53,7 @@ def first_period(timing: Timing) -> int:
 
 def monthly_to_annual_pct(monthly_pct: Decimal) -> Decimal:
     """Return the annual percent of a rate quoted per month (1.5 -> 18)."""
-    return to_decimal(monthly_pct, "rate") * MONTHS_PER_YEAR
+    return CONTEXT.multiply(to_decimal(monthly_pct, "rate"), MONTHS_PER_YEAR)
 
 
 def annual_to_monthly_pct(annual_pct: Decimal) -> Decimal:

@@ -54,13 +54,13 @@ def solve_min_down_payment(
         highest = int((otr / step).to_integral_value(ROUND_CEILING)) - 1
 
     def fits(k: int) -> bool:
-        largest = _largest_installment(replace(q, down_payment=step * k))
+        largest = _largest_installment(replace(q, down_payment=CONTEXT.multiply(step, k)))
         return largest is not None and (limit is None or largest <= limit)
 
     if lowest > highest or not fits(highest):
         return None
     if fits(lowest):
-        return step * lowest
+        return CONTEXT.multiply(step, lowest)
     # A larger DP means a smaller principal and so a smaller installment: bisect on the
     # grid keeping fits(hi) and not fits(lo), so the answer's predecessor never fits.
     lo, hi = lowest, highest
@@ -70,7 +70,7 @@ def solve_min_down_payment(
             hi = mid
         else:
             lo = mid
-    return step * hi
+    return CONTEXT.multiply(step, hi)
 
 
 def solve_dp_for_dsr(

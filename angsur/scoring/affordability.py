@@ -55,6 +55,6 @@ def disposable_income_per_dependent(
     # The applicant counts as one mouth to feed besides the dependents (tanggungan, from the KK).
     if isinstance(dependents, bool) or not isinstance(dependents, int) or dependents < 0:
         raise AffordabilityError(errors.DEPENDENTS_INVALID, {"dependents": str(dependents)})
-    left = _amount(income, "income") - _amount(expenses, "expenses") - _total(installments, "installments")
     with localcontext(_CONTEXT):
+        left = _amount(income, "income") - _amount(expenses, "expenses") - _total(installments, "installments")
         return (left / (dependents + 1)).quantize(RUPIAH, rounding=ROUND_HALF_UP)

@@ -1,6 +1,6 @@
 """Tests for disposable income per dependent (the DSR: tests/finance/test_finance_dsr.py)."""
 
-from decimal import Decimal
+from decimal import Decimal, DefaultContext, localcontext
 
 import pytest
 
@@ -26,3 +26,14 @@ def test_disposable_income_bad_dependents(dependents):
     with pytest.raises(AffordabilityError) as exc:
         disposable_income_per_dependent(income=D(1), expenses=D(0), installments=D(0), dependents=dependents)
     assert exc.value.code == "dependents_invalid"
+
+
+def test_disposable_income_subtracts_at_34_digits_whatever_the_callers_context():
+    # Given an income of 10^30 + 1 rupiah (31 digits) and no expenses, in Python's default 28-digit context
+    with localcontext(DefaultContext):
+        # When nothing is subtracted and nobody else shares it
+        result = disposable_income_per_dependent(income=D(10**30 + 1), expenses=D(0), installments=[D(0)], dependents=0)
+        # Then the last rupiah is kept: the subtraction (and the sum of installments) is done at 34 digits
+        assert result == D(10**30 + 1)
+        assert disposable_income_per_dependent(income=D(10**30 + 3), expenses=D(1), installments=[D(1), D(1)], dependents=0) == D(10**30)
+        assert disposable_income_per_dependent(income=D(10**30 + 5), expenses=D(2), installments=[D(1)], dependents=0) == D(10**30 + 2)
