@@ -235,14 +235,15 @@ def normalize_phone(raw: str, *, mobile_only: bool = False) -> str:
     """Return an Indonesian phone number in E.164 form (+62...), or raise IdentityError."""
     # Digits of any script fold to ASCII; letters (phonenumbers would read "0812-CALL-ME" as a keypad) are refused.
     folded = fold_identifier(raw, keep="+()")
+    shown = {"raw": str(raw)[:40]}
     if not folded:
-        raise IdentityError(errors.PHONE_INVALID)
+        raise IdentityError(errors.PHONE_INVALID, shown)
     try:
         parsed = phonenumbers.parse(folded, "ID")
     except (phonenumbers.NumberParseException, TypeError):
-        raise IdentityError(errors.PHONE_INVALID) from None
+        raise IdentityError(errors.PHONE_INVALID, shown) from None
     if not phonenumbers.is_valid_number(parsed):
-        raise IdentityError(errors.PHONE_INVALID)
+        raise IdentityError(errors.PHONE_INVALID, shown)
     if parsed.country_code != 62:
         raise IdentityError(errors.PHONE_NOT_INDONESIAN, {"country_code": parsed.country_code})
     if mobile_only and phonenumbers.number_type(parsed) not in _MOBILE_TYPES:

@@ -270,3 +270,13 @@ def test_a_normalised_identifier_is_ascii_and_normalises_to_itself(raw):
     if folded is not None:
         assert folded.isascii() and (folded == "" or folded.isalnum())
         assert fold_identifier(folded, letters=True) == folded
+
+
+@pytest.mark.parametrize("raw", ["0812-CALL-ME", "12", ""])
+def test_an_invalid_phone_is_named_in_the_message(raw):
+    from angsur.scoring import normalize_phone
+
+    with pytest.raises(IdentityError) as caught:
+        normalize_phone(raw)
+    assert caught.value.code == "phone_invalid"
+    assert "{raw}" not in caught.value.message and raw in caught.value.message

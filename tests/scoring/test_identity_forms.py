@@ -77,4 +77,4 @@ def test_a_vehicle_number_may_have_40_characters_but_not_41():
 def test_a_phone_number_with_a_letter_or_that_does_not_parse_is_refused(typed):
     # "X" would be read as an extension by the parser: letters are refused before parsing.
     code, params, _ = refusal(normalize_phone, typed)
-    assert (code, params) == ("phone_invalid", {})
+    assert (code, params) == ("phone_invalid", {"raw": typed})  # the message names what was typed
