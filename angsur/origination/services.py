@@ -49,6 +49,7 @@ from angsur.origination.models import (
     SurveyStatus,
 )
 from angsur.origination.reasons import ReasonCode
+from angsur.origination.rule_labels import rule_title
 from angsur.origination.selectors import application_analysis, covers, distance_m
 from angsur.origination.workflow import (
     APPLICATION,
@@ -830,7 +831,7 @@ def decision_record(
                 raise DomainError(
                     "policy_knock_out",
                     _("A knock-out rule fails (%(rules)s): only the branch manager may approve as an exception.")
-                    % {"rules": ", ".join(sorted(failing))},
+                    % {"rules": ", ".join(sorted(rule_title(code) for code in failing))},
                     field="outcome",
                 )
             if not covers(role=actor.role, financed_sen=app.financed_principal_sen, grade=analysis.grade, product_id=app.product_id):
