@@ -29,6 +29,8 @@ def rule_detail(code: str, params: dict[str, Any]) -> str:
     """What the rule found against its limit, e.g. 'DSR 41.20 % (limit 33 %)'."""
     if params.get("missing"):
         return _("not entered")
+    if params.get("no_record"):
+        return _("no credit history (first credit)")
     actual, limit = params.get("actual"), params.get("limit")
     formats = {
         "age_at_application": _("%(actual)s years (minimum %(limit)s, or married)"),

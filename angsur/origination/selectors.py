@@ -183,6 +183,7 @@ def credit_policy_in_force(as_of: dt.date) -> PolicyConfig:
         min_employment_months=row.min_employment_months,
         bureau_reject_from_kol=row.bureau_reject_from_kol,
         bureau_enquiry_max_age_days=row.bureau_enquiry_max_age_days,
+        no_bureau_record_passes=row.no_bureau_record_passes,
     )
 
 
@@ -371,6 +372,8 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
                 bureau_kol=bureau.worst_collectibility if bureau else None,
                 bureau_enquiry_date=bureau.enquiry_date if bureau else None,
                 bureau_consent=bool(bureau and bureau.consent_given),
+                # A SLIK result entered with no Kol: the bureau has no credit history for the applicant.
+                bureau_no_record=bool(bureau and bureau.consent_given and bureau.worst_collectibility is None),
             ),
             cfg,
         )

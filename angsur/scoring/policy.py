@@ -70,6 +70,9 @@ class PolicyConfig:
     bureau_reject_from_kol: int = 3
     bureau_enquiry_max_age_days: int = 30
     require_bureau_consent: bool = True
+    # A bureau enquiry that finds no credit history (a first-time buyer, common for motorcycles) is
+    # its own outcome: it passes by default and is noted; a company may make it a knock-out.
+    no_bureau_record_passes: bool = True
     # Failed soft rules are deviations an authority may approve; all others knock out.
     soft_rules: frozenset[str] = frozenset({RESIDENCE_LENGTH, EMPLOYMENT_LENGTH, BUREAU_ENQUIRY_FRESH})
 
@@ -96,8 +99,9 @@ class PolicyConfig:
         kol = self.bureau_reject_from_kol
         if isinstance(kol, bool) or not isinstance(kol, int) or not KOL_MIN < kol <= KOL_MAX:
             _config_error("bureau_reject_from_kol", "must be a collectibility class from 2 to 5")
-        if not isinstance(self.require_bureau_consent, bool):
-            _config_error("require_bureau_consent", "must be true or false")
+        for name in ("require_bureau_consent", "no_bureau_record_passes"):
+            if not isinstance(getattr(self, name), bool):
+                _config_error(name, "must be true or false")
         soft = frozenset(self.soft_rules)
         if unknown := soft - frozenset(RULE_CODES):
             _config_error("soft_rules", f"unknown rules {sorted(unknown)}")
@@ -147,6 +151,8 @@ class PolicyInput:
     bureau_kol: int | None = None
     bureau_enquiry_date: date | None = None
     bureau_consent: bool = False
+    # The bureau was asked and has no record of the applicant (then bureau_kol is None).
+    bureau_no_record: bool = False
 
     def __post_init__(self) -> None:
         """Validate the facts; a bad input is an error, not a failed rule."""
@@ -182,8 +188,11 @@ class PolicyInput:
                 _input_error("bureau_enquiry_date", "must be a date")
             if self.bureau_enquiry_date > self.as_of:
                 _input_error("bureau_enquiry_date", "lies after the application date")
-        if not isinstance(self.bureau_consent, bool):
-            _input_error("bureau_consent", "must be true or false")
+        for name in ("bureau_consent", "bureau_no_record"):
+            if not isinstance(getattr(self, name), bool):
+                _input_error(name, "must be true or false")
+        if self.bureau_no_record and self.bureau_kol is not None:
+            _input_error("bureau_no_record", "cannot go with a collectibility class")
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +292,11 @@ def _negative_list(inp: PolicyInput, cfg: PolicyConfig) -> RuleResult:
 
 def _bureau_kol(inp: PolicyInput, cfg: PolicyConfig) -> RuleResult:
     limit = cfg.bureau_reject_from_kol
+    if inp.bureau_kol is None and inp.bureau_no_record:
+        passed = cfg.no_bureau_record_passes
+        verb = "passes" if passed else "is refused"
+        message = f"The credit bureau (SLIK) has no credit history for the applicant: a first credit, which {verb} by policy."
+        return _result(BUREAU_KOL, passed, cfg, message, actual=None, limit=limit, op="<", missing=False, no_record=True)
     if inp.bureau_kol is None:
         message = "No credit bureau (SLIK) result is on file."
         return _result(BUREAU_KOL, False, cfg, message, actual=None, limit=limit, op="<", missing=True)

@@ -286,3 +286,15 @@ def test_without_a_scorecard_the_analysis_fails_closed(surveyed, staff):
     with pytest.raises(DomainError) as info:
         decision_record(actor=staff["bm"], application=app, outcome="approve", reason_codes=["good_profile"], rationale="OK", as_of=AS_OF)
     assert info.value.code == "no_scorecard"
+
+
+def test_a_first_time_buyer_without_credit_history_is_approved_by_the_analyst(surveyed, staff):
+    # Given a SLIK enquiry, with consent, that found no credit history (entered without a Kol)
+    app = analysis_start(actor=staff["ca"], application=surveyed())
+    bureau_check_record(actor=staff["ca"], application=app, enquiry_date=AS_OF, consent_given=True, worst_collectibility=None, as_of=AS_OF)
+
+    # Then the bureau rule passes and says why, and the analyst may approve (no branch-manager exception)
+    rule = next(r for r in application_analysis(app, as_of=AS_OF).policy if r.code == "bureau_kol")
+    assert rule.passed and rule.params["no_record"]
+    decision = decision_record(actor=staff["ca"], application=app, outcome="approve", reason_codes=["good_profile"], rationale="OK", as_of=AS_OF)
+    assert decision.level == 1

@@ -314,3 +314,28 @@ def test_input_normalises_list_hits_and_int_ratios():
     assert inp.dp_pct == Decimal(20) and isinstance(inp.dp_pct, Decimal)
     with pytest.raises(dataclasses.FrozenInstanceError):
         inp.dp_pct = Decimal(1)
+
+
+# --- "no credit history" is a bureau result (issue 15, item 1) ---
+
+
+def test_no_credit_history_passes_the_bureau_rule_by_default_and_says_so():
+    result = rule(make(bureau_kol=None, bureau_no_record=True), "bureau_kol")
+    assert result.passed is True and result.knock_out
+    assert result.params["no_record"] is True and result.params["missing"] is False
+    assert "no credit history" in result.message
+
+
+def test_a_company_may_refuse_no_credit_history():
+    result = rule(make(bureau_kol=None, bureau_no_record=True), "bureau_kol", PolicyConfig(no_bureau_record_passes=False))
+    assert result.passed is False and result.params["no_record"] is True
+
+
+def test_a_result_not_entered_still_fails_as_not_entered():
+    result = rule(make(bureau_kol=None), "bureau_kol")
+    assert result.passed is False and result.params["missing"] is True
+
+
+def test_no_record_cannot_go_with_a_collectibility_class():
+    with pytest.raises(PolicyError):
+        make(bureau_kol=1, bureau_no_record=True)
