@@ -286,7 +286,9 @@ class CreditPolicy(models.Model):
     bureau_reject_from_kol = models.PositiveSmallIntegerField(_("reject from bureau Kol"), default=3)
     bureau_enquiry_max_age_days = models.PositiveSmallIntegerField(_("bureau enquiry valid for (days)"), default=30)
     no_bureau_record_passes = models.BooleanField(
-        _("no credit history passes"), default=True, help_text=_("A SLIK enquiry that finds no record (a first credit) passes the bureau rule.")
+        _("no credit history passes"),
+        default=True,
+        help_text=_("A SLIK enquiry that finds no record (a first credit) passes the bureau rule."),
     )
 
     class Meta:

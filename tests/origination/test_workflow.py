@@ -296,5 +296,7 @@ def test_a_first_time_buyer_without_credit_history_is_approved_by_the_analyst(su
     # Then the bureau rule passes and says why, and the analyst may approve (no branch-manager exception)
     rule = next(r for r in application_analysis(app, as_of=AS_OF).policy if r.code == "bureau_kol")
     assert rule.passed and rule.params["no_record"]
-    decision = decision_record(actor=staff["ca"], application=app, outcome="approve", reason_codes=["good_profile"], rationale="OK", as_of=AS_OF)
+    decision = decision_record(
+        actor=staff["ca"], application=app, outcome="approve", reason_codes=["good_profile"], rationale="OK", as_of=AS_OF
+    )
     assert decision.level == 1
