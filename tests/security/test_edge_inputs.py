@@ -7,7 +7,6 @@ offset beyond PostgreSQL's bigint.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -114,11 +113,6 @@ def test_an_audit_filter_near_year_1_or_9999_is_refused(api, web, bm_a, param, d
     assert web(bm_a).get("/audit/", {param: day}).status_code == 400
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    reason="PostgreSQL stores year 1 BC: needs `taken_at: Form[BoundedDateTime]` in origination/api.py (lead)",
-)
 def test_a_photo_time_near_year_1_is_refused_not_a_server_error(api, new_application, cmo_a):
     """The photo endpoint takes `taken_at` as a form field, outside a body schema."""
     app = new_application()
