@@ -4,6 +4,7 @@ DJANGO_ENV selects the profile: "development" (default: DEBUG on, plain-HTTP coo
 SQLite file) or "production" (DEBUG off, secure cookies, HSTS, a real secret required).
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -240,3 +241,13 @@ ANGSUR_SENSOR_PAGES = {
 # their longest side is at most ANGSUR_IMAGE_MAX_SIDE pixels.
 ANGSUR_MAX_IMAGE_PIXELS = env.int("ANGSUR_MAX_IMAGE_PIXELS", default=40_000_000)
 ANGSUR_IMAGE_MAX_SIDE = env.int("ANGSUR_IMAGE_MAX_SIDE", default=2048)
+
+# --- What the dealer is told (origination/selectors.py: dealer_notice, origination/reasons.py) ----------
+
+# A counter-offer's installment is shown to the dealer only this many DSR points under the ceiling (at the
+# ceiling, installment / ceiling is the customer's verified income).
+ANGSUR_DEALER_INSTALLMENT_MARGIN_PCT = Decimal(env.str("ANGSUR_DEALER_INSTALLMENT_MARGIN_PCT", default="1"))
+if env.str("ANGSUR_DEALER_NEUTRAL_REASON_CODES", default=""):
+    ANGSUR_DEALER_NEUTRAL_REASON_CODES = frozenset(env.list("ANGSUR_DEALER_NEUTRAL_REASON_CODES"))
+ANGSUR_DEALER_NEUTRAL_REASON = env.str("ANGSUR_DEALER_NEUTRAL_REASON", default="")
+ANGSUR_DEALER_NEUTRAL_REMEDY = env.str("ANGSUR_DEALER_NEUTRAL_REMEDY", default="")
