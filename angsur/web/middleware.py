@@ -88,3 +88,20 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", self.policies.get(match.url_name if match else None, self.default_policy))
         patch_cache_control(response, no_store=True)
         return response
+
+
+class IndonesianFirstMiddleware:
+    """Answer in Bahasa Indonesia unless the person chose otherwise with the language switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language: a phone set to English would
+    get English pages nobody chose. angsur's default is Indonesian (LANGUAGE_CODE); a choice made with
+    the switch is kept in the language cookie and wins. Place it just before LocaleMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
