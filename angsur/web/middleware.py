@@ -91,7 +91,7 @@ class SecurityHeadersMiddleware:
 
 
 class IndonesianFirstMiddleware:
-    """Answer in Bahasa Indonesia unless the person chose otherwise with the language switch.
+    """Answer pages in Bahasa Indonesia unless the person chose otherwise with the language switch.
 
     Django's LocaleMiddleware would follow the browser's Accept-Language: a phone set to English would
     get English pages nobody chose. angsur's default is Indonesian (LANGUAGE_CODE); a choice made with
@@ -102,6 +102,7 @@ class IndonesianFirstMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # An API client's Accept-Language is a deliberate request (a dealer's system asking for English).
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and not request.path.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
