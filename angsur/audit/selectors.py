@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from angsur.audit.models import AuditEvent
@@ -36,5 +37,17 @@ def audit_event_list(
 
 
 def audit_object_types() -> list[str]:
-    """Distinct object types present in the trail."""
-    return list(AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct())
+    """Distinct object types present in the trail.
+
+    A loose index scan (one index probe per type) instead of SELECT DISTINCT over the whole trail:
+    0.5 ms instead of 132-222 ms on PostgreSQL at 1.67 million events (bench/pages.py).
+    """
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    sql = (
+        f"WITH RECURSIVE t(v) AS (SELECT MIN(object_type) FROM {table} "  # noqa: S608 - the model's own table name
+        f"UNION ALL SELECT (SELECT MIN(object_type) FROM {table} WHERE object_type > t.v) FROM t WHERE t.v IS NOT NULL) "
+        "SELECT v FROM t WHERE v IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from angsur.audit.selectors import audit_event_list, audit_object_types
@@ -33,13 +34,27 @@ class AuditFilterForm(forms.Form):
         return data
 
 
+class CappedPaginator(Paginator):
+    """Counts at most CAP events: a branch's whole trail is millions of rows (52-85 ms to count at 1.67 M)."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.CAP
+
+
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Capability.AUDIT_VIEW)
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     events = audit_event_list(viewer=request.user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -114,6 +114,12 @@ class Application(models.Model):
             models.Index(fields=["cmo", "status"]),
             models.Index(fields=["branch", "status", "decided_at"]),
             models.Index(fields=["applicant_name_key"], name="application_name_key_idx", opclasses=["varchar_pattern_ops"]),
+            # Measured at 200,000 applications (bench/pages.py): the branch's and head office's list
+            # pages, and head office's worklists, read these instead of sorting the book.
+            models.Index(fields=["branch", "created_at"], name="application_branch_created_idx"),
+            models.Index(fields=["created_at"], name="application_created_idx"),
+            models.Index(fields=["status", "submitted_at"], name="application_status_submit_idx"),
+            models.Index(fields=["status", "decided_at"], name="application_status_decided_idx"),
         ]
 
     def __str__(self) -> str:

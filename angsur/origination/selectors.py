@@ -516,7 +516,8 @@ def parties_by_role(app: Application) -> dict[str, Party]:
 
 def application_list(*, viewer: Any, status: str = "", limit: int = 100) -> list[Application]:
     """The viewer's applications, newest first, optionally of one status (the list page's default view)."""
-    qs = application_scope(viewer=viewer).select_related("dealer").order_by("-created_at")
+    # Only what the list shows (not each row's ~3.5 kB priced quote), in a stable order.
+    qs = application_scope(viewer=viewer).select_related("dealer").only(*LIST_FIELDS, "dealer__name").order_by("-created_at", "-id")
     if status in Status.values:
         qs = qs.filter(status=status)
     return list(qs[:limit])
