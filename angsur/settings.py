@@ -252,3 +252,7 @@ if env.str("ANGSUR_DEALER_NEUTRAL_REASON_CODES", default=""):
     ANGSUR_DEALER_NEUTRAL_REASON_CODES = frozenset(env.list("ANGSUR_DEALER_NEUTRAL_REASON_CODES"))
 ANGSUR_DEALER_NEUTRAL_REASON = env.str("ANGSUR_DEALER_NEUTRAL_REASON", default="")
 ANGSUR_DEALER_NEUTRAL_REMEDY = env.str("ANGSUR_DEALER_NEUTRAL_REMEDY", default="")
+
+# The smallest amount financed a free simulation (`angsur quote`, POST /api/quotes without a product) prices,
+# in rupiah; a product's rate card has its own minimum.
+ANGSUR_MIN_FINANCED = env.int("ANGSUR_MIN_FINANCED", default=1_000_000)

@@ -108,6 +108,9 @@ class RateCard(models.Model):
     life_insurance_pct = models.DecimalField(_("life insurance % of principal"), default=Decimal("0"), **PCT)
     life_insurance_financed = models.BooleanField(_("life insurance financed"), default=True)
     dp_step = models.PositiveBigIntegerField(_("DP step for counter-offers (Rp)"), default=100000)
+    # Below this the installment's rounding dominates the price (Rp1 financed over 12 months priced at
+    # 1,200,000 % a year): the product refuses it with a message instead.
+    min_financed = models.PositiveBigIntegerField(_("minimum amount financed (Rp)"), default=1_000_000)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

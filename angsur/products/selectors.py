@@ -107,6 +107,7 @@ class PricingTerms:
     fees: tuple[FeeSpec, ...]
     # The tenor each fee of `fees` is for (None: every tenor), position by position.
     fee_tenors: tuple[int | None, ...] = ()
+    min_financed: int = 0  # rupiah: the rate card's minimum amount financed
 
     @property
     def min_dp_pct(self) -> Decimal:
@@ -172,6 +173,7 @@ def pricing_terms(*, product: Product, branch_id: int | None, as_of: dt.date) ->
         life_insurance_pct=card.life_insurance_pct,
         life_insurance_financed=card.life_insurance_financed,
         dp_step=card.dp_step,
+        min_financed=card.min_financed,
         lines=tuple(
             RateLine(ln.tenor_months, ln.vehicle_age_from, ln.vehicle_age_to, ln.rate_pct, ln.insurance_pct) for ln in card.lines.all()
         ),

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from angsur.finance import (
     solve_dp_for_dsr,
 )
 from angsur.finance.money import to_minor
+from angsur.formatting import format_rupiah
 from angsur.org.models import User
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require
@@ -135,12 +137,28 @@ def quote_price(
             first_due_date=first_due_date,
         )
         check_vehicle_age_at_maturity(vehicle_year, as_of, tenor_months, terms.max_vehicle_age_at_maturity)
+        _check_min_financed(otr - down_payment, Decimal(terms.min_financed))
         quote = compute_quote(data)
         if enforce_min_dp:
             check_minimum_dp(otr, down_payment, terms.min_dp_pct)
     except FinanceError as error:
         raise finance_error_to_domain(error) from error
     return PricedQuote(quote=quote, terms=terms, rate_pct=rate_pct, allowed_tenors=tenors)
+
+
+def _check_min_financed(amount: Decimal, minimum: Decimal) -> None:
+    """Refuse an amount financed below the minimum (the installment's rounding would dominate its price).
+
+    Only a positive amount: a DP at or above the OTR, or an OTR that is not positive, is the core's to
+    refuse with its own, better-named message.
+    """
+    if 0 < amount < minimum:
+        raise DomainError(
+            "financing_too_small",
+            _("The amount financed (%(amount)s) is below this product's minimum of %(minimum)s: raise the OTR or lower the DP.")
+            % {"amount": format_rupiah(amount), "minimum": format_rupiah(minimum)},
+            field="down_payment",
+        )
 
 
 def quote_compare(
@@ -260,8 +278,9 @@ def quote_from_terms(
     if timing not in {t.value for t in Timing}:
         raise DomainError("invalid_timing", _("Payment timing must be addb or addm."), field="timing")
     rate = RateSpec(kind="flat", annual_pct=flat_rate) if flat_rate is not None else RateSpec(kind="effective", annual_pct=effective_rate)
+    _check_min_financed(otr - down_payment, Decimal(settings.ANGSUR_MIN_FINANCED))
     try:
-        return compute_quote(
+        quote = compute_quote(
             QuoteInput(
                 otr=otr,
                 down_payment=down_payment,
@@ -276,6 +295,7 @@ def quote_from_terms(
         )
     except FinanceError as error:
         raise finance_error_to_domain(error) from error
+    return quote
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from angsur.audit.models import AuditEvent
 from angsur.devdata.factories import make_rate_card
 from angsur.errors import DomainError
 from angsur.products.models import RateCardFee, SavedQuote
-from angsur.products.services import quote_price, quote_save
+from angsur.products.services import quote_from_terms, quote_price, quote_save
 
 AS_OF = dt.date(2026, 11, 26)
 OJK = {"otr": Decimal("15000000"), "down_payment": Decimal("3000000"), "tenor_months": 12, "vehicle_year": 2026}
@@ -367,3 +367,21 @@ def test_cli_prices_a_product_in_process(products, capsys):
     assert Decimal(json.loads(capsys.readouterr().out)["installment"]) == Decimal("1170000")
     with pytest.raises(CommandError, match="tenor_not_allowed"):
         call_command("quote", "--product", "OJK17", "--otr", "15000000", "--dp", "3000000", "--tenor", "18", "--as-of", "2026-11-26")
+
+
+@pytest.mark.parametrize("timing", ["addb", "addm"])
+def test_a_rupiah_financed_is_refused_with_a_minimum_financing_message(timing):
+    # ADDB priced Rp1 financed over 12 months at 1,200,000 % a year; ADDM refused it as "too small".
+    with pytest.raises(DomainError) as caught:
+        quote_from_terms(
+            otr=Decimal("15000000"), down_payment=Decimal("14999999"), tenor_months=12, as_of=AS_OF, flat_rate=Decimal("17"), timing=timing
+        )
+    assert caught.value.code == "financing_too_small" and caught.value.field == "down_payment"
+
+
+def test_a_product_refuses_an_amount_financed_below_its_card_minimum(products):
+    with pytest.raises(DomainError) as caught:
+        quote_price(product=products["OJK17"], branch_id=None, as_of=AS_OF, **{**OJK, "down_payment": Decimal("14500000")})
+    assert caught.value.code == "financing_too_small"
+    # The OJK example (Rp12.000.000 financed) is unaffected.
+    assert quote_price(product=products["OJK17"], branch_id=None, as_of=AS_OF, **OJK).quote.installment == Decimal("1170000")
