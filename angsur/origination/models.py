@@ -357,6 +357,7 @@ class FlagKind(models.TextChoices):
     NEGATIVE_NIK = "negative_nik", _("NIK on the negative list")
     NEGATIVE_PHONE = "negative_phone", _("Phone on the negative list")
     NEGATIVE_FRAME = "negative_frame", _("Frame number on the negative list")
+    EXISTING_CUSTOMER = "existing_customer", _("Applicant already approved on another application (existing exposure)")
 
 
 class Flag(models.Model):

@@ -22,6 +22,7 @@ from angsur.dealers.models import Dealer, DealerCoverage
 from angsur.dealers.selectors import dealer_of
 from angsur.errors import Conflict, DomainError, PermissionDenied
 from angsur.finance.money import to_minor
+from angsur.formatting import format_rupiah
 from angsur.org.models import User
 from angsur.org.roles import DECISION_LEVEL, MAX_DECISION_LEVEL, Capability, Role
 from angsur.org.scoping import require, user_can
@@ -246,6 +247,13 @@ def _flag_duplicates(app: Application, parties: list[Party]) -> None:
     if app.frame_number:
         for other in others.filter(frame_number=app.frame_number).only("id", "number")[:20]:
             flags.append(Flag(application=app, kind=FlagKind.DUPLICATE_FRAME, detail=other.number, other_application=other))
+    # An existing customer, in any branch of the company: the same NIK approved before (issue 15: the
+    # same NIK was approved twice at two dealers unflagged). The detail carries the exposure for the
+    # analyst; contracts will add their outstanding and installments when servicing exists.
+    approved = Application.objects.filter(status=Status.APPROVED, applicant_nik__in=niks).exclude(pk=app.pk)
+    for other in approved.only("id", "number", "financed_principal_sen", "installment_sen", "tenor_months").order_by("-id")[:20]:
+        exposure = f"{other.number}: {format_rupiah(other.financed_principal)}, {format_rupiah(other.installment)} × {other.tenor_months}"
+        flags.append(Flag(application=app, kind=FlagKind.EXISTING_CUSTOMER, detail=exposure[:200], other_application=other))
     negative = NegativeListEntry.objects.filter(
         Q(nik__in=niks) | Q(phone__in=phones) | (Q(frame_number=app.frame_number) if app.frame_number else Q(pk__in=[]))
     )

@@ -300,3 +300,18 @@ def test_a_first_time_buyer_without_credit_history_is_approved_by_the_analyst(su
         actor=staff["ca"], application=app, outcome="approve", reason_codes=["good_profile"], rationale="OK", as_of=AS_OF
     )
     assert decision.level == 1
+
+
+def test_an_existing_customer_is_flagged_in_any_branch_with_the_exposure(surveyed, staff, cmo_b, dealer_b, credit):
+    # Given an applicant approved at a Jakarta dealer
+    first = with_bureau(analysis_start(actor=staff["ca"], application=surveyed()), staff["ca"])
+    decision_record(actor=staff["ca"], application=first, outcome="approve", reason_codes=["good_profile"], rationale="OK", as_of=AS_OF)
+    first.refresh_from_db()
+    assert first.status == Status.APPROVED
+
+    # When the same NIK orders again at a Makassar dealer
+    second = make_application(actor=cmo_b, dealer=dealer_b, as_of=AS_OF)
+
+    # Then the analyst sees an existing customer, with the approved order and its exposure
+    flag = second.flags.get(kind=FlagKind.EXISTING_CUSTOMER)
+    assert flag.other_application_id == first.pk and first.number in flag.detail and "Rp" in flag.detail
