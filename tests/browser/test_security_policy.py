@@ -45,6 +45,8 @@ def test_the_field_pages_raise_no_policy_violation(phone, live_server, login, pr
 def test_the_language_switch_still_submits_without_an_inline_handler(phone, live_server, login, cmo_a):
     watch(phone, live_server)
     login(phone, cmo_a.username, DEMO_PASSWORD)
+    # shell.js (deferred) attaches the switch's handler: choose once the page has loaded, as a person would
+    phone.wait_for_load_state("load")
     with phone.expect_navigation():
         phone.select_option("select[name=language]", "en")
     assert phone.locator("html").get_attribute("lang") == "en"
