@@ -24,7 +24,7 @@ from angsur.errors import Conflict, DomainError, PermissionDenied
 from angsur.finance.money import to_minor
 from angsur.formatting import format_rupiah
 from angsur.org.models import User
-from angsur.org.roles import DECISION_LEVEL, MAX_DECISION_LEVEL, Capability, Role
+from angsur.org.roles import MAX_DECISION_LEVEL, Capability, Role
 from angsur.org.scoping import require, user_can
 from angsur.origination.files import removes_stored_files_on_error, surveys_discard_open, upload_store
 from angsur.origination.models import (
@@ -58,6 +58,7 @@ from angsur.origination.workflow import (
     Action,
     Status,
     appeal_level,
+    decider_level,
     independent,
     owner_or_branch_marketing,
     same_branch,
@@ -680,7 +681,7 @@ def _require_decider(actor: User, app: Application) -> int:
         refused = check(app, actor)
         if refused is not None:
             raise refused.error()
-    return DECISION_LEVEL.get(actor.role, 0)
+    return decider_level(actor)
 
 
 @transaction.atomic
@@ -815,7 +816,7 @@ def decision_record(
     action = OUTCOME_ACTION[outcome]
     # The table checks the decider: capability, branch, maker-checker, required level, top of the chain.
     app = _lock(application, expected_version, action=action, actor=actor)
-    level = DECISION_LEVEL.get(actor.role, 0)
+    level = decider_level(actor)
     if not rationale.strip():
         raise DomainError("rationale_required", _("Write the rationale for the decision."), field="rationale")
     unknown = [code for code in reason_codes if code not in ReasonCode.values]

@@ -139,10 +139,6 @@ def application_new(request: HttpRequest) -> HttpResponse:
     return render(request, "origination/new.html", {"form": form, "parties": parties}, status=status)
 
 
-def _surveyors(app: Application) -> Any:
-    return selectors.surveyors_for(app)
-
-
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -194,7 +190,7 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
         "can_order": user_can(user, Capability.ORDER_CREATE),
         "assign_form": forms.get("assign_form")
         or SurveyAssignForm(
-            surveyors=_surveyors(app),
+            surveyors=selectors.surveyors_for(app),
             initial={"surveyor": app.cmo_id, "scheduled_for": timezone.localtime().replace(minute=0, second=0) + dt.timedelta(hours=1)},
         ),
         "document_form": forms.get("document_form") or DocumentForm(),
@@ -257,7 +253,7 @@ def step_cancel(request: HttpRequest, app: Application) -> str:
 
 @_step
 def step_assign_survey(request: HttpRequest, app: Application) -> str:
-    form = SurveyAssignForm(request.POST, surveyors=_surveyors(app))
+    form = SurveyAssignForm(request.POST, surveyors=selectors.surveyors_for(app))
     if not form.is_valid():
         raise _invalid(form)
     services.survey_assign(

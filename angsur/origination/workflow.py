@@ -143,7 +143,7 @@ def at_required_level(app: Any, actor: Any) -> Refusal | None:
 
 
 def below_top_of_chain(app: Any, actor: Any) -> Refusal | None:
-    if DECISION_LEVEL.get(actor.role, 0) >= MAX_DECISION_LEVEL:
+    if decider_level(actor) >= MAX_DECISION_LEVEL:
         return forbidden("top_of_chain", gettext("The branch manager is the last level: decide the application."))
     return None
 

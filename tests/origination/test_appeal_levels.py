@@ -59,6 +59,8 @@ def test_branch_managers_rejection_is_appealed_to_head_office_and_the_manager_ma
         actor=ho_credit, application=app, outcome="approve", reason_codes=["good_profile"], rationale="Banding diterima.", as_of=AS_OF
     )
     assert decision.on_appeal and decision.application.status == Status.APPROVED
+    # and the trail records the level it was decided at: head office's, not the chief analyst role's
+    assert decision.level == HEAD_OFFICE_LEVEL
 
 
 def test_whoever_decided_before_may_not_decide_the_appeal(surveyed, staff):
