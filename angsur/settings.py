@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks_db",
     "angsur.org",
     "angsur.audit",
     "angsur.workflow",
@@ -256,3 +257,14 @@ ANGSUR_DEALER_NEUTRAL_REMEDY = env.str("ANGSUR_DEALER_NEUTRAL_REMEDY", default="
 # The smallest amount financed a free simulation (`angsur quote`, POST /api/quotes without a product) prices,
 # in rupiah; a product's rate card has its own minimum.
 ANGSUR_MIN_FINANCED = env.int("ANGSUR_MIN_FINANCED", default=1_000_000)
+
+# Side effects after commit and batch work (end-of-day chunks) go through Django's tasks framework
+# with a database-backed queue (django-tasks-db): `uv run angsur db_worker` takes them. Tests and
+# the demo may run them at once with ANGSUR_TASKS_IMMEDIATE=true.
+TASKS = {
+    "default": (
+        {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+        if env.bool("ANGSUR_TASKS_IMMEDIATE", default=False)
+        else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "eod"]}
+    )
+}
