@@ -288,6 +288,13 @@ class Survey(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     distance_from_address_m = models.PositiveIntegerField(null=True, blank=True)
+    gps_missing_reason = models.CharField(_("why there is no GPS position"), max_length=200, blank=True)
+    # When and where the survey was really done, as the device saw it, beside the server's receipt:
+    # a survey captured offline arrives later, and a device clock far from the GPS time is visible.
+    gps_taken_at = models.DateTimeField(_("GPS fix taken at"), null=True, blank=True)
+    device_captured_at = models.DateTimeField(_("captured at (device clock)"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received by the server at"), null=True, blank=True)
+    submit_key = models.CharField(max_length=64, blank=True, help_text="Idempotency key of the submission that completed it.")
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -326,6 +333,14 @@ class SurveyPhoto(models.Model):
     taken_at = models.DateTimeField()
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()
+    client_key = models.CharField(max_length=64, blank=True, help_text="Idempotency key from the device's outbox.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "client_key"], condition=~models.Q(client_key=""), name="survey_photo_client_key_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Photo {self.pk} of survey {self.survey_id}"
@@ -511,3 +526,43 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"Appeal by {self.appellant_id} to L{self.to_level}"
+
+
+class ConditionKind(models.TextChoices):
+    DOWN_PAYMENT = "down_payment", _("Higher down payment")
+    TENOR = "tenor", _("Different tenor")
+    GUARANTOR = "guarantor", _("Guarantor")
+    SPOUSE_SIGNATURE = "spouse_signature", _("Spouse's signature")
+    DOCUMENTS = "documents", _("Additional documents")
+    OTHER = "other", _("Other")
+
+
+class ConditionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    WAIVED = "waived", _("Waived")
+
+
+class Condition(models.Model):
+    """One condition of an approval, tracked until it is fulfilled (or waived by a decider).
+
+    An application with an open condition cannot be booked (``selectors.booking_blockers``).
+    Terms conditions (DP, tenor) are fulfilled when the applicant accepts the counter-offer.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="conditions")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="conditions")
+    kind = models.CharField(_("condition"), max_length=20, choices=ConditionKind.choices)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ConditionStatus.choices, default=ConditionStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["application", "status"], name="condition_app_status")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.status})"

@@ -19,7 +19,19 @@ from angsur.finance.money import from_minor
 from angsur.finance.policy import dp_pct, dsr, dsr_within, pct_shown_up
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require
-from angsur.origination.models import Application, BureauCheck, Document, DocumentKind, Party, PartyRole, Survey, SurveyPhoto, SurveyStatus
+from angsur.origination.models import (
+    Application,
+    BureauCheck,
+    Condition,
+    ConditionStatus,
+    Document,
+    DocumentKind,
+    Party,
+    PartyRole,
+    Survey,
+    SurveyPhoto,
+    SurveyStatus,
+)
 from angsur.origination.reasons import dealer_explanations
 from angsur.origination.workflow import Status, decider_level
 from angsur.products.models import AuthorityRule, CreditPolicy, DocumentRequirement, ScorecardConfig, ServiceLevelTarget
@@ -570,3 +582,27 @@ def survey_photo_get(*, viewer: Any, pk: Any) -> SurveyPhoto:
     if viewer.role == Role.DEALER:
         return _in_scope(None)
     return _in_scope(SurveyPhoto.objects.filter(pk=pk, survey__application__in=application_scope(viewer=viewer)).first())
+
+
+def open_conditions(app: Application) -> list[Condition]:
+    """The approval's conditions not yet fulfilled or waived, oldest first."""
+    return list(Condition.objects.filter(application=app, status=ConditionStatus.OPEN).order_by("created_at", "id"))
+
+
+def booking_blockers(app: Application) -> list[str]:
+    """Why this application cannot be booked as a contract yet, in the user's language; empty when it can.
+
+    The one place servicing asks before booking: the application must be approved (a conditional
+    approval's counter-offer accepted), and every condition of the approval fulfilled or waived.
+    Servicing adds its own check that the application is not booked already.
+    """
+    blockers: list[str] = []
+    if app.status != Status.APPROVED:
+        blockers.append(_("Only an approved application can be booked (this one is %(status)s).") % {"status": app.get_status_display()})
+    for condition in open_conditions(app):
+        label = condition.get_kind_display()
+        blockers.append(
+            _("Condition not yet fulfilled: %(condition)s%(detail)s.")
+            % {"condition": label, "detail": f" ({condition.detail})" if condition.detail else ""}
+        )
+    return blockers
