@@ -21,7 +21,7 @@ from angsur.finance.money import (
     round_to,
     to_decimal,
 )
-from angsur.finance.rates import Timing, annuity_and_slope, level_runs, solve_runs
+from angsur.finance.rates import Run, Timing, annuity_and_slope, level_runs, solve_runs
 from angsur.finance.schedule import ScheduleLine, add_months, due_dates, schedule_lines
 
 type RateKind = Literal["flat", "effective"]
@@ -107,6 +107,14 @@ class Quote:
     tdp: TdpBreakdown
     fees: tuple[FeeAmount, ...]
     schedule: tuple[ScheduleLine, ...]
+    # The IRR of the cash actually advanced (OTR - DP: what the buyer does not pay in cash) against the
+    # installments, in percent a year like effective_rate_annual; equal to it when nothing is capitalised.
+    all_in_effective_rate_annual: Decimal
+
+    @property
+    def financed_items(self) -> tuple[tuple[str, Decimal], ...]:
+        """Return the capitalised items (code, amount): what is financed on top of OTR - DP."""
+        return tuple((fee.code, fee.amount) for fee in self.fees if fee.financed)
 
     def as_dict(self) -> dict[str, Any]:
         """Return JSON-ready data with amounts as decimal strings."""
@@ -118,6 +126,8 @@ class Quote:
             "total_payable": money_str(self.total_payable),
             "flat_rate_annual": format(self.flat_rate_annual, "f"),
             "effective_rate_annual": format(self.effective_rate_annual, "f"),
+            "all_in_effective_rate_annual": format(self.all_in_effective_rate_annual, "f"),
+            "financed_items": [{"name": code, "amount": money_str(amount)} for code, amount in self.financed_items],
             "timing": self.timing.value,
             "tenor_months": self.tenor_months,
             "tdp": {
@@ -346,8 +356,13 @@ def compute_quote(q: QuoteInput) -> Quote:
     with localcontext(CONTEXT):
         timing, down_payment, fees, principal, regular, last, total_payable, total_interest, guess = _plan(q)
         first = 0 if timing is Timing.ADDM else 1
-        monthly_rate = solve_runs(principal, level_runs(regular, last, n, first), guess)
+        runs = level_runs(regular, last, n, first)
+        monthly_rate = solve_runs(principal, runs, guess)
         effective_rate_annual = (monthly_rate * _PCT_MONTHS).quantize(RATE_QUANTUM, ROUND_HALF_UP)
+        all_in_annual = effective_rate_annual
+        capitalised = sum((fee.amount for fee in fees if fee.financed), ZERO) if fees else ZERO
+        if capitalised:
+            all_in_annual = (_all_in_monthly_rate(principal - capitalised, runs) * _PCT_MONTHS).quantize(RATE_QUANTUM, ROUND_HALF_UP)
         flat_rate_annual = (total_interest * _PCT_MONTHS / (principal * n)).quantize(RATE_QUANTUM, ROUND_HALF_UP)
         installments = (regular,) * n if last == regular else (regular,) * (n - 1) + (last,)
         schedule = schedule_lines(principal, installments, _due_dates(q, timing, n), timing, monthly_rate, RUPIAH, regular)
@@ -370,7 +385,26 @@ def compute_quote(q: QuoteInput) -> Quote:
         TdpBreakdown(down_payment, first_installment, upfront, tdp_total),
         fees,
         schedule,
+        all_in_annual,
     )
+
+
+def _all_in_monthly_rate(advanced: Decimal, runs: list[Run]) -> Decimal:
+    """Return the monthly IRR of the cash advanced against the installments; call inside the CONTEXT.
+
+    Only solved when something is capitalised (otherwise it is the contractual rate). The solver's own
+    start (a float Newton, then one Decimal step) is cheaper than starting from the contractual rate.
+    """
+    paid_at_signing = sum((amount for amount, start, _end in runs if start == 0), ZERO)
+    if paid_at_signing >= advanced:
+        # ADDM: the installment paid at signing already repays the cash advanced, so the capitalised
+        # items are owed on nothing: no finite rate exists, and such a quote is refused.
+        raise FinanceError(
+            errors.PRINCIPAL_TOO_SMALL,
+            field="down_payment",
+            params={"principal": str(advanced), "installment": str(paid_at_signing)},
+        )
+    return solve_runs(advanced, runs)
 
 
 def compare_tenors(q: QuoteInput, tenors: Iterable[int]) -> tuple[Quote, ...]:

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Schema
+from pydantic import Field
 
 from angsur.schemas import DecimalStr, MoneyStr, StoredJSON
 
@@ -28,6 +29,13 @@ class QuoteTdpOut(StoredJSON):
     first_installment: MoneyStr
     fees: dict[str, MoneyStr]
     total: MoneyStr
+
+
+class FinancedItemOut(StoredJSON):
+    """A capitalised item: financed on top of OTR − DP (insurance premium, a financed fee)."""
+
+    name: str = Field(description="The item's code: admin, provision, fiduciary, other, insurance_tlo, insurance_all_risk, life_insurance")
+    amount: MoneyStr
 
 
 class ScheduleLineOut(StoredJSON):
@@ -49,6 +57,15 @@ class QuoteResultOut(StoredJSON):
     total_payable: MoneyStr
     flat_rate_annual: DecimalStr
     effective_rate_annual: DecimalStr
+    # Quotes priced before these were added (saved quotes, applications) lack them: hence the defaults.
+    all_in_effective_rate_annual: DecimalStr | None = Field(
+        None,
+        description="IRR of the cash actually advanced (OTR − DP) against the installments, % a year (monthly × 12); "
+        "equals effective_rate_annual when nothing is capitalised",
+    )
+    financed_items: list[FinancedItemOut] = Field(
+        default_factory=list, description="The capitalised items financed on top of OTR − DP (cost disclosure)"
+    )
     timing: Literal["addb", "addm"]
     tenor_months: int
     tdp: QuoteTdpOut

@@ -100,6 +100,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{_('Flat rate p.a.')}: {data['flat_rate_annual']} %  {_('Effective rate p.a.')}: {data['effective_rate_annual']} %"
         )
+        self.stdout.write(f"{_('All-in effective rate p.a.')}: {data['all_in_effective_rate_annual']} %")
+        for item in data["financed_items"]:
+            self.stdout.write(f"{_('Financed items')}: {item['name']} {item['amount']}")
         self.stdout.write(f"TDP: {data['tdp']['total']}")
         for line in data["schedule"]:
             amounts = f"{line['installment']:>16} {line['principal']:>16} {line['interest']:>14} {line['balance']:>16}"
