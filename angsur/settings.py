@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "angsur.dealers",
     "angsur.products",
     "angsur.origination",
+    "angsur.servicing",
     "angsur.documents",
     "angsur.web",
     "angsur.devdata",

@@ -37,6 +37,11 @@ urlpatterns = [
     path("applications/<int:pk>/bureau/", origination_views.step_bureau, name="application_bureau"),
     path("applications/<int:pk>/decide/", origination_views.step_decide, name="application_decide"),
     path("applications/<int:pk>/appeal/", origination_views.step_appeal, name="application_appeal"),
+    path(
+        "applications/<int:pk>/conditions/<int:condition_id>/",
+        origination_views.step_condition_resolve,
+        name="application_condition_resolve",
+    ),
     path("applications/<int:pk>/accept-conditions/", origination_views.step_accept_conditions, name="application_accept_conditions"),
     path("applications/<int:pk>/documents/", origination_views.step_upload_document, name="application_upload_document"),
     path("applications/<int:pk>/survey-report.pdf", origination_views.survey_report_pdf, name="application_survey_pdf"),

@@ -38,6 +38,14 @@ class Capability(models.TextChoices):
     SURVEY_DO = "survey.do", _("Carry out surveys")
     CREDIT_DECIDE = "credit.decide", _("Analyse and decide applications")
     APPEAL = "application.appeal", _("Appeal rejections")
+    CONTRACT_VIEW = "contract.view", _("View contracts")
+    CONTRACT_BOOK = "contract.book", _("Book contracts")
+    PAYMENT_POST = "payment.post", _("Post payments")
+    PAYMENT_REVERSE_REQUEST = "payment.reverse_request", _("Request payment reversals")
+    PAYMENT_REVERSE_APPROVE = "payment.reverse_approve", _("Approve payment reversals")
+    LATE_FEE_WAIVE = "late_fee.waive", _("Waive late fees")
+    SETTLEMENT_QUOTE = "settlement.quote", _("Quote early settlements")
+    SETTLEMENT_EXECUTE = "settlement.execute", _("Execute early settlements")
 
 
 _ALL = frozenset(Capability)
@@ -51,6 +59,7 @@ _MARKETING = frozenset(
         Capability.ORDER_CREATE,
         Capability.APPLICATION_VIEW,
         Capability.SURVEY_DO,
+        Capability.CONTRACT_VIEW,  # a CMO sees their own contracts (months 1-12 are theirs to keep current)
     }
 )
 _SUPERVISION = frozenset({Capability.SURVEY_ASSIGN, Capability.APPEAL})
@@ -71,12 +80,45 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.MARKETING_HEAD: _MARKETING | _SUPERVISION | {Capability.DEALER_MANAGE, Capability.CREDIT_DECIDE},
     Role.CREDIT_ANALYST: _CREDIT | {Capability.QUOTE_CREATE},
     Role.CHIEF_CREDIT_ANALYST: _CREDIT | {Capability.QUOTE_CREATE},
-    Role.BRANCH_MANAGER: _MARKETING | _CREDIT | {Capability.AUDIT_VIEW, Capability.DEALER_MANAGE, Capability.SURVEY_ASSIGN},
+    Role.BRANCH_MANAGER: _MARKETING
+    | _CREDIT
+    | {
+        Capability.AUDIT_VIEW,
+        Capability.DEALER_MANAGE,
+        Capability.SURVEY_ASSIGN,
+        # servicing: the checker of reversals and the authority for late-fee waivers
+        Capability.PAYMENT_REVERSE_APPROVE,
+        Capability.LATE_FEE_WAIVE,
+        Capability.SETTLEMENT_QUOTE,
+    },
     Role.ADMIN: frozenset(
-        {Capability.DEALER_VIEW, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN, Capability.APPLICATION_VIEW}
+        {
+            Capability.DEALER_VIEW,
+            Capability.QUOTE_VIEW,
+            Capability.PRODUCT_VIEW,
+            Capability.API_TOKEN,
+            Capability.APPLICATION_VIEW,
+            Capability.CONTRACT_VIEW,
+            Capability.CONTRACT_BOOK,
+            Capability.PAYMENT_POST,  # transfers and statement imports
+            Capability.PAYMENT_REVERSE_REQUEST,
+            Capability.SETTLEMENT_QUOTE,
+        }
     ),
-    Role.FRONT_OFFICE: frozenset({Capability.QUOTE_CREATE, Capability.QUOTE_VIEW, Capability.PRODUCT_VIEW, Capability.API_TOKEN}),
-    Role.COLLECTOR: frozenset({Capability.API_TOKEN}),
+    Role.FRONT_OFFICE: frozenset(
+        {
+            Capability.QUOTE_CREATE,
+            Capability.QUOTE_VIEW,
+            Capability.PRODUCT_VIEW,
+            Capability.API_TOKEN,
+            Capability.CONTRACT_VIEW,
+            Capability.PAYMENT_POST,  # counter payments with a receipt
+            Capability.PAYMENT_REVERSE_REQUEST,
+            Capability.SETTLEMENT_QUOTE,
+            Capability.SETTLEMENT_EXECUTE,
+        }
+    ),
+    Role.COLLECTOR: frozenset({Capability.API_TOKEN, Capability.CONTRACT_VIEW}),
     Role.REMEDIAL: frozenset({Capability.API_TOKEN}),
     Role.DEALER: frozenset(
         {

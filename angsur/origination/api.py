@@ -46,6 +46,7 @@ from angsur.origination.schemas import (
     ApplicationOut,
     ApplicationRowOut,
     BureauCheckStepOut,
+    ConditionOut,
     DecisionStepOut,
     DocumentOut,
     PhotoOut,
@@ -54,6 +55,7 @@ from angsur.origination.schemas import (
     WorklistOut,
 )
 from angsur.origination.services import (
+    ConditionData,
     HouseholdData,
     InformantData,
     PartyData,
@@ -64,6 +66,7 @@ from angsur.origination.services import (
     application_create,
     application_submit,
     bureau_check_record,
+    condition_resolve,
     conditions_accept,
     decision_record,
     document_upload,
@@ -207,12 +210,25 @@ class BureauCheckIn(InputSchema):
     note: str = Field("", max_length=2000)
 
 
+class ConditionIn(InputSchema):
+    kind: str = Field(..., description="guarantor | spouse_signature | documents | other (a new DP or tenor comes from the counter-offer)")
+    detail: str = Field("", max_length=300, description="What exactly is needed; required for documents and other")
+
+
 class DecisionIn(InputSchema):
     outcome: str = Field(..., description="approve | approve_conditions | reject | escalate")
     reason_codes: list[str] = Field(default_factory=list, max_length=20)
     rationale: str = Field("", max_length=5000)
     counter_offer_kind: Literal["dp", "tenor"] | None = None
+    counter_offer_tenor: int | None = Field(None, ge=1, le=600, description="Another tenor, same DP (e.g. shorter than asked)")
+    conditions: list[ConditionIn] = Field(default_factory=list, max_length=10)
+    reasons_override: bool = Field(False, description="Keep a reason the analysis contradicts (say why in the rationale)")
     expected_version: ExpectedVersion = None
+
+
+class ConditionResolveIn(InputSchema):
+    resolution: Literal["fulfilled", "waived"]
+    note: str = Field("", max_length=300, description="Required to waive")
 
 
 class AppealIn(InputSchema):
@@ -468,6 +484,7 @@ def _decision(d: Decision, *, with_analysis: bool, with_rationale: bool = True) 
         "rationale": d.rationale if with_rationale else "",
         "counter_offer": d.counter_offer,
         "on_appeal": d.on_appeal,
+        "reasons_override": d.reasons_override,
         "created_at": d.created_at,
     }
     if with_analysis:
@@ -557,6 +574,7 @@ def _staff_detail(app: Application, viewer: Any) -> dict[str, Any]:
         ],
         "appeals": [_appeal(a) for a in app.appeals.all()],
         "flags": [_flag(f, with_detail=sees(viewer, Part.FLAG_DETAIL)) for f in app.flags.all()],
+        "conditions": selectors.condition_rows(app),
         "service_levels": [
             {"label": str(s.label), "hours": s.hours, "target_hours": s.target, "over": s.over} for s in selectors.service_levels(app)
         ],
@@ -867,10 +885,22 @@ def decision_endpoint(request: HttpRequest, application_id: int, payload: Decisi
         rationale=payload.rationale,
         as_of=branch_today(user),
         counter_offer_kind=payload.counter_offer_kind,
+        counter_offer_tenor=payload.counter_offer_tenor,
+        conditions=[ConditionData(c.kind, c.detail) for c in payload.conditions],
+        reasons_override=payload.reasons_override,
         expected_version=payload.expected_version,
     )
     app.refresh_from_db(fields=["status", "version"])
     return Status(201, {**_decision(decision, with_analysis=True), "application": _state(app)})
+
+
+@router.post("/applications/{application_id}/conditions/{condition_id}", response=ConditionOut, exclude_unset=True)
+def condition_resolve_endpoint(request: HttpRequest, application_id: int, condition_id: int, payload: ConditionResolveIn) -> dict:
+    """Mark a condition of the approval fulfilled (the order's CMO, branch marketing or a decider) or waived (a decider, with a reason)."""
+    user = request.auth
+    condition = selectors.condition_get(viewer=user, application_id=application_id, pk=condition_id)
+    condition_resolve(actor=user, condition=condition, resolution=payload.resolution, note=payload.note)
+    return next(row for row in selectors.condition_rows(condition.application) if row["id"] == condition.pk)
 
 
 @router.post("/applications/{application_id}/appeals", response={201: AppealStepOut}, exclude_unset=True)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from angsur.dealers.selectors import dealer_list
 from angsur.fields import BoundedDateField, BoundedDateTimeField, RupiahField
 from angsur.origination.models import (
+    ConditionKind,
     DocumentKind,
     EmploymentType,
     MaritalStatus,
@@ -18,7 +19,7 @@ from angsur.origination.models import (
     Sex,
 )
 from angsur.origination.reasons import ReasonCode
-from angsur.origination.services import HouseholdData, InformantData, PartyData, VehicleData, identity_error
+from angsur.origination.services import ConditionData, HouseholdData, InformantData, PartyData, VehicleData, identity_error
 from angsur.products.models import VehicleCondition
 from angsur.products.selectors import product_list
 from angsur.scoring import normalize_phone, validate_kk
@@ -297,6 +298,51 @@ class AppealForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+    counter_offer_tenor = forms.IntegerField(
+        label=_("Or another tenor (months), same DP"),
+        required=False,
+        min_value=1,
+        max_value=600,
+        help_text=_("For example a shorter tenor than asked; the quote engine prices it and checks the DSR."),
+    )
 class CancelForm(forms.Form):
+    reasons_override = forms.BooleanField(
+        label=_("Keep a reason the analysis contradicts (explain why in the rationale)"), required=False
+    )
     reason = forms.CharField(label=_("Reason for cancelling"), max_length=500)
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # Conditions of an approval other than new terms; each is tracked until fulfilled (shown to the dealer).
+    CONDITION_KINDS = (
+        (ConditionKind.GUARANTOR, _("e.g. the applicant's brother, with his KTP")),
+        (ConditionKind.SPOUSE_SIGNATURE, ""),
+        (ConditionKind.DOCUMENTS, _("which documents")),
+        (ConditionKind.OTHER, _("what is needed")),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for kind, hint in self.CONDITION_KINDS:
+            self.fields[f"condition_{kind}"] = forms.BooleanField(label=ConditionKind(kind).label, required=False)
+            self.fields[f"condition_{kind}_detail"] = forms.CharField(
+                label=_("Detail: %(condition)s") % {"condition": ConditionKind(kind).label},
+                required=False,
+                max_length=300,
+                widget=forms.TextInput(attrs={"placeholder": hint} if hint else {}),
+            )
+
+    def condition_rows(self) -> list[tuple[Any, Any]]:
+        """(checkbox, detail) bound fields per condition kind, for the template."""
+        return [(self[f"condition_{kind}"], self[f"condition_{kind}_detail"]) for kind, _hint in self.CONDITION_KINDS]
+
+    def conditions(self) -> list[ConditionData]:
+        d = self.cleaned_data
+        chosen = [kind for kind, _hint in self.CONDITION_KINDS if d.get(f"condition_{kind}")]
+        return [ConditionData(str(kind), d.get(f"condition_{kind}_detail", "")) for kind in chosen]
+
+class ConditionResolveForm(forms.Form):
+    resolution = forms.ChoiceField(
+        label=_("Resolution"), choices=[("fulfilled", _("Fulfilled")), ("waived", _("Waived"))], widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+

@@ -478,6 +478,9 @@ class Decision(models.Model):
     counter_offer = models.JSONField(null=True, blank=True)
     analysis = models.JSONField(default=dict, help_text="DSR, policy results and score at the time of the decision.")
     on_appeal = models.BooleanField(default=False)
+    # The decider kept a reason the analysis contradicts (e.g. "DSR too high" while the DSR rule passed),
+    # on purpose, with the rationale saying why.
+    reasons_override = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -566,3 +569,26 @@ class Condition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.status})"
+
+
+class DealerReasonWording(models.Model):
+    """The company's own words to dealers for one decision reason (replaces the built-in sentence).
+
+    Written as the dealer should read it (Bahasa Indonesia). Reasons the dealer is told only in neutral
+    words (ANGSUR_DEALER_NEUTRAL_REASON_CODES) keep the neutral sentence whatever is written here.
+    """
+
+    code = models.CharField(_("reason code"), max_length=40, unique=True)
+    reason = models.CharField(_("what the dealer is told"), max_length=300)
+    remedy = models.CharField(_("what would make it workable"), max_length=300, blank=True)
+    remedy_with_counter_offer = models.CharField(
+        _("what would make it workable, when a counter-offer exists"), max_length=300, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dealer wording of a reason")
+        verbose_name_plural = _("dealer wordings of reasons")
+
+    def __str__(self) -> str:
+        return self.code

@@ -4,6 +4,8 @@ The dealer explanation names the policy the deal failed and what would make it w
 never the applicant's income, bureau data or survey notes (UU 27/2022 Pelindungan Data Pribadi).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
@@ -43,27 +45,64 @@ def _neutral_explanation() -> tuple[str, str]:
     return str(reason), str(remedy)
 
 
-def dealer_explanations(codes: list[str]) -> list[dict[str, str]]:
-    """The dealer's explanations for a decision's reason codes: neutral ones told once, under a neutral code."""
+# Reasons that state a finding of the analysis, with the policy rules that make the finding. Choosing
+# one while all its rules passed contradicts the analysis: the decider must say so explicitly
+# (``reasons_override``) and explain it in the rationale.
+REASON_FINDINGS: dict[str, frozenset[str]] = {
+    "dsr_too_high": frozenset({"dsr_ceiling"}),
+    "dp_below_minimum": frozenset({"min_dp"}),
+    "bureau_collectibility": frozenset({"bureau_kol"}),
+    "negative_list": frozenset({"negative_list"}),
+    "age": frozenset({"age_at_application", "age_at_maturity"}),
+}
+
+
+def contradicted_reasons(codes: list[str], policy: list[dict[str, Any]]) -> list[str]:
+    """The chosen reasons whose findings the analysis contradicts: every rule behind them was evaluated and passed."""
+    results = {rule["code"]: rule for rule in policy}
+    contradicted = []
+    for code in dict.fromkeys(codes):
+        rules = REASON_FINDINGS.get(code)
+        if not rules or not rules <= results.keys():
+            continue
+        if all(results[rule]["passed"] and not (results[rule].get("params") or {}).get("missing") for rule in rules):
+            contradicted.append(code)
+    return contradicted
+
+
+def dealer_explanations(codes: list[str], *, counter_offer: bool = False) -> list[dict[str, str]]:
+    """The dealer's explanations for a decision's reason codes: neutral ones told once, under a neutral code.
+
+    ``counter_offer`` says whether the decision carries a counter-offer: only then does a remedy point at it.
+    The company's own wording per reason (``DealerReasonWording``) replaces the built-in sentences.
+    """
+    from angsur.origination.models import DealerReasonWording
+
+    wordings = {w.code: w for w in DealerReasonWording.objects.filter(code__in=list(codes))} if codes else {}
     explanations: list[dict[str, str]] = []
     for code in codes:
-        explanation = dealer_explanation(code)
+        explanation = dealer_explanation(code, counter_offer=counter_offer, wording=wordings.get(code))
         if explanation not in explanations:
             explanations.append(explanation)
     return explanations
 
 
-def dealer_explanation(code: str) -> dict[str, str]:
+def dealer_explanation(code: str, *, counter_offer: bool = False, wording: Any = None) -> dict[str, str]:
     """A privacy-safe sentence for the dealer: the policy failed and what would make the deal workable."""
     neutral = getattr(settings, "ANGSUR_DEALER_NEUTRAL_REASON_CODES", NEUTRAL_REASON_CODES)
     if code in neutral:
         reason, remedy = _neutral_explanation()
         # The code itself would name the reason: the dealer gets the neutral one.
         return {"code": "policy", "reason": reason, "remedy": remedy}
+    if wording is not None:
+        remedy = (wording.remedy_with_counter_offer if counter_offer else "") or wording.remedy
+        return {"code": code, "reason": wording.reason, "remedy": remedy}
     texts = {
         ReasonCode.DSR_TOO_HIGH: (
             _("The installment is above the repayment capacity our policy allows for this customer."),
-            _("A larger down payment or a longer tenor can make it workable; see the counter-offer."),
+            _("A larger down payment or a longer tenor can make it workable; see the counter-offer.")
+            if counter_offer
+            else _("A larger down payment or a longer tenor can make it workable."),
         ),
         ReasonCode.DP_BELOW_MINIMUM: (
             _("The down payment is below the minimum for this product."),

@@ -262,6 +262,7 @@ class DecisionOut(Schema):
     rationale: str
     counter_offer: CounterOfferOut | None
     on_appeal: bool
+    reasons_override: bool
     created_at: dt.datetime
 
 
@@ -322,14 +323,49 @@ class DealerCounterOfferOut(StoredJSON):
     tdp: MoneyStr
 
 
+class DealerConditionOut(Schema):
+    kind: str
+    label: str
+    detail: str
+    status: str = Field(..., description="open | fulfilled | waived")
+    status_label: str
+
+
+class ConditionOut(DealerConditionOut):
+    """A condition of an approval, tracked until fulfilled or waived; booking waits for the open ones."""
+
+    id: int
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None
+    resolution_note: str
+
+
+class DealerTimelineOut(Schema):
+    at: dt.datetime
+    event: str = Field(..., description="created | submitted | survey_scheduled | surveyed | in_analysis | decided")
+    label: str
+
+
+class DealerDocumentOut(Schema):
+    kind: str
+    label: str
+    uploaded_at: dt.datetime
+
+
 class DealerNoticeOut(Schema):
-    """What the dealer may know (selectors.dealer_notice): status, and for a rejection or condition why."""
+    """What the dealer may know (selectors.dealer_notice): status, the CMO, the survey date, the milestones,
+    conditions and documents, and for a rejection or condition why."""
 
     number: str
     status: str
     status_label: str
     explanations: list[DealerExplanationOut]
     counter_offer: DealerCounterOfferOut | None
+    cmo_name: str
+    survey_scheduled_for: dt.datetime | None
+    timeline: list[DealerTimelineOut]
+    conditions: list[DealerConditionOut]
+    documents: list[DealerDocumentOut]
 
 
 # --- applications ------------------------------------------------------------------------------------------
@@ -370,6 +406,7 @@ class StaffApplicationOut(ApplicationStateOut):
     decisions: list[DecisionOut]
     appeals: list[AppealOut]
     flags: list[FlagOut]
+    conditions: list[ConditionOut]
     service_levels: list[ServiceLevelOut]
     created_at: dt.datetime
     submitted_at: dt.datetime | None

@@ -460,18 +460,62 @@ def service_levels(app: Application, *, now: dt.datetime | None = None) -> list[
     return [SlaStatus(label, h, t, h is not None and h > t) for label, h, t in rows]
 
 
+def condition_rows(app: Application) -> list[dict[str, Any]]:
+    """The approval's conditions, oldest first, as every viewer of the application sees them (dealer included)."""
+    return [
+        {
+            "id": c.pk,
+            "kind": c.kind,
+            "label": c.get_kind_display(),
+            "detail": c.detail,
+            "status": c.status,
+            "status_label": c.get_status_display(),
+            "created_at": c.created_at,
+            "resolved_at": c.resolved_at,
+            "resolution_note": c.resolution_note,
+        }
+        for c in Condition.objects.filter(application=app).order_by("created_at", "id")
+    ]
+
+
+def dealer_timeline(app: Application, *, survey: Survey | None) -> list[dict[str, Any]]:
+    """The order's milestones the dealer may follow, in time order (no analysis content, no people's data)."""
+    events: list[tuple[dt.datetime | None, str, str]] = [
+        (app.created_at, "created", _("Order received")),
+        (app.submitted_at, "submitted", _("Submitted for survey and analysis")),
+        (app.survey_assigned_at, "survey_scheduled", _("Survey scheduled")),
+        (app.surveyed_at, "surveyed", _("Survey done")),
+        (app.analysis_started_at, "in_analysis", _("Under credit analysis")),
+        (app.decided_at, "decided", _("Decided: %(status)s") % {"status": Status(app.status).label} if app.decided_at else ""),
+    ]
+    rows = [{"at": at, "event": event, "label": label} for at, event, label in events if at is not None]
+    return sorted(rows, key=lambda row: row["at"])
+
+
 def dealer_notice(app: Application) -> dict[str, Any]:
-    """What the dealer may know: status, and for a rejection or condition a privacy-safe explanation."""
+    """What the dealer may know: status, the assigned CMO, the survey date, the timeline, the conditions and documents,
+    and for a rejection or condition a privacy-safe explanation. The dealer's page and API read this one projection."""
     last = app.decisions.exclude(outcome="escalate").order_by("-created_at", "-id").first()
+    survey = app.surveys.order_by("-scheduled_for", "-id").first()
     notice: dict[str, Any] = {
         "number": app.number,
         "status": app.status,
         "status_label": str(Status(app.status).label),
         "explanations": [],
         "counter_offer": None,
+        "cmo_name": app.cmo.get_full_name() or app.cmo.username,
+        "survey_scheduled_for": survey.scheduled_for if survey is not None else None,
+        "timeline": dealer_timeline(app, survey=survey),
+        "conditions": [
+            {k: row[k] for k in ("kind", "label", "detail", "status", "status_label")} for row in condition_rows(app)
+        ],
+        "documents": [
+            {"kind": d.kind, "label": d.get_kind_display(), "uploaded_at": d.uploaded_at}
+            for d in app.documents.order_by("uploaded_at", "id")
+        ],
     }
     if last is not None and app.status in {Status.REJECTED, Status.APPROVED_WITH_CONDITIONS}:
-        notice["explanations"] = dealer_explanations(last.reason_codes)
+        notice["explanations"] = dealer_explanations(last.reason_codes, counter_offer=bool(last.counter_offer))
         if app.status == Status.APPROVED_WITH_CONDITIONS and last.counter_offer:
             notice["counter_offer"] = _dealer_counter_offer(last.counter_offer, ceiling_pct=_ceiling_of(last))
     return notice
@@ -554,6 +598,7 @@ def application_detail_parts(app: Application) -> dict[str, Any]:
         "decisions": list(app.decisions.select_related("decided_by")),
         "appeals": list(app.appeals.select_related("appellant")),
         "flags": list(app.flags.select_related("other_application")),
+        "conditions": condition_rows(app),
     }
 
 
@@ -606,3 +651,12 @@ def booking_blockers(app: Application) -> list[str]:
             % {"condition": label, "detail": f" ({condition.detail})" if condition.detail else ""}
         )
     return blockers
+
+
+def condition_get(*, viewer: Any, application_id: Any, pk: Any) -> Condition:
+    """A condition of an application the viewer may see (404 otherwise, whatever the reason)."""
+    app = application_get(viewer=viewer, pk=application_id)
+    try:
+        return Condition.objects.select_related("application").get(pk=int(pk), application=app)
+    except (Condition.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound("not_found", _("The record was not found or is outside your branch.")) from None

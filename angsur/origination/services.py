@@ -31,6 +31,9 @@ from angsur.origination.models import (
     Appeal,
     Application,
     BureauCheck,
+    Condition,
+    ConditionKind,
+    ConditionStatus,
     Decision,
     DecisionOutcome,
     DecisionReason,
@@ -49,7 +52,7 @@ from angsur.origination.models import (
     SurveyPhoto,
     SurveyStatus,
 )
-from angsur.origination.reasons import ReasonCode
+from angsur.origination.reasons import ReasonCode, contradicted_reasons
 from angsur.origination.rule_labels import rule_title
 from angsur.origination.selectors import application_analysis, covers, distance_m
 from angsur.origination.workflow import (
@@ -64,7 +67,7 @@ from angsur.origination.workflow import (
     same_branch,
 )
 from angsur.products.models import Product
-from angsur.products.services import counter_offers, quote_price
+from angsur.products.services import CounterOffer, counter_offers, quote_price
 from angsur.scoring import check_nik_against_declared, normalize_phone, parse_nik, validate_kk
 from angsur.scoring.errors import ScoringError
 from angsur.scoring.identity import normalize_nik, normalize_vehicle_number
@@ -797,6 +800,72 @@ OUTCOME_ACTION = {
 # Knock-outs a counter-offer (more DP, another tenor) repairs, so a conditional approval may carry them.
 CURABLE_BY_COUNTER_OFFER = frozenset({"dsr_ceiling", "min_dp"})
 
+# Conditions met by new terms: fulfilled when the customer accepts the counter-offer.
+TERMS_CONDITIONS = frozenset({ConditionKind.DOWN_PAYMENT, ConditionKind.TENOR})
+# Conditions whose kind alone does not say what is needed.
+CONDITIONS_NEEDING_DETAIL = frozenset({ConditionKind.DOCUMENTS, ConditionKind.OTHER})
+MAX_CONDITIONS = 10
+
+
+def _tenor_offer(app: Application, analysis: Any, *, tenor_months: int, as_of: dt.date) -> dict[str, Any]:
+    """A counter-offer at another tenor chosen by the decider (e.g. shorter than asked), same DP, checked like the engine's."""
+    from angsur.finance.policy import dsr, dsr_within, pct_shown_up
+
+    if tenor_months == app.tenor_months:
+        raise DomainError("same_tenor", _("Choose a tenor other than the one asked for."), field="counter_offer_tenor")
+    priced = quote_price(
+        product=app.product,
+        branch_id=app.branch_id,
+        as_of=as_of,
+        otr=app.otr,
+        down_payment=app.down_payment,
+        tenor_months=tenor_months,
+        vehicle_year=app.vehicle_year,
+    )
+    ratio = dsr(priced.quote.installment, analysis.existing_installments, analysis.income) if analysis.income > 0 else None
+    if ratio is None or not dsr_within(ratio, analysis.policy_config.max_dsr_pct):
+        raise DomainError(
+            "tenor_offer_dsr", _("At %(tenor)d months the DSR is above the limit.") % {"tenor": tenor_months}, field="counter_offer_tenor"
+        )
+    return CounterOffer(
+        "tenor", app.down_payment, tenor_months, priced.quote.installment, priced.quote.tdp.total, pct_shown_up(ratio)
+    ).as_dict()
+
+
+@dataclass(frozen=True)
+class ConditionData:
+    """One condition of an approval as the decider states it (kind, and what exactly is needed)."""
+
+    kind: str
+    detail: str = ""
+
+
+def _clean_conditions(outcome: str, conditions: list[ConditionData]) -> list[ConditionData]:
+    if conditions and outcome != DecisionOutcome.APPROVE_WITH_CONDITIONS:
+        raise DomainError("conditions_not_allowed", _("Conditions go with an approval with conditions only."), field="conditions")
+    if len(conditions) > MAX_CONDITIONS:
+        raise DomainError("too_many_conditions", _("At most %(n)d conditions.") % {"n": MAX_CONDITIONS}, field="conditions")
+    cleaned: list[ConditionData] = []
+    for condition in conditions:
+        if condition.kind not in ConditionKind.values:
+            raise DomainError("invalid_condition", _("Unknown condition."), field="conditions")
+        if condition.kind in TERMS_CONDITIONS:
+            # New terms are priced by the quote engine (a counter-offer), not written as free text.
+            raise DomainError(
+                "terms_condition_by_offer", _("A new DP or tenor is set by the counter-offer, not as a condition."), field="conditions"
+            )
+        detail = " ".join(str(condition.detail).split())
+        if len(detail) > 300:
+            raise DomainError("condition_detail_too_long", _("A condition's detail is at most 300 characters."), field="conditions")
+        if condition.kind in CONDITIONS_NEEDING_DETAIL and not detail:
+            raise DomainError(
+                "condition_detail_required",
+                _("Say what is needed for the condition “%(condition)s”.") % {"condition": ConditionKind(condition.kind).label},
+                field="conditions",
+            )
+        cleaned.append(ConditionData(condition.kind, detail))
+    return cleaned
+
 
 @transaction.atomic
 def decision_record(
@@ -808,9 +877,16 @@ def decision_record(
     rationale: str,
     as_of: dt.date,
     counter_offer_kind: str | None = None,
+    counter_offer_tenor: int | None = None,
+    conditions: list[ConditionData] | None = None,
+    reasons_override: bool = False,
     expected_version: int | None = None,
 ) -> Decision:
-    """Record a decision: approve, approve with conditions (with a counter-offer), reject, or escalate."""
+    """Record a decision: approve, approve with conditions (a counter-offer and/or other conditions), reject, or escalate.
+
+    A reason that the analysis contradicts (``reasons.contradicted_reasons``: "DSR too high" while the DSR
+    passed) is refused unless the decider overrides it explicitly (``reasons_override``), which is recorded.
+    """
     if outcome not in DecisionOutcome.values:
         raise DomainError("invalid_outcome", _("Unknown decision."), field="outcome")
     action = OUTCOME_ACTION[outcome]
@@ -822,7 +898,21 @@ def decision_record(
     unknown = [code for code in reason_codes if code not in ReasonCode.values]
     if not reason_codes or unknown:
         raise DomainError("reason_codes_required", _("Choose at least one valid reason code."), field="reason_codes")
+    wanted = _clean_conditions(outcome, list(conditions or []))
+    if counter_offer_tenor is not None and outcome != DecisionOutcome.APPROVE_WITH_CONDITIONS:
+        raise DomainError("conditions_not_allowed", _("Conditions go with an approval with conditions only."), field="counter_offer_tenor")
     analysis = application_analysis(app, as_of=as_of)
+    contradicted = contradicted_reasons(reason_codes, analysis.as_dict().get("policy", []))
+    if contradicted and not reasons_override:
+        raise DomainError(
+            "reason_contradicts_analysis",
+            _(
+                "The analysis does not support the reason %(reasons)s (its rule passed). Remove it, or confirm the "
+                "override and explain it in the rationale."
+            )
+            % {"reasons": ", ".join(f"“{ReasonCode(code).label}”" for code in contradicted)},
+            field="reason_codes",
+        )
     on_appeal = app.status == Status.APPEALED
     offer = None
     if outcome == DecisionOutcome.ESCALATE:
@@ -860,13 +950,21 @@ def decision_record(
             )
             chosen = [o for o in offers if counter_offer_kind in (None, o.kind)]
             dsr_fits = analysis.dsr_fits
-            if chosen:
+            if counter_offer_tenor is not None:
+                offer = _tenor_offer(app, analysis, tenor_months=counter_offer_tenor, as_of=as_of)
+            elif chosen:
                 offer = chosen[0].as_dict()
             elif not dsr_fits or counter_offer_kind:
                 raise DomainError(
                     "no_counter_offer", _("No DP or tenor within the product brings the DSR within the limit."), field="counter_offer_kind"
                 )
-            # else: the terms already fit; the conditions (a guarantor, documents) are in the rationale.
+            elif not wanted:
+                # The terms already fit: the approval needs conditions of another kind (a guarantor, documents).
+                raise DomainError(
+                    "conditions_required",
+                    _("The terms already fit the policy: name the conditions of the approval (a guarantor, documents, …)."),
+                    field="conditions",
+                )
         app.decided_at = timezone.now()
     decision = Decision.objects.create(
         application=app,
@@ -879,7 +977,17 @@ def decision_record(
         counter_offer=offer,
         analysis=analysis.as_dict(),
         on_appeal=on_appeal,
+        reasons_override=bool(contradicted),
     )
+    if offer is not None:
+        kind = ConditionKind.DOWN_PAYMENT if offer["kind"] == "dp" else ConditionKind.TENOR
+        terms = _("DP %(dp)s, %(tenor)s months, installment %(installment)s") % {
+            "dp": format_rupiah(Decimal(offer["down_payment"])),
+            "tenor": offer["tenor_months"],
+            "installment": format_rupiah(Decimal(offer["installment"])),
+        }
+        wanted = [ConditionData(kind, terms), *wanted]
+    Condition.objects.bulk_create(Condition(application=app, decision=decision, kind=c.kind, detail=c.detail) for c in wanted)
     DecisionReason.objects.bulk_create(
         DecisionReason(
             decision=decision,
@@ -905,6 +1013,8 @@ def decision_record(
             "level": level,
             "counter_offer": offer,
             "rationale": decision.rationale[:500],
+            **({"conditions": [{"kind": c.kind, "detail": c.detail} for c in wanted]} if wanted else {}),
+            **({"reasons_override": contradicted} if contradicted else {}),
         },
     )
     return decision
@@ -948,9 +1058,16 @@ def conditions_accept(*, actor: User, application: Application, as_of: dt.date, 
     if decision is None:
         raise Conflict("invalid_transition", _("There is no counter-offer to accept."))
     if not decision.counter_offer:
-        # Conditions without new terms (a guarantor, a document): accepting them keeps the priced quote.
+        # Conditions without new terms (a guarantor, a document): accepting them keeps the priced quote;
+        # each stays open until it is fulfilled (booking waits for them).
         _transition(app, Action.ACCEPT_CONDITIONS, actor=actor, fields=[], extra={"terms_unchanged": True})
         return app
+    Condition.objects.filter(decision=decision, kind__in=TERMS_CONDITIONS, status=ConditionStatus.OPEN).update(
+        status=ConditionStatus.FULFILLED,
+        resolved_by=actor,
+        resolved_at=timezone.now(),
+        resolution_note=_("The customer accepted the counter-offer."),
+    )
     offer = decision.counter_offer
     priced = quote_price(
         product=app.product,
@@ -986,6 +1103,47 @@ def conditions_accept(*, actor: User, application: Application, as_of: dt.date, 
     return app
 
 
+CONDITION_RESOLUTIONS = frozenset({ConditionStatus.FULFILLED, ConditionStatus.WAIVED})
+
+
+@transaction.atomic
+def condition_resolve(*, actor: User, condition: Condition, resolution: str, note: str = "") -> Condition:
+    """Mark an approval's condition fulfilled (the order's CMO or branch marketing, or a decider) or waived (a decider).
+
+    Terms conditions (DP, tenor) are fulfilled by accepting the counter-offer, not here. A waiver needs
+    the reason in the note. The application row is locked first, so two people resolving at once
+    cannot both change the same condition.
+    """
+    if resolution not in CONDITION_RESOLUTIONS:
+        raise DomainError("invalid_resolution", _("A condition is either fulfilled or waived."), field="resolution")
+    app = lock(Application, condition.application_id)
+    if resolution == ConditionStatus.WAIVED:
+        _require_decider(actor, app)
+        if not note.strip():
+            raise DomainError("waiver_reason_required", _("Write why the condition is waived."), field="note")
+    elif not user_can(actor, Capability.CREDIT_DECIDE):
+        _require_owner_or_branch_marketing(actor, app)
+    else:
+        _require_decider(actor, app)
+    row = Condition.objects.select_for_update().get(pk=condition.pk)
+    if row.status != ConditionStatus.OPEN:
+        raise Conflict("condition_resolved", _("This condition is already %(status)s.") % {"status": row.get_status_display()})
+    if row.kind in TERMS_CONDITIONS and resolution == ConditionStatus.FULFILLED and app.status == Status.APPROVED_WITH_CONDITIONS:
+        raise Conflict("accept_counter_offer", _("New terms are fulfilled by accepting the counter-offer."))
+    if app.status not in {Status.APPROVED_WITH_CONDITIONS, Status.APPROVED}:
+        raise Conflict("invalid_transition", _("Conditions can be resolved only on an approved application."))
+    row.status, row.resolved_by, row.resolved_at, row.resolution_note = resolution, actor, timezone.now(), note.strip()[:300]
+    row.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
+    audit_record(
+        actor=actor,
+        action=f"application.condition_{'fulfil' if resolution == ConditionStatus.FULFILLED else 'waive'}",
+        obj=app,
+        before={"condition": row.pk, "status": ConditionStatus.OPEN},
+        after={"condition": row.pk, "kind": row.kind, "status": resolution, "note": row.resolution_note},
+    )
+    return row
+
+
 @removes_stored_files_on_error
 @transaction.atomic
 def document_upload(*, actor: User, application: Application, kind: str, uploaded: Any) -> Document:
@@ -997,8 +1155,8 @@ def document_upload(*, actor: User, application: Application, kind: str, uploade
     _require_owner_or_branch_marketing(actor, app)
     if kind not in DocumentKind.values:
         raise DomainError("invalid_document_kind", _("Unknown document type."), field="kind")
-    if app.status not in OPEN_STATES:
-        raise Conflict("invalid_transition", _("Documents cannot be added once the application is decided or cancelled."))
+    if app.status not in OPEN_STATES | {Status.APPROVED}:
+        raise Conflict("invalid_transition", _("Documents cannot be added once the application is rejected or cancelled."))
     stored = upload_store(uploaded, folder="applications")
     document = Document.objects.create(
         application=app,

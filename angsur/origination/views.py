@@ -29,6 +29,7 @@ from angsur.origination.forms import (
     BureauForm,
     CancelForm,
     DecisionForm,
+    ConditionResolveForm,
     DocumentForm,
     OptionalPartyForm,
     PartyForm,
@@ -189,6 +190,7 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
         "can_decide": can_decide,
         "can_order": user_can(user, Capability.ORDER_CREATE),
         "assign_form": forms.get("assign_form")
+        "can_resolve_conditions": user_can(user, Capability.ORDER_CREATE) or can_decide,
         or SurveyAssignForm(
             surveyors=selectors.surveyors_for(app),
             initial={"surveyor": app.cmo_id, "scheduled_for": timezone.localtime().replace(minute=0, second=0) + dt.timedelta(hours=1)},
@@ -291,23 +293,56 @@ def step_bureau(request: HttpRequest, app: Application) -> str:
     return _("SLIK result recorded.")
 
 
-@_step
-def step_decide(request: HttpRequest, app: Application) -> str:
+@login_required
+@require_POST
+def step_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a decision; a refused one comes back on the page with everything the decider typed, the reason on top."""
+    app = application_get(viewer=request.user, pk=pk)
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        raise _invalid(form)
-    d = form.cleaned_data
-    decision = services.decision_record(
-        actor=request.user,
-        application=app,
-        outcome=d["outcome"],
-        reason_codes=d["reason_codes"],
-        rationale=d["rationale"],
-        as_of=branch_today(request.user),
-        counter_offer_kind=d["counter_offer_kind"] or None,
-        expected_version=d["version"],
-    )
-    return _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display()}
+    try:
+        if not form.is_valid():
+            raise _invalid(form)
+        d = form.cleaned_data
+        decision = services.decision_record(
+            actor=request.user,
+            application=app,
+            outcome=d["outcome"],
+            reason_codes=d["reason_codes"],
+            rationale=d["rationale"],
+            as_of=branch_today(request.user),
+            counter_offer_kind=d["counter_offer_kind"] or None,
+            counter_offer_tenor=d["counter_offer_tenor"],
+            conditions=form.conditions(),
+            reasons_override=d["reasons_override"],
+            expected_version=d["version"],
+        )
+    except DomainError as error:
+        if not form.errors:
+            _error_to_form(form, error)
+        app = application_get(viewer=request.user, pk=pk)
+        return render(request, "origination/detail.html", _detail_context(request, app, decision_form=form), status=400)
+    messages.success(request, _("Decision recorded: %(outcome)s.") % {"outcome": decision.get_outcome_display()})
+    return redirect("application_detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def step_condition_resolve(request: HttpRequest, pk: int, condition_id: int) -> HttpResponse:
+    """Mark a condition of the approval fulfilled or waived."""
+    condition = selectors.condition_get(viewer=request.user, application_id=pk, pk=condition_id)
+    form = ConditionResolveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise _invalid(form)
+        resolved = services.condition_resolve(
+            actor=request.user, condition=condition, resolution=form.cleaned_data["resolution"], note=form.cleaned_data["note"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        labels = {"condition": resolved.get_kind_display(), "status": resolved.get_status_display()}
+        messages.success(request, _("Condition “%(condition)s”: %(status)s.") % labels)
+    return redirect("application_detail", pk=pk)
 
 
 @_step

@@ -80,6 +80,7 @@ def test_rejection_for_the_bureau_record_is_told_in_neutral_words(surveyed, staf
         reason_codes=["bureau_collectibility", "negative_list"],
         rationale="Kol 4 di SLIK.",
         as_of=AS_OF,
+        reasons_override=True,  # no negative-list entry: that reason is kept against the analysis
     )
     app.refresh_from_db()
 

@@ -26,6 +26,7 @@ from angsur.errors import Conflict, DomainError, NotFound, PermissionDenied
 from angsur.org.roles import Role
 from angsur.origination.models import Application, Survey, SurveyStatus
 from angsur.origination.services import (
+    ConditionData,
     analysis_start,
     appeal_file,
     application_cancel,
@@ -85,6 +86,8 @@ def _perform(action: str, app: Application, actor, cast: dict) -> None:
             reason_codes=["good_profile"] if action != Action.REJECT else ["character"],
             rationale="Keputusan dalam uji.",
             as_of=AS_OF,
+            # the terms fit here, so a conditional approval names a condition of another kind
+            conditions=[ConditionData("guarantor", "kakak kandung")] if action == Action.APPROVE_WITH_CONDITIONS else None,
         )
     elif action == Action.APPEAL:
         appeal_file(actor=actor, application=app, argument="Konsumen lama dengan riwayat bayar yang baik di dealer ini.")

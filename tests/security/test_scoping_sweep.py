@@ -21,6 +21,7 @@ from django.utils import timezone
 from angsur.devdata.factories import make_application, make_dealer_user, make_user
 from angsur.org.roles import Role
 from angsur.org.services import api_token_create
+from angsur.origination.models import Condition, Decision
 from angsur.origination.services import document_upload, survey_assign, survey_photo_add
 from angsur.products.models import Product
 from angsur.products.services import quote_save
@@ -54,6 +55,11 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("post", "/applications/{id}/documents/"),
         ("get", "/applications/{id}/survey-report.pdf"),
         ("get", "/applications/{id}/credit-memo.pdf"),
+    ],
+    # {application} is the condition's own application (the sweep fills it in): the condition is out of scope with it.
+    "condition": [
+        ("post", "/api/applications/{application}/conditions/{id}"),
+        ("post", "/applications/{application}/conditions/{id}/"),
     ],
     "document": [("get", "/files/documents/{id}/")],
     "survey_photo": [("get", "/files/survey-photos/{id}/")],
@@ -107,9 +113,15 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
         dealer=dealer,
     )
     token, _raw = api_token_create(user=owner)
+    # A condition of an approval (rows made directly: reaching a conditional approval takes the whole flow).
+    decision = Decision.objects.create(
+        application=app, decided_by=owner, role="credit_analyst", level=1, outcome="approve_conditions", rationale="Syarat"
+    )
+    condition = Condition.objects.create(application=app, decision=decision, kind="guarantor", detail=f"Penjamin {tag}")
     return Records(
         ids={
             "application": app.pk,
+            "condition": condition.pk,
             "document": document.pk,
             "survey_photo": photo.pk,
             "survey": survey.pk,
@@ -119,7 +131,7 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
             "token": token.pk,
             "user": owner.pk,
         },
-        markers=[app.number, f"Prospek {tag}", dealer.name],
+        markers=[app.number, f"Prospek {tag}", dealer.name, f"Penjamin {tag}"],
     )
 
 
@@ -143,6 +155,7 @@ BODIES: dict[str, dict] = {
     "appeals": {"argument": "Mohon ditinjau"},
     "obligations": {"obligations": [{"lender": "Bank", "monthly_installment": "100000"}], "reason": "SLIK"},
 }
+BODIES_BY_PATTERN = [(re.compile(r"/conditions/\d+$"), {"resolution": "fulfilled", "note": "Sudah"})]
 
 
 def _call(client: Client, method: str, path: str) -> Any:
@@ -154,7 +167,8 @@ def _call(client: Client, method: str, path: str) -> Any:
     if action in {"documents", "photos"}:
         upload = SimpleUploadedFile("k.jpg", real_jpeg())
         return client.post(path, {"kind": "ektp", "file": upload, "taken_at": "2026-11-02T10:00:00+07:00"})
-    return getattr(client, method)(path, BODIES.get(action, {}), content_type="application/json")
+    body = next((b for pattern, b in BODIES_BY_PATTERN if pattern.search(path)), BODIES.get(action, {}))
+    return getattr(client, method)(path, body, content_type="application/json")
 
 
 def _refusals(viewer, records: Records, object_types: list[str]) -> list[str]:
@@ -163,7 +177,7 @@ def _refusals(viewer, records: Records, object_types: list[str]) -> list[str]:
     clients = {"api": token_client(viewer), "web": login_client(viewer)}
     for object_type in object_types:
         for method, template in ROUTES[object_type]:
-            path = template.format(id=records.ids[object_type])
+            path = template.format(id=records.ids[object_type], application=records.ids["application"])
             response = _call(clients["api" if path.startswith("/api/") else "web"], method, path)
             body = b"".join(response.streaming_content) if response.streaming else response.content
             shown = [m for m in records.markers if m.encode() in body]
@@ -193,10 +207,10 @@ def test_nothing_of_another_cmo_or_dealer_in_the_branch_reaches_them(world, role
     """A CMO sees only their own orders and quotes; a dealer only its own dealer's."""
     if role == Role.DEALER:
         viewer = make_dealer_user(world["dealer_a2"], username="sweep.dealer.a2")
-        object_types = ["application", "document", "survey_photo", "survey", "quote", "dealer", "token", "user"]
+        object_types = ["application", "condition", "document", "survey_photo", "survey", "quote", "dealer", "token", "user"]
     else:
         viewer = make_user(Role.CMO, world["branch_a"], username="sweep.cmo2")
-        object_types = ["application", "document", "survey_photo", "survey", "quote", "token", "user"]
+        object_types = ["application", "condition", "document", "survey_photo", "survey", "quote", "token", "user"]
     assert _refusals(viewer, world["own_branch"], object_types) == []
 
 
@@ -251,6 +265,6 @@ def test_every_route_that_takes_an_id_is_swept(db):
         for method in operations
         if "{" in path
     }
-    swept = {route for routes in ROUTES.values() for route in routes}
+    swept = {(method, re.sub(r"{\w+}", "{id}", path)) for routes in ROUTES.values() for method, path in routes}
     assert api_routes - swept == set(), "add these API routes to ROUTES"
     assert _django_routes() - {path for _method, path in swept} == set(), "add these pages to ROUTES"

@@ -51,3 +51,17 @@ def rule_detail(result: object) -> str:
     code = getattr(result, "code", None) or (result.get("code") if isinstance(result, dict) else "")
     params = getattr(result, "params", None) or (result.get("params") if isinstance(result, dict) else {}) or {}
     return detail(code, params)
+
+
+@register.filter
+def reason_labels(codes: object) -> str:
+    """Translated names of a decision's reason codes, comma-separated (never the internal codes)."""
+    from angsur.origination.reasons import ReasonCode
+
+    labels = []
+    for code in codes or []:
+        try:
+            labels.append(str(ReasonCode(code).label))
+        except ValueError:
+            labels.append(str(code))
+    return ", ".join(labels)

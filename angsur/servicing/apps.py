@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ServicingConfig(AppConfig):
+    name = "angsur.servicing"
+    label = "servicing"
+    verbose_name = _("Servicing")
+
+    def ready(self) -> None:
+        from angsur.org.worklists import register
+        from angsur.servicing.worklists import WORKLISTS
+
+        register(*WORKLISTS)

@@ -1,0 +1,363 @@
+"""Contracts after booking: the schedule, payments, their allocation, reversals, late-fee waivers, settlements.
+
+Money is integer sen. Every money movement is an immutable row: a payment, a reversal (which removes a
+payment from the ledger once a second person approves it), a late-fee waiver, a settlement. The
+installments' paid amounts and the allocation rows are the *position* the finance core's replay
+(`angsur.finance.servicing.replay`) derives from those rows; each service that adds a movement
+re-derives them under the contract's lock, so they always equal the replay of the immutable rows.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from angsur.finance.money import from_minor
+from angsur.finance.servicing import ALLOCATION_ORDERS, SETTLEMENT_FEE_BASES
+from angsur.servicing.workflow import ContractStatus, ReversalStatus
+
+
+class ImmutableError(Exception):
+    """An immutable money row was asked to change."""
+
+
+class ImmutableQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableError("money movements are never updated: post a reversal")
+
+    def delete(self):
+        raise ImmutableError("money movements are never deleted: post a reversal")
+
+
+class Immutable(models.Model):
+    """A row written once: no update, no delete (a correction is a new row)."""
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableError(f"{type(self).__name__} rows are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(f"{type(self).__name__} rows are never deleted")
+
+
+class BranchServicingConfig(models.Model):
+    """Per-branch servicing settings: the contract number pattern and the virtual-account bank prefix."""
+
+    branch = models.OneToOneField("org.Branch", on_delete=models.CASCADE, related_name="servicing_config")
+    contract_number_pattern = models.CharField(
+        _("contract number pattern"),
+        max_length=60,
+        default="{branch}/{year}/{seq:05d}",
+        help_text=_("Placeholders: {branch} (branch code), {year}, {month}, {seq} (running number of the branch and year)."),
+    )
+    va_bank_prefix = models.CharField(_("virtual-account bank prefix"), max_length=8, default="88810")
+
+    class Meta:
+        verbose_name = _("branch servicing settings")
+        verbose_name_plural = _("branch servicing settings")
+
+    def __str__(self) -> str:
+        return f"{self.branch.code}: {self.contract_number_pattern}"
+
+
+class ProductServicingTerms(models.Model):
+    """Per-product servicing terms: late fee, its cap, the allocation order and the settlement fee."""
+
+    product = models.OneToOneField("products.Product", on_delete=models.CASCADE, related_name="servicing_terms")
+    late_fee_pct_per_day = models.DecimalField(_("late fee % per day"), max_digits=7, decimal_places=4)
+    late_fee_cap_pct = models.DecimalField(_("late fee cap (% of the installment)"), max_digits=7, decimal_places=4, null=True, blank=True)
+    late_fee_grace_days = models.PositiveSmallIntegerField(_("grace days"), default=0)
+    allocation_order = models.CharField(
+        _("allocation order"), max_length=20, default="fees_first", choices=[(k, k) for k in ALLOCATION_ORDERS]
+    )
+    settlement_fee_basis = models.CharField(
+        _("settlement fee basis"), max_length=20, default="principal_pct", choices=[(k, k) for k in SETTLEMENT_FEE_BASES]
+    )
+    settlement_fee_value = models.DecimalField(_("settlement fee (% or Rp)"), max_digits=17, decimal_places=4, default=Decimal("3"))
+    settlement_quote_days = models.PositiveSmallIntegerField(_("settlement quote valid (days)"), default=7)
+
+    class Meta:
+        verbose_name = _("product servicing terms")
+        verbose_name_plural = _("product servicing terms")
+
+    def __str__(self) -> str:
+        return str(self.product)
+
+
+class NumberSequence(models.Model):
+    """A running number per branch, kind and year (contracts, receipts); locked while it is drawn."""
+
+    branch = models.ForeignKey("org.Branch", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "kind", "year"], name="one_sequence_per_branch_kind_year")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"
+
+
+class Contract(models.Model):
+    number = models.CharField(_("contract number"), max_length=40, unique=True)
+    application = models.OneToOneField("origination.Application", on_delete=models.PROTECT, related_name="contract")
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="contracts")
+    dealer = models.ForeignKey("dealers.Dealer", on_delete=models.PROTECT, related_name="contracts")
+    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
+    # The CMO who originated it owns it for months 1-12 (prematur).
+    cmo = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_contracts", verbose_name=_("CMO"))
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=ContractStatus.choices, default=ContractStatus.ACTIVE, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+
+    customer_name = models.CharField(_("customer"), max_length=120)
+    customer_nik = models.CharField(_("NIK"), max_length=16, db_index=True)
+    vehicle = models.CharField(_("vehicle"), max_length=200)
+
+    signing_date = models.DateField(_("signing date"))
+    first_due_date = models.DateField(_("first due date"))
+    va_number = models.CharField(_("virtual account"), max_length=24, unique=True)
+    timing = models.CharField(_("payment timing"), max_length=4)
+    tenor_months = models.PositiveIntegerField(_("tenor (months)"))
+    otr_sen = models.BigIntegerField()
+    down_payment_sen = models.BigIntegerField()
+    financed_principal_sen = models.BigIntegerField()
+    installment_sen = models.BigIntegerField()
+    total_interest_sen = models.BigIntegerField()
+    effective_rate_annual = models.DecimalField(max_digits=12, decimal_places=6)
+
+    # Servicing terms fixed at booking (copied from the product's terms then in force).
+    late_fee_pct_per_day = models.DecimalField(max_digits=7, decimal_places=4)
+    late_fee_cap_pct = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    late_fee_grace_days = models.PositiveSmallIntegerField(default=0)
+    allocation_order = models.CharField(max_length=20, default="fees_first")
+    settlement_fee_basis = models.CharField(max_length=20, default="principal_pct")
+    settlement_fee_value = models.DecimalField(max_digits=17, decimal_places=4, default=Decimal("3"))
+    settlement_quote_days = models.PositiveSmallIntegerField(default=7)
+
+    # The position as of the last replay (re-derived under the contract's lock by every movement).
+    outstanding_sen = models.BigIntegerField(default=0)
+    paid_sen = models.BigIntegerField(default=0)
+    unapplied_sen = models.BigIntegerField(default=0)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-signing_date", "-id"]
+        indexes = [
+            models.Index(fields=["branch", "status"]),
+            models.Index(fields=["cmo", "status"]),
+            models.Index(fields=["customer_nik", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.customer_name}"
+
+    @property
+    def installment(self) -> Decimal:
+        return from_minor(self.installment_sen)
+
+    @property
+    def outstanding(self) -> Decimal:
+        return from_minor(self.outstanding_sen)
+
+    @property
+    def financed_principal(self) -> Decimal:
+        return from_minor(self.financed_principal_sen)
+
+
+class Installment(models.Model):
+    """One scheduled installment and what the replay says has been paid, waived and rebated on it."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="installments")
+    no = models.PositiveIntegerField(_("no."))
+    due_date = models.DateField(_("due date"))
+    principal_sen = models.BigIntegerField()
+    interest_sen = models.BigIntegerField()
+    principal_paid_sen = models.BigIntegerField(default=0)
+    interest_paid_sen = models.BigIntegerField(default=0)
+    interest_rebated_sen = models.BigIntegerField(default=0)
+    late_fee_sen = models.BigIntegerField(default=0)
+    late_fee_paid_sen = models.BigIntegerField(default=0)
+    late_fee_waived_sen = models.BigIntegerField(default=0)
+    paid_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["contract", "no"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "no"], name="one_installment_per_number"),
+            models.CheckConstraint(
+                condition=models.Q(principal_paid_sen__lte=models.F("principal_sen"), principal_paid_sen__gte=0),
+                name="installment_principal_not_over_allocated",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(interest_paid_sen__lte=models.F("interest_sen"), interest_paid_sen__gte=0),
+                name="installment_interest_not_over_allocated",
+            ),
+        ]
+        indexes = [models.Index(fields=["due_date", "paid_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.no}: {self.due_date}"
+
+    @property
+    def amount_sen(self) -> int:
+        return self.principal_sen + self.interest_sen
+
+    @property
+    def paid_amount_sen(self) -> int:
+        return self.principal_paid_sen + self.interest_paid_sen
+
+    @property
+    def unpaid_sen(self) -> int:
+        return self.amount_sen - self.paid_amount_sen - self.interest_rebated_sen
+
+    @property
+    def late_fee_unpaid_sen(self) -> int:
+        return max(0, self.late_fee_sen - self.late_fee_paid_sen - self.late_fee_waived_sen)
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("Counter")  # cash or card at the branch's front office, with a receipt
+    TRANSFER = "transfer", _("Bank transfer")  # a transfer to the company's account, with the bank's reference
+    VIRTUAL_ACCOUNT = "va", _("Virtual account")  # a transfer to the contract's virtual account
+    IMPORT = "import", _("Statement import")  # a row of a bank statement file
+
+
+class PaymentKind(models.TextChoices):
+    INSTALLMENT = "installment", _("Installment")
+    SETTLEMENT = "settlement", _("Early settlement")
+
+
+class Payment(Immutable):
+    """Money received for a contract: written once; a mistake is corrected by an approved reversal."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=PaymentKind.choices, default=PaymentKind.INSTALLMENT)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    amount_sen = models.BigIntegerField()
+    value_date = models.DateField(_("value date"))
+    # The channel's reference or the client's idempotency key, unique per channel: a repost records once.
+    dedup_key = models.CharField(max_length=160, unique=True)
+    reference = models.CharField(_("reference"), max_length=120, blank=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=40, null=True, blank=True, unique=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    replayed: bool = False  # not stored: True when payment_post answered an earlier posting
+
+    class Meta(Immutable.Meta):
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["value_date", "id"]
+        indexes = [models.Index(fields=["contract", "value_date"])]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_sen__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_number or self.reference or self.pk}"
+
+    @property
+    def amount(self) -> Decimal:
+        return from_minor(self.amount_sen)
+
+
+class Allocation(models.Model):
+    """A part of a payment applied to an installment's late fee, interest or principal (derived, see above)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="allocations")
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    installment = models.ForeignKey(Installment, on_delete=models.CASCADE, null=True, blank=True, related_name="allocations")
+    component = models.CharField(max_length=16)
+    amount_sen = models.BigIntegerField()
+    value_date = models.DateField()
+
+    class Meta:
+        ordering = ["payment", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.component} {self.amount_sen}"
+
+
+class Reversal(models.Model):
+    """A request to take a payment out of the ledger, with its reason; a second person approves it."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="reversals")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="reversals")
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=ReversalStatus.choices, default=ReversalStatus.REQUESTED, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reversal")
+        verbose_name_plural = _("reversals")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # A rejected request may be followed by another; never two open or approved ones.
+            models.UniqueConstraint(
+                fields=["payment"], condition=models.Q(status__in=["requested", "approved"]), name="one_live_reversal_per_payment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id}: {self.status}"
+
+
+class LateFeeWaiver(Immutable):
+    """Late fees forgiven by someone with the authority, with the reason (audited)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="waivers")
+    amount_sen = models.BigIntegerField()
+    value_date = models.DateField()
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(Immutable.Meta):
+        ordering = ["value_date", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_sen__gt=0), name="waiver_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id}: {self.amount_sen}"
+
+
+class SettlementQuote(models.Model):
+    """An early-settlement figure valid until a date; executing it records the payment and closes the contract."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="settlement_quotes")
+    number = models.CharField(max_length=40, unique=True)
+    quoted_on = models.DateField()
+    valid_until = models.DateField()
+    contract_version = models.PositiveIntegerField()
+    principal_sen = models.BigIntegerField()
+    interest_sen = models.BigIntegerField()
+    late_fee_sen = models.BigIntegerField()
+    fee_sen = models.BigIntegerField()
+    total_sen = models.BigIntegerField()
+    interest_rebated_sen = models.BigIntegerField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="settlement_quote")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number

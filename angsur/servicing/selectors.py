@@ -1,0 +1,203 @@
+"""Reads for servicing: contracts in the viewer's scope, a contract's position, and the DSR's existing installments."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from angsur.errors import NotFound
+from angsur.finance.money import from_minor
+from angsur.finance.servicing import Ledger
+from angsur.org.roles import Capability, Role
+from angsur.org.scoping import require, scope_to_branch
+from angsur.servicing.ledger import contract_ledger
+from angsur.servicing.models import Contract, Payment, Reversal, SettlementQuote
+from angsur.servicing.workflow import ContractStatus, ReversalStatus
+
+OPEN_STATUSES = (ContractStatus.ACTIVE,)
+
+
+def contract_scope(*, viewer: Any) -> QuerySet[Contract]:
+    """Contracts the viewer may see: a CMO their own, others their branch (head office every branch)."""
+    require(viewer, Capability.CONTRACT_VIEW)
+    qs = scope_to_branch(Contract.objects.all(), viewer)
+    if viewer.role == Role.CMO:
+        qs = qs.filter(cmo=viewer)
+    return qs
+
+
+def contract_get(*, viewer: Any, pk: Any) -> Contract:
+    contract = contract_scope(viewer=viewer).select_related("branch", "dealer", "cmo", "product", "application").filter(pk=pk).first()
+    if contract is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return contract
+
+
+def payment_get(*, viewer: Any, pk: Any) -> Payment:
+    payment = Payment.objects.filter(pk=pk, contract__in=contract_scope(viewer=viewer)).select_related("contract", "received_by").first()
+    if payment is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return payment
+
+
+def reversal_get(*, viewer: Any, pk: Any) -> Reversal:
+    reversal = Reversal.objects.filter(pk=pk, contract__in=contract_scope(viewer=viewer)).select_related("contract", "payment").first()
+    if reversal is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return reversal
+
+
+def settlement_quote_get(*, viewer: Any, pk: Any) -> SettlementQuote:
+    in_scope = contract_scope(viewer=viewer)
+    quote = SettlementQuote.objects.filter(pk=pk, contract__in=in_scope).select_related("contract", "contract__branch").first()
+    if quote is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return quote
+
+
+def contract_for_application(application_id: int) -> Contract | None:
+    return Contract.objects.filter(application_id=application_id).first()
+
+
+INSTALLMENT_STATE_LABELS = {
+    "paid": gettext_lazy("Paid"),
+    "overdue": gettext_lazy("Overdue"),
+    "due": gettext_lazy("Due"),
+    "partly_paid": gettext_lazy("Partly paid"),
+    "upcoming": gettext_lazy("Upcoming"),
+}
+
+
+@dataclass(frozen=True)
+class InstallmentView:
+    no: int
+    due_date: dt.date
+    amount: Decimal
+    principal: Decimal
+    interest: Decimal
+    paid: Decimal
+    unpaid: Decimal
+    late_fee: Decimal
+    late_fee_unpaid: Decimal
+    state: str
+    paid_on: dt.date | None
+
+    @property
+    def state_label(self) -> str:
+        return str(INSTALLMENT_STATE_LABELS[self.state])
+
+
+@dataclass(frozen=True)
+class AllocationView:
+    installment_no: int | None
+    component: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    payment: Payment
+    reversed: bool
+    reversal_pending: Reversal | None
+    allocations: list[AllocationView]
+
+
+@dataclass(frozen=True)
+class ContractPosition:
+    contract: Contract
+    as_of: dt.date
+    ledger: Ledger
+    installments: list[InstallmentView]
+    payments: list[PaymentView]
+    reversals: list[Reversal]
+
+    @property
+    def overdue(self) -> Decimal:
+        return self.ledger.overdue
+
+    @property
+    def days_past_due(self) -> int:
+        return self.ledger.days_past_due()
+
+
+def _state(position: Any, as_of: dt.date) -> str:
+    if position.unpaid == 0:
+        return "paid"
+    if position.due_date < as_of:
+        return "overdue"
+    if position.due_date == as_of:
+        return "due"
+    if position.principal_paid + position.interest_paid > 0:
+        return "partly_paid"
+    return "upcoming"
+
+
+def contract_position(contract: Contract, *, as_of: dt.date) -> ContractPosition:
+    """The contract replayed to as_of: each installment paid / due / overdue, each payment and its allocation."""
+    ledger = contract_ledger(contract, as_of=as_of)
+    installments = [
+        InstallmentView(
+            no=p.no,
+            due_date=p.due_date,
+            amount=p.amount,
+            principal=p.principal,
+            interest=p.interest,
+            paid=p.principal_paid + p.interest_paid,
+            unpaid=p.unpaid,
+            late_fee=p.late_fee,
+            late_fee_unpaid=p.late_fee_unpaid,
+            state=_state(p, as_of),
+            paid_on=p.paid_on,
+        )
+        for p in ledger.installments
+    ]
+    by_payment: dict[str, list[AllocationView]] = {}
+    for line in ledger.allocations:
+        by_payment.setdefault(line.payment_ref, []).append(AllocationView(line.installment_no, line.component, line.amount))
+    reversals = list(contract.reversals.select_related("requested_by", "decided_by").all())
+    approved = {r.payment_id for r in reversals if r.status == ReversalStatus.APPROVED}
+    pending = {r.payment_id: r for r in reversals if r.status == ReversalStatus.REQUESTED}
+    payments = [
+        PaymentView(p, p.pk in approved, pending.get(p.pk), by_payment.get(str(p.pk), []))
+        for p in contract.payments.select_related("received_by").order_by("value_date", "id")
+    ]
+    return ContractPosition(contract, as_of, ledger, installments, payments, reversals)
+
+
+@dataclass(frozen=True)
+class ExistingInstallment:
+    """An open contract of the company counted in a new application's DSR."""
+
+    contract_number: str
+    monthly_installment: Decimal
+    outstanding: Decimal
+
+
+def active_installments_for_nik(nik: str) -> list[ExistingInstallment]:
+    """The company's open contracts of this NIK, across branches, with their monthly installment and outstanding."""
+    rows = (
+        Contract.objects.filter(customer_nik=nik, status__in=OPEN_STATUSES)
+        .order_by("signing_date", "id")
+        .values_list("number", "installment_sen", "outstanding_sen")
+    )
+    return [ExistingInstallment(number, from_minor(installment), from_minor(outstanding)) for number, installment, outstanding in rows]
+
+
+def reversals_waiting(*, viewer: Any) -> QuerySet[Reversal]:
+    """Reversal requests of the viewer's branch waiting for a checker."""
+    return Reversal.objects.filter(contract__in=contract_scope(viewer=viewer), status=ReversalStatus.REQUESTED).select_related(
+        "contract", "payment", "requested_by"
+    )
+
+
+def books_to_make(*, viewer: Any) -> QuerySet:
+    """Approved applications of the viewer's branch not yet booked."""
+    from angsur.origination.models import Application
+    from angsur.origination.workflow import Status
+
+    qs = scope_to_branch(Application.objects.filter(status=Status.APPROVED, contract__isnull=True), viewer)
+    return qs.order_by("decided_at", "id")
