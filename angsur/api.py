@@ -174,6 +174,7 @@ api.add_router("", "angsur.org.api.router")
 api.add_router("", "angsur.dealers.api.router")
 api.add_router("", "angsur.audit.api.router")
 api.add_router("", "angsur.origination.api.router")
+api.add_router("", "angsur.servicing.api.router")
 
 
 @api.get("/health", auth=None, tags=["system"])

@@ -51,6 +51,7 @@ urlpatterns = [
     path("surveys/<int:pk>/photos/", origination_views.survey_photo, name="survey_photo"),
     path("files/documents/<int:pk>/", origination_views.document_file, name="document_file"),
     path("files/survey-photos/<int:pk>/", origination_views.photo_file, name="photo_file"),
+    path("", include("angsur.servicing.urls")),
     # The admin logs in through the app's login (counted, throttled, audited), never its own form.
     path("config/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("config/", admin.site.urls),

@@ -288,16 +288,6 @@ class DecisionForm(forms.Form):
         required=False,
         choices=[("", _("Best available")), ("dp", _("Larger down payment")), ("tenor", _("Longer tenor"))],
     )
-    reason_codes = forms.MultipleChoiceField(label=_("Reasons"), choices=ReasonCode.choices, widget=forms.CheckboxSelectMultiple)
-    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class AppealForm(forms.Form):
-    argument = forms.CharField(label=_("Argument for the appeal"), widget=forms.Textarea(attrs={"rows": 4}), min_length=20)
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
     counter_offer_tenor = forms.IntegerField(
         label=_("Or another tenor (months), same DP"),
         required=False,
@@ -305,12 +295,13 @@ class AppealForm(forms.Form):
         max_value=600,
         help_text=_("For example a shorter tenor than asked; the quote engine prices it and checks the DSR."),
     )
-class CancelForm(forms.Form):
+    reason_codes = forms.MultipleChoiceField(label=_("Reasons"), choices=ReasonCode.choices, widget=forms.CheckboxSelectMultiple)
     reasons_override = forms.BooleanField(
         label=_("Keep a reason the analysis contradicts (explain why in the rationale)"), required=False
     )
-    reason = forms.CharField(label=_("Reason for cancelling"), max_length=500)
+    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
     # Conditions of an approval other than new terms; each is tracked until fulfilled (shown to the dealer).
     CONDITION_KINDS = (
         (ConditionKind.GUARANTOR, _("e.g. the applicant's brother, with his KTP")),
@@ -339,6 +330,12 @@ class CancelForm(forms.Form):
         chosen = [kind for kind, _hint in self.CONDITION_KINDS if d.get(f"condition_{kind}")]
         return [ConditionData(str(kind), d.get(f"condition_{kind}_detail", "")) for kind in chosen]
 
+
+class AppealForm(forms.Form):
+    argument = forms.CharField(label=_("Argument for the appeal"), widget=forms.Textarea(attrs={"rows": 4}), min_length=20)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class ConditionResolveForm(forms.Form):
     resolution = forms.ChoiceField(
         label=_("Resolution"), choices=[("fulfilled", _("Fulfilled")), ("waived", _("Waived"))], widget=forms.RadioSelect
@@ -346,3 +343,6 @@ class ConditionResolveForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput)

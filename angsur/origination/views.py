@@ -28,8 +28,8 @@ from angsur.origination.forms import (
     ApplicationForm,
     BureauForm,
     CancelForm,
-    DecisionForm,
     ConditionResolveForm,
+    DecisionForm,
     DocumentForm,
     OptionalPartyForm,
     PartyForm,
@@ -189,8 +189,8 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
         "actions": allowed_actions(app, user),
         "can_decide": can_decide,
         "can_order": user_can(user, Capability.ORDER_CREATE),
-        "assign_form": forms.get("assign_form")
         "can_resolve_conditions": user_can(user, Capability.ORDER_CREATE) or can_decide,
+        "assign_form": forms.get("assign_form")
         or SurveyAssignForm(
             surveyors=selectors.surveyors_for(app),
             initial={"surveyor": app.cmo_id, "scheduled_for": timezone.localtime().replace(minute=0, second=0) + dt.timedelta(hours=1)},

@@ -1,0 +1,311 @@
+"""API: contracts, booking, payments (idempotent), reversals, late-fee waivers, early settlement.
+
+Thin endpoints: records are resolved through the scoped selectors (404 outside the viewer's branch, or
+for a CMO outside their own contracts), one service is called, one declared schema answered. The
+business date of the contract's branch is the day a payment counts for unless the body names one.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Header, Router, Status
+from pydantic import Field
+
+from angsur.finance.money import from_minor, money_str
+from angsur.org.clock import business_date
+from angsur.origination.selectors import application_get
+from angsur.schemas import InputSchema
+from angsur.servicing import selectors
+from angsur.servicing.models import Contract, LateFeeWaiver, Payment, Reversal, SettlementQuote
+from angsur.servicing.schemas import ContractOut, ContractRowOut, PaymentOut, ReversalOut, SettlementQuoteOut, WaiverOut
+from angsur.servicing.services import (
+    contract_book,
+    late_fee_waive,
+    payment_post,
+    payment_reverse_decide,
+    payment_reverse_request,
+    settlement_execute,
+    settlement_quote_create,
+)
+
+router = Router(tags=["servicing"])
+
+Money = Annotated[Decimal, Field(decimal_places=2, max_digits=17, gt=0)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        None, alias="Idempotency-Key", max_length=64, description="A unique string per payment: a retry with it records the payment once"
+    ),
+]
+
+
+class BookIn(InputSchema):
+    application_id: int
+    signing_date: dt.date | None = Field(None, description="Defaults to the branch's business date")
+    first_due_date: dt.date | None = Field(None, description="Defaults to one month after signing (ADDB) or the signing date (ADDM)")
+
+
+class PaymentIn(InputSchema):
+    amount: Money
+    channel: Literal["counter", "transfer", "va"] = "counter"
+    value_date: dt.date | None = Field(None, description="Defaults to the branch's business date")
+    reference: str = Field("", max_length=120, description="The bank's reference (required for transfers)")
+
+
+class ReversalIn(InputSchema):
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class ReversalDecisionIn(InputSchema):
+    approve: bool
+    note: str = Field("", max_length=500)
+
+
+class WaiverIn(InputSchema):
+    amount: Money
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class ExecuteIn(InputSchema):
+    value_date: dt.date | None = None
+
+
+# --- projections -------------------------------------------------------------------------------------
+
+
+def _row(contract: Contract) -> dict[str, Any]:
+    return {
+        "id": contract.pk,
+        "number": contract.number,
+        "status": contract.status,
+        "customer_name": contract.customer_name,
+        "branch_code": contract.branch.code,
+        "cmo_username": contract.cmo.username,
+        "signing_date": contract.signing_date,
+        "installment": money_str(contract.installment),
+        "outstanding": money_str(contract.outstanding),
+    }
+
+
+def _payment(view: selectors.PaymentView) -> dict[str, Any]:
+    payment = view.payment
+    return {
+        "id": payment.pk,
+        "contract_id": payment.contract_id,
+        "contract_number": payment.contract.number,
+        "kind": payment.kind,
+        "channel": payment.channel,
+        "amount": money_str(payment.amount),
+        "value_date": payment.value_date,
+        "reference": payment.reference,
+        "receipt_number": payment.receipt_number,
+        "received_by": payment.received_by.username,
+        "reversed": view.reversed,
+        "reversal_pending": view.reversal_pending is not None,
+        "allocations": [
+            {"installment_no": a.installment_no, "component": a.component, "amount": money_str(a.amount)} for a in view.allocations
+        ],
+    }
+
+
+def _detail(contract: Contract) -> dict[str, Any]:
+    contract.refresh_from_db()
+    as_of = business_date(contract.branch)
+    position = selectors.contract_position(contract, as_of=as_of)
+    ledger = position.ledger
+    return {
+        **_row(contract),
+        "version": contract.version,
+        "application_id": contract.application_id,
+        "application_number": contract.application.number,
+        "dealer_name": contract.dealer.name,
+        "vehicle": contract.vehicle,
+        "first_due_date": contract.first_due_date,
+        "va_number": contract.va_number,
+        "timing": contract.timing,
+        "tenor_months": contract.tenor_months,
+        "otr": money_str(from_minor(contract.otr_sen)),
+        "down_payment": money_str(from_minor(contract.down_payment_sen)),
+        "financed_principal": money_str(contract.financed_principal),
+        "total_interest": money_str(from_minor(contract.total_interest_sen)),
+        "effective_rate_annual": format(contract.effective_rate_annual, "f"),
+        "late_fee_pct_per_day": format(contract.late_fee_pct_per_day, "f"),
+        "closed_on": contract.closed_on,
+        "balances": {
+            "as_of": as_of,
+            "outstanding": money_str(ledger.outstanding),
+            "principal_unpaid": money_str(ledger.principal_unpaid),
+            "interest_unpaid": money_str(ledger.interest_unpaid),
+            "overdue": money_str(ledger.overdue),
+            "late_fees_unpaid": money_str(ledger.late_fee_unpaid),
+            "advance": money_str(ledger.advance),
+            "unapplied": money_str(ledger.unapplied),
+            "days_past_due": ledger.days_past_due(),
+        },
+        "installments": [
+            {
+                "no": i.no,
+                "due_date": i.due_date,
+                "amount": money_str(i.amount),
+                "principal": money_str(i.principal),
+                "interest": money_str(i.interest),
+                "paid": money_str(i.paid),
+                "unpaid": money_str(i.unpaid),
+                "late_fee": money_str(i.late_fee),
+                "late_fee_unpaid": money_str(i.late_fee_unpaid),
+                "state": i.state,
+                "paid_on": i.paid_on,
+            }
+            for i in position.installments
+        ],
+        "payments": [_payment(view) for view in position.payments],
+    }
+
+
+def _payment_out(payment: Payment) -> dict[str, Any]:
+    contract = payment.contract
+    position = selectors.contract_position(contract, as_of=business_date(contract.branch))
+    view = next(v for v in position.payments if v.payment.pk == payment.pk)
+    return _payment(view)
+
+
+def _reversal(reversal: Reversal) -> dict[str, Any]:
+    return {
+        "id": reversal.pk,
+        "payment_id": reversal.payment_id,
+        "contract_id": reversal.contract_id,
+        "status": reversal.status,
+        "reason": reversal.reason,
+        "requested_by": reversal.requested_by.username,
+        "decided_by": reversal.decided_by.username if reversal.decided_by_id else None,
+    }
+
+
+def _waiver(waiver: LateFeeWaiver) -> dict[str, Any]:
+    return {
+        "id": waiver.pk,
+        "contract_id": waiver.contract_id,
+        "amount": money_str(from_minor(waiver.amount_sen)),
+        "value_date": waiver.value_date,
+        "reason": waiver.reason,
+        "granted_by": waiver.granted_by.username,
+    }
+
+
+def _quote(quote: SettlementQuote) -> dict[str, Any]:
+    return {
+        "id": quote.pk,
+        "number": quote.number,
+        "contract_id": quote.contract_id,
+        "contract_number": quote.contract.number,
+        "quoted_on": quote.quoted_on,
+        "valid_until": quote.valid_until,
+        "principal": money_str(from_minor(quote.principal_sen)),
+        "interest": money_str(from_minor(quote.interest_sen)),
+        "late_fees": money_str(from_minor(quote.late_fee_sen)),
+        "fee": money_str(from_minor(quote.fee_sen)),
+        "total": money_str(from_minor(quote.total_sen)),
+        "interest_rebated": money_str(from_minor(quote.interest_rebated_sen)),
+        "executed": quote.payment_id is not None,
+    }
+
+
+# --- routes ------------------------------------------------------------------------------------------
+
+
+@router.get("/contracts", response=list[ContractRowOut])
+def contract_list(request: HttpRequest, status: str = "", limit: int = 50) -> list:
+    """Contracts in the viewer's scope (a CMO: their own), newest first."""
+    qs = selectors.contract_scope(viewer=request.auth).select_related("branch", "cmo")
+    if status:
+        qs = qs.filter(status=status)
+    return [_row(c) for c in qs[: max(1, min(limit, 200))]]
+
+
+@router.post("/contracts", response={201: ContractOut})
+def contract_book_endpoint(request: HttpRequest, payload: BookIn) -> Status:
+    """Book an approved application (Admin): contract number, virtual account and the schedule fixed on the pinned rate card."""
+    user = request.auth
+    app = application_get(viewer=user, pk=payload.application_id)
+    as_of = business_date(app.branch)
+    contract = contract_book(
+        actor=user, application=app, signing_date=payload.signing_date or as_of, as_of=as_of, first_due_date=payload.first_due_date
+    )
+    return Status(201, _detail(contract))
+
+
+@router.get("/contracts/{contract_id}", response=ContractOut)
+def contract_detail(request: HttpRequest, contract_id: int) -> dict:
+    """The contract with its schedule (paid / due / overdue per installment), payments and their allocation, balances."""
+    return _detail(selectors.contract_get(viewer=request.auth, pk=contract_id))
+
+
+@router.post("/contracts/{contract_id}/payments", response={201: PaymentOut, 200: PaymentOut})
+def payment_post_endpoint(request: HttpRequest, contract_id: int, payload: PaymentIn, idempotency_key: IdempotencyKey = None) -> Status:
+    """Post a payment. The same `Idempotency-Key` (or the same bank reference) answers the payment already recorded (200)."""
+    user = request.auth
+    contract = selectors.contract_get(viewer=user, pk=contract_id)
+    as_of = business_date(contract.branch)
+    payment = payment_post(
+        actor=user,
+        contract=contract,
+        amount=payload.amount,
+        channel=payload.channel,
+        value_date=payload.value_date or as_of,
+        as_of=as_of,
+        reference=payload.reference,
+        idempotency_key=idempotency_key or "",
+    )
+    return Status(200 if payment.replayed else 201, _payment_out(payment))
+
+
+@router.post("/payments/{payment_id}/reversal", response={201: ReversalOut})
+def reversal_request_endpoint(request: HttpRequest, payment_id: int, payload: ReversalIn) -> Status:
+    """Ask for a payment's reversal with the reason; the branch manager approves it (never the requester)."""
+    payment = selectors.payment_get(viewer=request.auth, pk=payment_id)
+    reversal = payment_reverse_request(actor=request.auth, payment=payment, reason=payload.reason)
+    return Status(201, _reversal(reversal))
+
+
+@router.post("/reversals/{reversal_id}/decision", response=ReversalOut)
+def reversal_decide_endpoint(request: HttpRequest, reversal_id: int, payload: ReversalDecisionIn) -> dict:
+    """Approve or reject a reversal request (maker-checker)."""
+    reversal = selectors.reversal_get(viewer=request.auth, pk=reversal_id)
+    as_of = business_date(reversal.contract.branch)
+    decided = payment_reverse_decide(actor=request.auth, reversal=reversal, approve=payload.approve, as_of=as_of, note=payload.note)
+    return _reversal(decided)
+
+
+@router.post("/contracts/{contract_id}/late-fee-waivers", response={201: WaiverOut})
+def waiver_endpoint(request: HttpRequest, contract_id: int, payload: WaiverIn) -> Status:
+    """Waive unpaid late fees (branch manager), with the reason."""
+    contract = selectors.contract_get(viewer=request.auth, pk=contract_id)
+    waiver = late_fee_waive(
+        actor=request.auth, contract=contract, amount=payload.amount, reason=payload.reason, as_of=business_date(contract.branch)
+    )
+    return Status(201, _waiver(waiver))
+
+
+@router.post("/contracts/{contract_id}/settlement-quotes", response={201: SettlementQuoteOut})
+def settlement_quote_endpoint(request: HttpRequest, contract_id: int) -> Status:
+    """Quote an early settlement valid for the product's days: principal, interest to the date, late fees, fee."""
+    contract = selectors.contract_get(viewer=request.auth, pk=contract_id)
+    quote = settlement_quote_create(actor=request.auth, contract=contract, as_of=business_date(contract.branch))
+    return Status(201, _quote(quote))
+
+
+@router.get("/settlement-quotes/{quote_id}", response=SettlementQuoteOut)
+def settlement_quote_detail(request: HttpRequest, quote_id: int) -> dict:
+    return _quote(selectors.settlement_quote_get(viewer=request.auth, pk=quote_id))
+
+
+@router.post("/settlement-quotes/{quote_id}/execute", response=PaymentOut)
+def settlement_execute_endpoint(request: HttpRequest, quote_id: int, payload: ExecuteIn | None = None) -> dict:
+    """Receive the quoted amount and close the contract as settled (a repeat answers the same payment)."""
+    quote = selectors.settlement_quote_get(viewer=request.auth, pk=quote_id)
+    as_of = business_date(quote.contract.branch)
+    value_date = (payload.value_date if payload else None) or as_of
+    payment = settlement_execute(actor=request.auth, quote=quote, value_date=value_date, as_of=as_of)
+    return _payment_out(payment)

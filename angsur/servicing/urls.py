@@ -1,0 +1,17 @@
+from django.urls import path
+
+from angsur.servicing import views
+
+urlpatterns = [
+    path("contracts/", views.contract_list, name="contract_list"),
+    path("contracts/<int:pk>/", views.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/pay/", views.step_pay, name="contract_pay"),
+    path("contracts/<int:pk>/waive/", views.step_waive, name="contract_waive"),
+    path("contracts/<int:pk>/settlement-quote/", views.step_settlement_quote, name="contract_settlement_quote"),
+    path("contracts/book/<int:application_pk>/", views.contract_book_view, name="contract_book"),
+    path("payments/<int:pk>/reverse/", views.step_reverse, name="payment_reverse"),
+    path("payments/<int:pk>/receipt.pdf", views.payment_receipt, name="payment_receipt"),
+    path("reversals/<int:pk>/decide/", views.step_decide, name="reversal_decide"),
+    path("settlement-quotes/<int:pk>/execute/", views.step_execute, name="settlement_execute"),
+    path("settlement-quotes/<int:pk>/pdf/", views.settlement_pdf, name="settlement_pdf"),
+]

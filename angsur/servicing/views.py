@@ -1,0 +1,233 @@
+"""Servicing screens: contract list and page, booking, counter payment and receipt, reversal, waiver, settlement.
+
+Views parse input, call one service or selector, and render; a refused step comes back as a message on
+the contract page (DomainError → translated text), never a 500.
+"""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from angsur.errors import DomainError
+from angsur.finance.money import from_minor
+from angsur.formatting import format_rupiah
+from angsur.org.clock import business_date
+from angsur.org.roles import Capability
+from angsur.org.scoping import require, user_can
+from angsur.origination.selectors import application_get, booking_blockers
+from angsur.servicing import selectors, services
+from angsur.servicing.documents import receipt_pdf, settlement_quote_pdf
+from angsur.servicing.forms import BookForm, DecideForm, PaymentForm, ReasonForm, WaiverForm
+from angsur.servicing.models import Contract
+from angsur.servicing.workflow import ContractStatus
+
+
+def _invalid(form: Any) -> DomainError:
+    field, errors = next(iter(form.errors.items()))
+    label = form.fields[field].label if field in form.fields else ""
+    return DomainError("invalid_input", f"{label}: {errors[0]}" if label else errors[0])
+
+
+@login_required
+def contract_list(request: HttpRequest) -> HttpResponse:
+    contracts = selectors.contract_scope(viewer=request.user).select_related("branch", "cmo")
+    status = request.GET.get("status", "")
+    if status in ContractStatus.values:
+        contracts = contracts.filter(status=status)
+    return render(request, "servicing/list.html", {"contracts": contracts[:200], "status": status, "statuses": ContractStatus.choices})
+
+
+@login_required
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_get(viewer=request.user, pk=pk)
+    as_of = business_date(contract.branch)
+    position = selectors.contract_position(contract, as_of=as_of)
+    user = request.user
+    active = contract.status == ContractStatus.ACTIVE
+    can = {
+        "pay": active and user_can(user, Capability.PAYMENT_POST),
+        "reverse": user_can(user, Capability.PAYMENT_REVERSE_REQUEST) and contract.status != ContractStatus.SETTLED,
+        "decide": user_can(user, Capability.PAYMENT_REVERSE_APPROVE),
+        "waive": active and user_can(user, Capability.LATE_FEE_WAIVE) and position.ledger.late_fee_unpaid > 0,
+        "quote": active and user_can(user, Capability.SETTLEMENT_QUOTE),
+        "execute": active and user_can(user, Capability.SETTLEMENT_EXECUTE),
+    }
+    payment_form = PaymentForm(initial={"value_date": as_of, "channel": "counter", "idempotency_key": uuid.uuid4().hex})
+    return render(
+        request,
+        "servicing/detail.html",
+        {
+            "contract": contract,
+            "position": position,
+            "ledger": position.ledger,
+            "as_of": as_of,
+            "can": can,
+            "payment_form": payment_form,
+            "waiver_form": WaiverForm(),
+            "quotes": [(q, from_minor(q.total_sen)) for q in contract.settlement_quotes.all()[:5]],
+            "pending": [r for r in position.reversals if r.status == "requested"],
+        },
+    )
+
+
+@login_required
+def contract_book_view(request: HttpRequest, application_pk: int) -> HttpResponse:
+    """The booking page of an approved application: its terms, what blocks it, and the booking form."""
+    require(request.user, Capability.CONTRACT_BOOK)
+    app = application_get(viewer=request.user, pk=application_pk)
+    existing = selectors.contract_for_application(app.pk)
+    if existing is not None:
+        return redirect("contract_detail", pk=existing.pk)
+    as_of = business_date(app.branch)
+    form = BookForm(request.POST or None, initial={"signing_date": as_of})
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.contract_book(
+                actor=request.user,
+                application=app,
+                signing_date=form.cleaned_data["signing_date"],
+                first_due_date=form.cleaned_data["first_due_date"],
+                as_of=as_of,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Contract %(number)s booked.") % {"number": contract.number})
+            return redirect("contract_detail", pk=contract.pk)
+    return render(request, "servicing/book.html", {"app": app, "form": form, "blockers": booking_blockers(app)})
+
+
+def _contract_step(handler: Callable[[HttpRequest, Contract], str | None]) -> Callable[..., HttpResponse]:
+    """A POST step on a contract: run the service, report the outcome, go back to the contract."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        contract = selectors.contract_get(viewer=request.user, pk=pk)
+        try:
+            done = handler(request, contract)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if done:
+                messages.success(request, done)
+        return redirect("contract_detail", pk=contract.pk)
+
+    view.__name__ = handler.__name__
+    return view
+
+
+@_contract_step
+def step_pay(request: HttpRequest, contract: Contract) -> str:
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    data = form.cleaned_data
+    payment = services.payment_post(
+        actor=request.user,
+        contract=contract,
+        amount=data["amount"],
+        channel=data["channel"],
+        value_date=data["value_date"],
+        as_of=business_date(contract.branch),
+        reference=data["reference"],
+        idempotency_key=data["idempotency_key"],
+    )
+    if payment.receipt_number:
+        return _("Payment recorded, receipt %(number)s.") % {"number": payment.receipt_number}
+    return _("Payment recorded.")
+
+
+@_contract_step
+def step_waive(request: HttpRequest, contract: Contract) -> str:
+    form = WaiverForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    services.late_fee_waive(
+        actor=request.user,
+        contract=contract,
+        amount=form.cleaned_data["amount"],
+        reason=form.cleaned_data["reason"],
+        as_of=business_date(contract.branch),
+    )
+    return _("Late fees waived.")
+
+
+@_contract_step
+def step_settlement_quote(request: HttpRequest, contract: Contract) -> str:
+    quote = services.settlement_quote_create(actor=request.user, contract=contract, as_of=business_date(contract.branch))
+    return _("Settlement quote %(number)s: %(total)s, valid until %(date)s.") % {
+        "number": quote.number,
+        "total": format_rupiah(from_minor(quote.total_sen)),
+        "date": quote.valid_until.strftime("%d-%m-%Y"),
+    }
+
+
+def _object_step(getter: Callable[..., Any], handler: Callable[[HttpRequest, Any], str]) -> Callable[..., HttpResponse]:
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        obj = getter(viewer=request.user, pk=pk)
+        try:
+            done = handler(request, obj)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done)
+        return redirect("contract_detail", pk=obj.contract_id)
+
+    view.__name__ = handler.__name__
+    return view
+
+
+def _reverse(request: HttpRequest, payment: Any) -> str:
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    services.payment_reverse_request(actor=request.user, payment=payment, reason=form.cleaned_data["reason"])
+    return _("Reversal requested: the branch manager approves it.")
+
+
+def _decide(request: HttpRequest, reversal: Any) -> str:
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    approve = form.cleaned_data["approve"]
+    services.payment_reverse_decide(actor=request.user, reversal=reversal, approve=approve, as_of=business_date(reversal.contract.branch))
+    return _("Reversal approved: the payment no longer counts.") if approve else _("Reversal rejected.")
+
+
+def _execute(request: HttpRequest, quote: Any) -> str:
+    as_of = business_date(quote.contract.branch)
+    payment = services.settlement_execute(actor=request.user, quote=quote, value_date=as_of, as_of=as_of)
+    return _("Contract settled, receipt %(number)s.") % {"number": payment.receipt_number}
+
+
+step_reverse = _object_step(selectors.payment_get, _reverse)
+step_decide = _object_step(selectors.reversal_get, _decide)
+step_execute = _object_step(selectors.settlement_quote_get, _execute)
+
+
+@login_required
+def payment_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = selectors.payment_get(viewer=request.user, pk=pk)
+    if not payment.receipt_number:
+        raise DomainError("no_receipt", _("Only counter payments have a receipt."), status=404)
+    response = HttpResponse(receipt_pdf(payment), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="kwitansi-{payment.receipt_number.replace("/", "-")}.pdf"'
+    return response
+
+
+@login_required
+def settlement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = selectors.settlement_quote_get(viewer=request.user, pk=pk)
+    response = HttpResponse(settlement_quote_pdf(quote), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="pelunasan-{quote.number.replace("/", "-")}.pdf"'
+    return response
