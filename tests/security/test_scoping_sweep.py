@@ -19,12 +19,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from angsur.devdata.factories import make_application, make_dealer_user, make_user
+from angsur.devdata.seed_contracts import booked_contract
 from angsur.org.roles import Role
 from angsur.org.services import api_token_create
 from angsur.origination.models import Condition, Decision
 from angsur.origination.services import document_upload, survey_assign, survey_photo_add
 from angsur.products.models import Product
 from angsur.products.services import quote_save
+from angsur.servicing.services import payment_post, payment_reverse_request, settlement_quote_create
 from tests.conftest import login_client, token_client
 from tests.security.conftest import real_jpeg
 
@@ -55,6 +57,30 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("post", "/applications/{id}/documents/"),
         ("get", "/applications/{id}/survey-report.pdf"),
         ("get", "/applications/{id}/credit-memo.pdf"),
+        ("get", "/contracts/book/{id}/"),
+        ("post", "/contracts/book/{id}/"),
+    ],
+    "contract": [
+        ("get", "/api/contracts/{id}"),
+        ("post", "/api/contracts/{id}/payments"),
+        ("post", "/api/contracts/{id}/late-fee-waivers"),
+        ("post", "/api/contracts/{id}/settlement-quotes"),
+        ("get", "/contracts/{id}/"),
+        ("post", "/contracts/{id}/pay/"),
+        ("post", "/contracts/{id}/waive/"),
+        ("post", "/contracts/{id}/settlement-quote/"),
+    ],
+    "payment": [
+        ("post", "/api/payments/{id}/reversal"),
+        ("post", "/payments/{id}/reverse/"),
+        ("get", "/payments/{id}/receipt.pdf"),
+    ],
+    "reversal": [("post", "/api/reversals/{id}/decision"), ("post", "/reversals/{id}/decide/")],
+    "settlement_quote": [
+        ("get", "/api/settlement-quotes/{id}"),
+        ("post", "/api/settlement-quotes/{id}/execute"),
+        ("post", "/settlement-quotes/{id}/execute/"),
+        ("get", "/settlement-quotes/{id}/pdf/"),
     ],
     # {application} is the condition's own application (the sweep fills it in): the condition is out of scope with it.
     "condition": [
@@ -79,10 +105,17 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
     "user": [("post", "/api/users/{id}/unlock")],
 }
 # Lists, and the key of each row's id: a record out of scope must not be in them.
-LISTS = {"application": "/api/applications", "quote": "/api/quotes", "dealer": "/api/dealers", "branch": "/api/branches"}
+LISTS = {
+    "application": "/api/applications",
+    "quote": "/api/quotes",
+    "dealer": "/api/dealers",
+    "branch": "/api/branches",
+    "contract": "/api/contracts",
+}
 # Routes that take an id but are no object's: the admin (/config/, head office, audited) is its own screen.
 NOT_OBJECTS = re.compile(r"^/config/")
 
+SERVICING = ["contract", "payment", "reversal", "settlement_quote"]
 ROLES_IN_BRANCH = [r for r in Role.values if r not in {Role.HO_ADMIN, Role.DEALER}]
 
 
@@ -113,6 +146,12 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
         dealer=dealer,
     )
     token, _raw = api_token_create(user=owner)
+    contract = booked_contract(cmo=owner, dealer=dealer, signing_date=timezone.localdate())
+    fo = make_user(Role.FRONT_OFFICE, branch, username=f"sweep.fo.{tag}")
+    day = contract.signing_date
+    paid = payment_post(actor=fo, contract=contract, amount=Decimal(1000), channel="counter", value_date=day, as_of=day)
+    reversal = payment_reverse_request(actor=fo, payment=paid, reason="Sweep")
+    settlement = settlement_quote_create(actor=fo, contract=contract, as_of=day)
     # A condition of an approval (rows made directly: reaching a conditional approval takes the whole flow).
     decision = Decision.objects.create(
         application=app, decided_by=owner, role="credit_analyst", level=1, outcome="approve_conditions", rationale="Syarat"
@@ -130,8 +169,12 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
             "branch": branch.pk,
             "token": token.pk,
             "user": owner.pk,
+            "contract": contract.pk,
+            "payment": paid.pk,
+            "reversal": reversal.pk,
+            "settlement_quote": settlement.pk,
         },
-        markers=[app.number, f"Prospek {tag}", dealer.name, f"Penjamin {tag}"],
+        markers=[app.number, f"Prospek {tag}", dealer.name, f"Penjamin {tag}", contract.number],
     )
 
 
@@ -154,6 +197,10 @@ BODIES: dict[str, dict] = {
     "decisions": {"outcome": "approve", "rationale": "Layak"},
     "appeals": {"argument": "Mohon ditinjau"},
     "obligations": {"obligations": [{"lender": "Bank", "monthly_installment": "100000"}], "reason": "SLIK"},
+    "payments": {"amount": "1000"},
+    "reversal": {"reason": "Sweep"},
+    "decision": {"approve": True},
+    "late-fee-waivers": {"amount": "1000", "reason": "Sweep"},
 }
 BODIES_BY_PATTERN = [(re.compile(r"/conditions/\d+$"), {"resolution": "fulfilled", "note": "Sudah"})]
 
