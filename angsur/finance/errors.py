@@ -34,6 +34,9 @@ STEP_NOT_POSITIVE = "step_not_positive"
 MIN_DP_TIER_MISSING = "min_dp_tier_missing"
 VEHICLE_TOO_OLD = "vehicle_too_old"
 INCOME_NOT_POSITIVE = "income_not_positive"
+AMOUNT_TOO_LARGE = "amount_too_large"
+TENOR_TOO_LONG = "tenor_too_long"
+ROUNDING_UNIT_OUT_OF_RANGE = "rounding_unit_out_of_range"
 
 # English default messages; placeholders are keys of FinanceError.params.
 MESSAGES: dict[str, str] = {
@@ -51,7 +54,7 @@ MESSAGES: dict[str, str] = {
     TIMING_INVALID: "The payment timing must be ADDB or ADDM.",
     RESIDUE_INVALID: "The rounding residue must go to interest or the last installment.",
     ROUNDING_UNIT_NOT_POSITIVE: "The rounding unit must be greater than zero.",
-    ROUNDING_DIRECTION_INVALID: "The rounding direction must be up, down, half_up or nearest.",
+    ROUNDING_DIRECTION_INVALID: "The rounding direction must be up, down, half_up (nearest) or half_even.",
     FEE_BASIS_INVALID: "The fee {code} must be based on fixed, otr or principal.",
     FEE_CODE_INVALID: "Every fee needs a non-empty code.",
     FEE_CODE_DUPLICATE: "The fee {code} is listed more than once.",
@@ -67,6 +70,9 @@ MESSAGES: dict[str, str] = {
     MIN_DP_TIER_MISSING: "No minimum down payment tier covers this vehicle class and NPF.",
     VEHICLE_TOO_OLD: "The vehicle would be {age_at_maturity} years old at maturity; the maximum is {max_age}.",
     INCOME_NOT_POSITIVE: "The verified income must be greater than zero.",
+    AMOUNT_TOO_LARGE: "The amount {amount} is above the maximum of {maximum_amount}.",
+    TENOR_TOO_LONG: "The tenor of {tenor} months is above the maximum of {maximum} months.",
+    ROUNDING_UNIT_OUT_OF_RANGE: "The rounding unit {unit} must be a whole number of rupiah from {minimum} to {maximum}.",
 }
 
 ERROR_CODES: frozenset[str] = frozenset(MESSAGES)

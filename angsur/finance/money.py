@@ -30,11 +30,13 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 SEN = Decimal("0.01")
 
-# "up" and "down" round toward +infinity / -infinity, so "up" never lowers an amount.
+# "up" and "down" round toward +infinity / -infinity, so "up" never lowers an amount; "half_even" is
+# banker's rounding (ties to the even multiple), which does not drift upwards over many roundings.
 DECIMAL_ROUNDING: dict[str, str] = {
     "up": ROUND_CEILING,
     "down": ROUND_FLOOR,
     "half_up": ROUND_HALF_UP,
+    "half_even": ROUND_HALF_EVEN,
 }
 _DIRECTION_ALIASES: dict[str, str] = {"nearest": "half_up"}
 

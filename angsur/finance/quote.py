@@ -36,6 +36,15 @@ RATE_MAX_PCT = Decimal(100)
 RATE_QUANTUM = Decimal("0.0001")
 _PCT_MONTHS = Decimal(1200)
 
+# The limits of the terms angsur prices: one place for the CLI, the API and the screens (check_quote_terms).
+# The core itself computes beyond them (at 34 digits); these are the business's and the database's bounds.
+OTR_MAX = Decimal(100_000_000_000)  # Rp100 billion: far above any vehicle, far below the storage limit
+TENOR_MAX_MONTHS = 120
+ROUNDING_UNIT_MIN = ONE  # the installment is rounded to whole rupiah at least
+ROUNDING_UNIT_MAX = Decimal(1_000_000)
+# Every amount of a priced quote stays below this, so its sen fit a 64-bit integer column (9.2 x 10^18 sen).
+AMOUNT_MAX = Decimal(10) ** 15
+
 
 @dataclass(frozen=True, slots=True)
 class RateSpec:
@@ -150,6 +159,47 @@ class Quote:
         }
 
 
+def check_quote_terms(
+    *,
+    otr: Any,
+    down_payment: Any,
+    tenor_months: Any,
+    rounding_unit: Any = None,
+) -> None:
+    """Refuse terms outside the limits angsur prices (the CLI, the API and the screens share this check)."""
+    with localcontext(CONTEXT):
+        for field, value in (("otr", otr), ("down_payment", down_payment)):
+            amount = to_decimal(value, field)
+            if amount > OTR_MAX:
+                raise FinanceError(
+                    errors.AMOUNT_TOO_LARGE, field=field, params={"amount": str(amount), "maximum_amount": str(OTR_MAX)}
+                )
+            if amount < -OTR_MAX:
+                raise FinanceError(errors.AMOUNT_NEGATIVE, field=field, params={"amount": str(amount)})
+        if isinstance(tenor_months, int) and not isinstance(tenor_months, bool) and tenor_months > TENOR_MAX_MONTHS:
+            raise FinanceError(
+                errors.TENOR_TOO_LONG, field="tenor_months", params={"tenor": tenor_months, "maximum": TENOR_MAX_MONTHS}
+            )
+        if rounding_unit is not None:
+            unit = to_decimal(rounding_unit, "rounding")
+            if not ROUNDING_UNIT_MIN <= unit <= ROUNDING_UNIT_MAX or unit != unit.to_integral_value():
+                raise FinanceError(
+                    errors.ROUNDING_UNIT_OUT_OF_RANGE,
+                    field="rounding",
+                    params={"unit": str(unit), "minimum": str(ROUNDING_UNIT_MIN), "maximum": str(ROUNDING_UNIT_MAX)},
+                )
+
+
+def check_quote_amounts(quote: "Quote") -> None:
+    """Refuse a priced quote whose amounts would not fit the database (huge configured fees, say)."""
+    if quote.total_payable > AMOUNT_MAX or quote.tdp.total > AMOUNT_MAX:
+        raise FinanceError(
+            errors.AMOUNT_TOO_LARGE,
+            field="otr",
+            params={"amount": str(max(quote.total_payable, quote.tdp.total)), "maximum_amount": str(AMOUNT_MAX)},
+        )
+
+
 def _amount(value: Any, field: str) -> Decimal:
     amount = to_decimal(value, field)
     if not is_sen_exact(amount):
@@ -253,6 +303,8 @@ def _installments(principal: Decimal, annual_pct: Decimal, timing: Timing, q: Qu
     """Return the regular and last installments and a guess for the monthly IRR."""
     n = q.tenor_months
     rounding = q.rounding
+    if annual_pct == ZERO:
+        return _interest_free_installments(principal, n, rounding)
     if q.rate.kind == "flat":
         flat_interest = principal * annual_pct * n / _PCT_MONTHS
         regular = round_to((principal + flat_interest) / n, rounding)
@@ -274,6 +326,23 @@ def _installments(principal: Decimal, annual_pct: Decimal, timing: Timing, q: Qu
         return regular, regular, monthly_rate
     last = round_to(_payoff_after(principal, regular, monthly_rate, n, first), RUPIAH)
     return regular, last, monthly_rate
+
+
+def _interest_free_installments(principal: Decimal, n: int, rounding: RoundingRule) -> tuple[Decimal, Decimal, Decimal]:
+    """Return the installments of a 0 % loan: they repay the principal exactly, never more.
+
+    Rounding the level installment would otherwise create interest on a 0 % loan (Rp5,000 on some
+    promotions), so the rounding difference goes to the last installment whatever the residue rule; when
+    rounding up leaves nothing for it, the installment is rounded down instead.
+    """
+    if n == 1:
+        return principal, principal, ZERO
+    regular = round_to(principal / n, rounding)
+    if regular * (n - 1) >= principal:
+        regular = round_to(principal / n, RoundingRule(rounding.unit, "down"))
+    if regular <= ZERO:
+        raise FinanceError(errors.INSTALLMENT_NOT_POSITIVE, field="rounding", params={"last_installment": str(regular)})
+    return regular, principal - regular * (n - 1), ZERO
 
 
 def _payoff_after(principal: Decimal, regular: Decimal, monthly_rate: Decimal, n: int, first: int) -> Decimal:

@@ -12,12 +12,13 @@ from pydantic import Field
 
 from angsur.dealers.selectors import dealer_get
 from angsur.errors import DomainError
+from angsur.finance.quote import OTR_MAX, ROUNDING_UNIT_MAX, ROUNDING_UNIT_MIN, TENOR_MAX_MONTHS
 from angsur.org.clock import branch_today
 from angsur.org.roles import Capability
 from angsur.org.scoping import require
 from angsur.products.schemas import ProductOut, ProductQuoteOut, QuoteDetailOut, QuoteResultOut, QuoteRowOut, SavedQuoteOut
 from angsur.products.selectors import pricing_terms_for_code, product_get_by_code, product_list, quote_get, quote_list
-from angsur.products.services import quote_from_terms, quote_price, quote_save
+from angsur.products.services import quote_down_payment, quote_from_terms, quote_price, quote_save
 from angsur.schemas import InputSchema
 
 router = Router(tags=["quotes"])
@@ -25,19 +26,30 @@ router = Router(tags=["quotes"])
 Money = Decimal
 
 
+# The limits of otr, tenor_months and rounding are checked by the one check the CLI also uses
+# (finance.quote.check_quote_terms, through the services), and only described here.
 class QuoteIn(InputSchema):
-    otr: Money = Field(..., description="OTR price in rupiah")
+    otr: Money = Field(..., description=f"OTR price in rupiah (at most {OTR_MAX})")
     down_payment: Money | None = Field(None, description="DP in rupiah (or give down_payment_pct)")
     down_payment_pct: Decimal | None = Field(None, ge=0, lt=100)
-    tenor_months: int = Field(..., ge=1, le=120)
+    tenor_months: int = Field(..., description=f"Tenor in months, 1 to {TENOR_MAX_MONTHS}")
     product: str | None = Field(None, description="Product code; prices on its rate card in force")
     vehicle_year: int | None = Field(None, ge=1980, le=2100)
     vehicle_condition: Literal["new", "used"] = "new"
     flat_rate: Decimal | None = Field(None, description="Flat rate % p.a. (without product)")
     effective_rate: Decimal | None = Field(None, description="Effective rate % p.a. (without product)")
     timing: Literal["addb", "addm"] = "addb"
-    rounding: Decimal = Field(Decimal("1000"), gt=0)
-    rounding_direction: Literal["up", "down", "half_up"] = "up"
+    rounding: Decimal = Field(
+        Decimal("1000"), description=f"Round the installment to this unit: whole rupiah, {ROUNDING_UNIT_MIN} to {ROUNDING_UNIT_MAX}"
+    )
+    rounding_direction: Literal["up", "down", "half_up", "half_even"] = Field(
+        "up", description="up, down, half_up (nearest, ties up) or half_even (nearest, ties to even)"
+    )
+    residue: Literal["interest", "last_installment"] = Field(
+        "interest",
+        description="Where the rounding difference goes: interest (all installments equal) or the last installment. "
+        "A 0 % loan always puts it in the last installment (it is exact)",
+    )
     first_due_date: dt.date | None = None
     save: bool = False
     prospect_name: str = Field("", max_length=120)
@@ -48,11 +60,7 @@ class QuoteIn(InputSchema):
 
 
 def _down_payment(payload: QuoteIn) -> Decimal:
-    if payload.down_payment is not None:
-        return payload.down_payment
-    if payload.down_payment_pct is not None:
-        return (payload.otr * payload.down_payment_pct / 100).to_integral_value(rounding="ROUND_CEILING")
-    raise DomainError("required", _("Give the down payment as an amount or a percentage."), field="down_payment")
+    return quote_down_payment(otr=payload.otr, down_payment=payload.down_payment, down_payment_pct=payload.down_payment_pct)
 
 
 def _json(status: int, body: dict) -> HttpResponse:
@@ -88,6 +96,7 @@ def quote_create(request: HttpRequest, payload: QuoteIn) -> HttpResponse:
             timing=payload.timing,
             rounding_unit=payload.rounding,
             rounding_direction=payload.rounding_direction,
+            residue=payload.residue,
             first_due_date=payload.first_due_date,
         )
         return _json(200, quote.as_dict())

@@ -20,7 +20,12 @@ def _messages() -> dict[str, str]:
         "installment_not_positive": _("The rounding leaves no positive last installment; choose another rounding."),
         "fractional_sen": _("The amount has more than two decimals."),
         "rounding_unit_not_positive": _("The rounding unit must be greater than zero."),
-        "rounding_direction_invalid": _("The rounding direction must be up, down or nearest."),
+        "rounding_direction_invalid": _("The rounding direction must be up, down, nearest or nearest-even."),
+        "rounding_unit_out_of_range": _("The rounding unit must be a whole number of rupiah from %(minimum)s to %(maximum)s."),
+        "amount_too_large": _("%(field)s is above the maximum of %(maximum_amount)s."),
+        "tenor_too_long": _("The tenor must be at most %(maximum)s months."),
+        "interest_negative": _("Rounded this way, the installments do not repay the financed amount; choose another rounding."),
+        "residue_invalid": _("The rounding difference goes to the interest or to the last installment."),
         "principal_too_small": _("The financed amount is too small for this tenor."),
         "tenor_too_short": _("An ADDM contract needs at least two installments."),
         "tenor_not_positive": _("The tenor must be at least one month."),
@@ -40,6 +45,7 @@ FIELD_LABELS = {
     "tenor_months": "Tenor",
     "rate": "Rate",
     "installment": "Installment",
+    "rounding": "Rounding",
 }
 
 
@@ -49,6 +55,9 @@ def finance_error_to_domain(error: FinanceError) -> DomainError:
     params.setdefault("field", FIELD_LABELS.get(error.field or "", error.field or ""))
     if "required_amount" in params:
         params["required_amount"] = format_rupiah(params["required_amount"])
+    for key in ("maximum_amount", "minimum", "maximum") if error.code in {"amount_too_large", "rounding_unit_out_of_range"} else ():
+        if key in params:
+            params[key] = format_rupiah(params[key])
     if "required_pct" in params:
         params["required_pct"] = format_figure(params["required_pct"])
     template = _messages().get(error.code)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from angsur.dealers.selectors import dealer_list
 from angsur.fields import RupiahField
+from angsur.finance.quote import OTR_MAX, TENOR_MAX_MONTHS
 from angsur.products.models import VehicleCondition
 from angsur.products.selectors import product_list
 
@@ -19,7 +20,7 @@ class QuoteForm(forms.Form):
     vehicle_model = forms.CharField(label=_("Model / type"), max_length=80, required=False)
     vehicle_year = forms.IntegerField(label=_("Vehicle year"), min_value=1980, max_value=2100)
     vehicle_condition = forms.ChoiceField(label=_("Condition"), choices=VehicleCondition.choices)
-    otr = RupiahField(label=_("OTR price (Rp)"))
+    otr = RupiahField(label=_("OTR price (Rp)"), max_value=int(OTR_MAX))
     down_payment = RupiahField(label=_("Down payment (Rp)"), min_value=0, required=False)
     down_payment_pct = forms.DecimalField(
         label=_("or DP (%)"),
@@ -29,7 +30,7 @@ class QuoteForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
-    tenor_months = forms.IntegerField(label=_("Tenor (months)"), min_value=1, max_value=120)
+    tenor_months = forms.IntegerField(label=_("Tenor (months)"), min_value=1, max_value=TENOR_MAX_MONTHS)
     prospect_name = forms.CharField(label=_("Prospect name"), max_length=120, required=False)
     prospect_phone = forms.CharField(label=_("Prospect phone"), max_length=20, required=False)
     dealer = forms.ModelChoiceField(label=_("Dealer"), queryset=None, required=False, empty_label=_("— no dealer —"))

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from angsur.finance.money import from_minor
+from angsur.finance.quote import ROUNDING_UNIT_MAX, ROUNDING_UNIT_MIN, TENOR_MAX_MONTHS
 
 PCT = {"max_digits": 9, "decimal_places": 4, "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]}
 
@@ -45,6 +46,7 @@ class RoundingDirection(models.TextChoices):
     UP = "up", _("Up")
     DOWN = "down", _("Down")
     HALF_UP = "half_up", _("Nearest")
+    HALF_EVEN = "half_even", _("Nearest, ties to even")
 
 
 class Residue(models.TextChoices):
@@ -96,7 +98,11 @@ class RateCard(models.Model):
     effective_from = models.DateField(_("effective from"))
     timing = models.CharField(_("payment timing"), max_length=4, choices=Timing.choices, default=Timing.ADDB)
     rate_kind = models.CharField(_("rate kind"), max_length=10, choices=RateKind.choices, default=RateKind.FLAT)
-    rounding_unit = models.PositiveIntegerField(_("rounding unit (Rp)"), default=1000, validators=[MinValueValidator(1)])
+    rounding_unit = models.PositiveIntegerField(
+        _("rounding unit (Rp)"),
+        default=1000,
+        validators=[MinValueValidator(int(ROUNDING_UNIT_MIN)), MaxValueValidator(int(ROUNDING_UNIT_MAX))],
+    )
     rounding_direction = models.CharField(
         _("rounding direction"), max_length=10, choices=RoundingDirection.choices, default=RoundingDirection.UP
     )
@@ -130,7 +136,7 @@ class RateCardLine(models.Model):
     """Rate and insurance premium for one tenor and vehicle-age band (age in years at application)."""
 
     rate_card = models.ForeignKey(RateCard, on_delete=models.CASCADE, related_name="lines")
-    tenor_months = models.PositiveIntegerField(_("tenor (months)"), validators=[MinValueValidator(1), MaxValueValidator(120)])
+    tenor_months = models.PositiveIntegerField(_("tenor (months)"), validators=[MinValueValidator(1), MaxValueValidator(TENOR_MAX_MONTHS)])
     vehicle_age_from = models.PositiveIntegerField(_("vehicle age from (years)"), default=0)
     vehicle_age_to = models.PositiveIntegerField(_("vehicle age to (years)"), default=99)
     rate_pct = models.DecimalField(_("rate % per year"), **PCT)

@@ -24,10 +24,12 @@ from angsur.finance import (
     compute_quote,
     dsr,
     dsr_within,
+    minimum_dp_amount,
     pct_shown_up,
     solve_dp_for_dsr,
 )
 from angsur.finance.money import to_minor
+from angsur.finance.quote import check_quote_amounts, check_quote_terms
 from angsur.formatting import format_rupiah
 from angsur.org.models import User
 from angsur.org.roles import Capability, Role
@@ -127,6 +129,7 @@ def quote_price(
     if vehicle_year > as_of.year + 1:
         raise DomainError("invalid_vehicle_year", _("The vehicle year lies in the future."), field="vehicle_year")
     try:
+        check_quote_terms(otr=otr, down_payment=down_payment, tenor_months=tenor_months)
         data, rate_pct, tenors = _quote_input(
             terms=terms,
             otr=otr,
@@ -139,6 +142,7 @@ def quote_price(
         check_vehicle_age_at_maturity(vehicle_year, as_of, tenor_months, terms.max_vehicle_age_at_maturity)
         _check_min_financed(otr - down_payment, Decimal(terms.min_financed))
         quote = compute_quote(data)
+        check_quote_amounts(quote)
         if enforce_min_dp:
             check_minimum_dp(otr, down_payment, terms.min_dp_pct)
     except FinanceError as error:
@@ -272,7 +276,15 @@ def quote_from_terms(
     residue: str = "interest",
     first_due_date: dt.date | None = None,
 ) -> Quote:
-    """Price a quote from explicit terms (no product): the CLI's and the API's free simulation."""
+    """Price a quote from explicit terms (no product): the CLI's and the API's free simulation.
+
+    The CLI and the API pass what they were given as it is: the one check of the terms' limits
+    (finance.quote.check_quote_terms) and the core's own validation refuse what is out of range.
+    """
+    try:
+        check_quote_terms(otr=otr, down_payment=down_payment, tenor_months=tenor_months, rounding_unit=rounding_unit)
+    except FinanceError as error:
+        raise finance_error_to_domain(error) from error
     if (flat_rate is None) == (effective_rate is None):
         raise DomainError("rate_required", _("Give exactly one of the flat rate or the effective rate."), field="rate")
     if timing not in {t.value for t in Timing}:
@@ -293,9 +305,24 @@ def quote_from_terms(
                 first_due_date=first_due_date,
             )
         )
+        check_quote_amounts(quote)
     except FinanceError as error:
         raise finance_error_to_domain(error) from error
     return quote
+
+
+def quote_down_payment(*, otr: Decimal, down_payment: Decimal | None, down_payment_pct: Decimal | None) -> Decimal:
+    """The down payment given as an amount, or as a percentage of the OTR (rounded up to the rupiah)."""
+    if down_payment is not None:
+        return down_payment
+    if down_payment_pct is None:
+        raise DomainError("required", _("Give the down payment as an amount or a percentage."), field="down_payment")
+    try:
+        check_quote_terms(otr=otr, down_payment=Decimal(0), tenor_months=1)
+        # Rounded up to the rupiah, so it never falls below the percentage (the minimum-DP rounding).
+        return minimum_dp_amount(otr, down_payment_pct)
+    except FinanceError as error:
+        raise finance_error_to_domain(error) from error
 
 
 @dataclass(frozen=True)

@@ -304,7 +304,7 @@ def test_a_float_is_refused_naming_the_input_it_came_in(call, expected):
             ("installment_not_positive", "residue", {"last_installment": "-7960000"}),  # 14,040,000 - 11 x 2,000,000
         ),
         (
-            {"otr": D(3_999_999), "rate": RateSpec("flat", D(0)), "rounding": RoundingRule(D(1000), "down")},
+            {"otr": D(3_999_999), "rate": RateSpec("flat", D("0.01")), "rounding": RoundingRule(D(1000), "down")},
             ("interest_negative", "rounding", {"total_payable": "996000", "principal": "999999"}),
         ),
         (

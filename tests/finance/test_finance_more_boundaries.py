@@ -173,8 +173,11 @@ def test_a_quote_without_fees_carries_empty_fee_lists():
 
 def test_a_last_installment_of_exactly_zero_is_refused():
     # 1,000 over two months with installments rounded up to 1,000: the first repays it all, the last is 0.
-    q = replace(OJK, otr=D(1000), down_payment=D(0), tenor_months=2, rate=RateSpec("flat", D(0)), residue="last_installment")
+    q = replace(OJK, otr=D(1000), down_payment=D(0), tenor_months=2, rate=RateSpec("flat", D("0.01")), residue="last_installment")
     assert refusal(compute_quote, q) == ("installment_not_positive", "residue", {"last_installment": "0"})
+    # At 0 % the installment is then rounded down instead (a 0 % loan is exact), and down to nothing here.
+    zero = replace(q, rate=RateSpec("flat", D(0)))
+    assert refusal(compute_quote, zero) == ("installment_not_positive", "rounding", {"last_installment": "0"})
 
 
 def test_a_flat_rate_exactly_half_way_is_shown_rounded_half_up():

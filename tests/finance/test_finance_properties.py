@@ -95,7 +95,9 @@ def quote_or_skip(q: QuoteInput) -> Quote:
         n = q.tenor_months
         if error.code == "installment_not_positive":
             # Rounded down to nothing, or, rounded up, n - 1 regular installments already pay all that is owed.
-            assert regular <= 0 or (q.residue == "last_installment" and regular * (n - 1) >= owed), error
+            # At 0 %: rounded down to the unit (as a 0 % loan is), nothing is left per installment.
+            interest_free_to_nothing = q.rate.annual_pct == 0 and principal / n < q.rounding.unit
+            assert regular <= 0 or interest_free_to_nothing or (q.residue == "last_installment" and regular * (n - 1) >= owed), error
         elif error.code == "interest_negative":
             # Rounded down, the level installments repay less than the principal.
             assert q.residue == "interest" and regular * n < principal, error
@@ -148,7 +150,10 @@ def test_quote_totals_follow_the_residue_rule(q):
     quote = quote_or_skip(q)
     n = q.tenor_months
     assert quote.installment == round_to(quote.installment, q.rounding) or n == 1
-    if q.residue == "interest":
+    if q.rate.annual_pct == 0:
+        # A 0 % loan is exact whatever the residue rule: the last installment takes the rounding difference.
+        assert quote.total_interest == 0 and quote.total_payable == quote.financed_principal
+    elif q.residue == "interest":
         assert quote.last_installment == quote.installment
         assert quote.total_payable == quote.installment * n
     elif q.rate.kind == "flat":

@@ -228,7 +228,7 @@ def test_rejects_rounding_that_leaves_no_positive_last_installment(with_terms):
 def test_rejects_rounding_down_below_the_principal(with_terms):
     with pytest.raises(FinanceError) as caught:
         compute_quote(
-            with_terms(otr=Decimal("3999999"), rate=RateSpec("flat", Decimal("0")), rounding=RoundingRule(Decimal("1000"), "down"))
+            with_terms(otr=Decimal("3999999"), rate=RateSpec("flat", Decimal("0.01")), rounding=RoundingRule(Decimal("1000"), "down"))
         )
 
     assert caught.value.code == "interest_negative"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from angsur.errors import DomainError
+from angsur.finance.quote import OTR_MAX, ROUNDING_UNIT_MAX, ROUNDING_UNIT_MIN, TENOR_MAX_MONTHS
 from angsur.products.selectors import product_get_by_code
 from angsur.products.services import quote_from_terms, quote_price
 
@@ -39,14 +40,30 @@ class Command(BaseCommand):
     help = "Price a quote: by explicit terms (--flat-rate or --effective-rate) or by --product on its rate card."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--otr", required=True, type=_decimal("otr"))
+        parser.add_argument("--otr", required=True, type=_decimal("otr"), help=f"OTR price in rupiah, at most {OTR_MAX}")
         parser.add_argument("--dp", required=True, type=_decimal("dp"), help="Down payment in rupiah")
-        parser.add_argument("--tenor", required=True, type=int)
+        parser.add_argument("--tenor", required=True, type=int, help=f"Tenor in months, 1 to {TENOR_MAX_MONTHS}")
         parser.add_argument("--flat-rate", type=_decimal("flat-rate"), help="Flat rate %% per year")
         parser.add_argument("--effective-rate", type=_decimal("effective-rate"), help="Effective rate %% per year")
         parser.add_argument("--timing", choices=["addb", "addm"], default="addb")
-        parser.add_argument("--rounding", type=_decimal("rounding"), default=Decimal("1000"), help="Round the installment up to this unit")
-        parser.add_argument("--rounding-direction", choices=["up", "down", "half_up"], default="up")
+        parser.add_argument(
+            "--rounding",
+            type=_decimal("rounding"),
+            default=Decimal("1000"),
+            help=f"Round the installment to this unit: whole rupiah, {ROUNDING_UNIT_MIN} to {ROUNDING_UNIT_MAX}",
+        )
+        parser.add_argument(
+            "--rounding-direction",
+            choices=["up", "down", "half_up", "half_even"],
+            default="up",
+            help="half_up: nearest, ties up; half_even: nearest, ties to even",
+        )
+        parser.add_argument(
+            "--residue",
+            choices=["interest", "last_installment"],
+            default="interest",
+            help="Where the rounding difference goes (a 0%% loan always puts it in the last installment)",
+        )
         parser.add_argument("--product", help="Product code: price on its rate card in force")
         parser.add_argument("--vehicle-year", type=int, help="Vehicle year (with --product; default: this year)")
         parser.add_argument("--branch", help="Branch code whose rate card applies (with --product)")
@@ -85,6 +102,7 @@ class Command(BaseCommand):
                     timing=o["timing"],
                     rounding_unit=o["rounding"],
                     rounding_direction=o["rounding_direction"],
+                    residue=o["residue"],
                     first_due_date=o["first_due"],
                 )
         except DomainError as error:
