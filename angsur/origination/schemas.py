@@ -232,6 +232,13 @@ class AnalysisFlagOut(StoredJSON):
     detail: str
 
 
+class OwnContractOut(StoredJSON):
+    contract_number: str
+    branch_code: str
+    monthly_installment: MoneyStr
+    outstanding: MoneyStr
+
+
 class AnalysisFiguresOut(StoredJSON):
     """DSR, policy rules and score (origination.selectors.Analysis.as_dict); a decision stores it as it stood."""
 
@@ -250,6 +257,7 @@ class AnalysisFiguresOut(StoredJSON):
     missing_documents: list[str]
     flags: list[AnalysisFlagOut]
     distance_m: int | None
+    own_contracts: list[OwnContractOut] = Field(default_factory=list, description="The applicant's open contracts, counted in the DSR")
 
 
 class DecisionOut(Schema):
@@ -494,6 +502,7 @@ class AnalysisOut(ApplicationStateOut):
     missing_documents: list[str]
     flags: list[AnalysisFlagOut]
     distance_m: int | None
+    own_contracts: list[OwnContractOut]
     policy_passed: bool
     notes: list[str]
     counter_offers: list[CounterOfferOut]

@@ -19,6 +19,7 @@ from angsur.finance.money import from_minor
 from angsur.finance.policy import dp_pct, dsr, dsr_within, pct_shown_up
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require
+from angsur.origination.exposure import OwnContract, own_contracts
 from angsur.origination.models import (
     Application,
     BureauCheck,
@@ -253,6 +254,7 @@ class Analysis:
     distance_m: int | None
     policy_config: PolicyConfig
     notes: list[str] = field(default_factory=list)
+    own_contracts: list[OwnContract] = field(default_factory=list)
 
     @property
     def dsr_pct(self) -> Decimal | None:
@@ -303,6 +305,15 @@ class Analysis:
             "missing_documents": self.missing_documents,
             "flags": [{"kind": f.kind, "detail": f.detail} for f in self.flags],
             "distance_m": self.distance_m,
+            "own_contracts": [
+                {
+                    "contract_number": c.contract_number,
+                    "branch_code": c.branch_code,
+                    "monthly_installment": str(c.monthly_installment),
+                    "outstanding": str(c.outstanding),
+                }
+                for c in self.own_contracts
+            ],
         }
 
 
@@ -327,6 +338,14 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
     bad_installments = [amount for amount in installments if amount < 0]
     # Read conservatively: a negative sign counts as the same debt, so nothing offered on it is too generous.
     existing = sum((abs(amount) for amount in installments), Decimal(0))
+    # The applicant's open contracts with the company (any branch) are debts too: their installments count.
+    contracts = own_contracts(app.applicant_nik, exclude_application_id=app.pk)
+    existing += sum((c.monthly_installment for c in contracts), Decimal(0))
+    if contracts:
+        notes.append(
+            _("Existing customer: the installments of %(contracts)s are counted in the DSR.")
+            % {"contracts": ", ".join(f"{c.contract_number} ({c.branch_code})" for c in contracts)}
+        )
     if bad_installments:
         notes.append(
             _(
@@ -427,6 +446,7 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
         distance_m=survey.distance_from_address_m if survey else None,
         policy_config=cfg,
         notes=notes,
+        own_contracts=contracts,
     )
 
 

@@ -12,3 +12,8 @@ class ServicingConfig(AppConfig):
         from angsur.servicing.worklists import WORKLISTS
 
         register(*WORKLISTS)
+
+        from angsur.origination import exposure
+        from angsur.servicing.exposure import open_contracts_for_nik
+
+        exposure.register(open_contracts_for_nik)

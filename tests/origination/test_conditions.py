@@ -274,6 +274,9 @@ def test_the_company_words_each_reason_for_dealers(surveyed, staff):
     app = _in_analysis(surveyed, staff, income=LOW_INCOME)
     decision_record(actor=staff["ca"], application=app, outcome="reject", reason_codes=["dsr_too_high"], rationale="DSR.", as_of=AS_OF)
     app.refresh_from_db()
-    assert dealer_notice(app)["explanations"] == [
-        {"code": "dsr_too_high", "reason": "Angsuran terlalu berat untuk penghasilan konsumen.", "remedy": "Tambah DP atau perpanjang tenor."}
-    ]
+    told = {
+        "code": "dsr_too_high",
+        "reason": "Angsuran terlalu berat untuk penghasilan konsumen.",
+        "remedy": "Tambah DP atau perpanjang tenor.",
+    }
+    assert dealer_notice(app)["explanations"] == [told]
