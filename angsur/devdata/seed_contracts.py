@@ -53,7 +53,8 @@ def _staff(branch: Branch, role: str) -> User:
 
 def approved_application(*, cmo: User, dealer: Dealer, as_of: dt.date, **kwargs):
     """An order of the CMO at the dealer, surveyed, bureau-checked and approved by the branch's analyst."""
-    from angsur.devdata.factories import make_application
+    from angsur.devdata.factories import make_application, party_data
+    from angsur.origination.models import Application
     from angsur.origination.services import (
         InformantData,
         analysis_start,
@@ -64,6 +65,10 @@ def approved_application(*, cmo: User, dealer: Dealer, as_of: dt.date, **kwargs)
         survey_photo_add,
     )
 
+    if "applicant" not in kwargs:
+        # A new person each time: the same NIK approved before would count in the DSR as an existing customer.
+        serial = Application.objects.count() + 1
+        kwargs["applicant"] = party_data(serial=serial, phone=f"0813-{serial:04d}-{serial % 10000:04d}")
     app = make_application(actor=cmo, dealer=dealer, as_of=as_of, **kwargs)
     survey = survey_assign(actor=cmo, application=app, surveyor=cmo, scheduled_for=timezone.now())
     survey_photo_add(
