@@ -8,6 +8,7 @@ from angsur.audit import views as audit_views
 from angsur.dealers import views as dealer_views
 from angsur.origination import views as origination_views
 from angsur.products import views as product_views
+from angsur.web import offline as offline_views
 from angsur.web import views as web_views
 
 urlpatterns = [
@@ -18,13 +19,17 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("login/", web_views.login_view, name="login"),
     path("logout/", web_views.logout_view, name="logout"),
+    path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("offline/", offline_views.offline_page, name="offline"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("dealers/", dealer_views.dealer_list_view, name="dealer_list"),
     path("dealers/<int:pk>/", dealer_views.dealer_detail_view, name="dealer_detail"),
     path("products/", product_views.product_list, name="product_list"),
+    path("quotes/", product_views.quote_list, name="quote_list"),
     path("quotes/new/", product_views.quote_new, name="quote_new"),
+    path("quotes/<int:pk>/follow-up/", product_views.quote_follow_up, name="quote_follow_up"),
     path("quotes/<int:pk>/", product_views.quote_detail, name="quote_detail"),
     path("quotes/<int:pk>/pdf/", product_views.quote_pdf, name="quote_pdf"),
     path("applications/", origination_views.application_list, name="application_list"),

@@ -222,6 +222,15 @@ class SurveyForm(forms.Form):
     recommendation_reason = forms.CharField(label=_("Reason for the recommendation"), widget=forms.Textarea(attrs={"rows": 3}))
     latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
+    # Without a position (GPS refused or unavailable) the CMO says why; field.js shows the box only then.
+    gps_missing_reason = forms.CharField(
+        label=_("No GPS position: why?"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    # When and where the survey was done as the phone saw it (the GPS fix's time, the phone's clock at the
+    # tap on Complete), and the outbox's idempotency key: filled by field.js.
+    gps_taken_at = BoundedDateTimeField(required=False, widget=forms.HiddenInput)
+    device_captured_at = BoundedDateTimeField(required=False, widget=forms.HiddenInput)
+    submit_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     informant_1_name = forms.CharField(label=_("Informant 1: name"), max_length=120)
     informant_1_relation = forms.CharField(label=_("relation"), max_length=60)
     informant_1_confirms = forms.BooleanField(label=_("confirms the applicant lives here"), required=False)
@@ -251,6 +260,7 @@ class PhotoForm(forms.Form):
     latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     taken_at = BoundedDateTimeField(required=False, widget=forms.HiddenInput)
+    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class DocumentForm(forms.Form):

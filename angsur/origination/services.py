@@ -577,10 +577,25 @@ def survey_photo_add(
     latitude: Decimal | None,
     longitude: Decimal | None,
     caption: str = "",
+    client_key: str = "",
 ) -> SurveyPhoto:
-    """Attach a photo taken in the browser, with the GPS position and time."""
+    """Attach a photo taken in the browser, with the GPS position and time.
+
+    `client_key` is the idempotency key of the device's outbox: a photo sent again with the same key (its
+    answer was lost with the signal) answers the photo already stored, with `replayed` set, and stores nothing.
+    """
     require(actor, Capability.SURVEY_DO)
+    client_key = client_key.strip()[:64]
+    if client_key:
+        stored_photo = _photo_for_key(actor, survey, client_key)
+        if stored_photo is not None:
+            return stored_photo
     survey = _survey_for(actor, survey)
+    if client_key:
+        # a retry that overtook the first send waited on the survey's row lock: it finds the photo now
+        stored_photo = _photo_for_key(actor, survey, client_key)
+        if stored_photo is not None:
+            return stored_photo
     stored = upload_store(uploaded, folder="surveys", images_only=True)
     photo = SurveyPhoto.objects.create(
         survey=survey,
@@ -591,13 +606,30 @@ def survey_photo_add(
         taken_at=taken_at,
         content_type=stored.content_type,
         size=stored.size,
+        client_key=client_key,
     )
     audit_record(
         actor=actor,
         action="survey.photo_add",
         obj=survey.application,
-        after={"photo": photo.pk, "sha256": stored.sha256, "latitude": str(latitude), "longitude": str(longitude)},
+        after={
+            "photo": photo.pk,
+            "sha256": stored.sha256,
+            "latitude": str(latitude),
+            "longitude": str(longitude),
+            "taken_at": taken_at.isoformat(),
+            "client_key": client_key,
+        },
     )
+    photo.replayed = False
+    return photo
+
+
+def _photo_for_key(actor: User, survey: Survey, client_key: str) -> SurveyPhoto | None:
+    """The photo this surveyor already sent with this outbox key, marked as a replay."""
+    photo = SurveyPhoto.objects.filter(survey_id=survey.pk, survey__surveyor=actor, client_key=client_key).first()
+    if photo is not None:
+        photo.replayed = True
     return photo
 
 
@@ -611,14 +643,48 @@ class InformantData:
 
 @transaction.atomic
 def survey_complete(
-    *, actor: User, survey: Survey, data: dict[str, Any], informants: list[InformantData], expected_version: int | None = None
+    *,
+    actor: User,
+    survey: Survey,
+    data: dict[str, Any],
+    informants: list[InformantData],
+    expected_version: int | None = None,
+    submit_key: str = "",
+    gps_taken_at: dt.datetime | None = None,
+    device_captured_at: dt.datetime | None = None,
 ) -> Survey:
-    """Complete the survey with the CMO's recommendation; the application moves to 'surveyed'."""
+    """Complete the survey with the CMO's recommendation; the application moves to 'surveyed'.
+
+    `submit_key` is the idempotency key of the device's outbox: the same submission sent again (its answer
+    was lost with the signal) answers the completed survey with `replayed` set and records nothing twice.
+    Another submission of a completed survey, or of a survey reassigned or cancelled meanwhile, is a 409.
+    `gps_taken_at` (the GPS fix's time) and `device_captured_at` (the phone's clock when the CMO tapped
+    Complete) are kept beside the server's `received_at`: a survey captured offline shows when it was done.
+    Without a GPS position the CMO must say why (`gps_missing_reason`).
+    """
     require(actor, Capability.SURVEY_DO)
+    submit_key = submit_key.strip()[:64]
+    replay = _survey_for_key(actor, survey, submit_key)
+    if replay is not None:
+        return replay
     # Parent first: the application, then its survey (the engine's lock order).
-    app = _lock(survey.application, expected_version)
+    try:
+        app = _lock(survey.application, expected_version)
+    except Conflict:
+        # the first send of this key may have completed the survey while this retry waited for the lock
+        replay = _survey_for_key(actor, survey, submit_key)
+        if replay is not None:
+            return replay
+        raise
     survey = _survey_for(actor, survey)
     APPLICATION.check(app, Action.COMPLETE_SURVEY, actor)
+    gps_missing_reason = str(data.get("gps_missing_reason") or "").strip()[:200]
+    if (data.get("latitude") is None or data.get("longitude") is None) and not gps_missing_reason:
+        raise DomainError(
+            "gps_reason_required",
+            _("There is no GPS position: say why (for example, GPS permission was refused) to complete the survey without it."),
+            field="gps_missing_reason",
+        )
     valid = [i for i in informants if i.name.strip() and i.answer.strip()]
     if len(valid) < 2:
         raise DomainError("informants_required", _("Record at least two neighbour checks (name and what they said)."), field="informants")
@@ -653,8 +719,12 @@ def survey_complete(
     survey.latitude, survey.longitude = data.get("latitude"), data.get("longitude")
     if survey.latitude is not None and survey.longitude is not None and app.address_latitude is not None:
         survey.distance_from_address_m = distance_m(survey.latitude, survey.longitude, app.address_latitude, app.address_longitude)
+    survey.gps_missing_reason = "" if survey.latitude is not None and survey.longitude is not None else gps_missing_reason
+    survey.gps_taken_at = gps_taken_at if survey.latitude is not None else None
+    survey.device_captured_at = device_captured_at
     survey.status = SurveyStatus.COMPLETED
-    survey.completed_at = timezone.now()
+    survey.completed_at = survey.received_at = timezone.now()
+    survey.submit_key = submit_key
     survey.save()
     Informant.objects.bulk_create(
         Informant(
@@ -672,9 +742,32 @@ def survey_complete(
         Action.COMPLETE_SURVEY,
         actor=actor,
         fields=["surveyed_at"],
-        extra={"recommendation": survey.recommendation, "verified_income": str(income), "distance_m": survey.distance_from_address_m},
+        extra={
+            "recommendation": survey.recommendation,
+            "verified_income": str(income),
+            "distance_m": survey.distance_from_address_m,
+            "gps_missing_reason": survey.gps_missing_reason,
+            "gps_taken_at": survey.gps_taken_at.isoformat() if survey.gps_taken_at else None,
+            "device_captured_at": device_captured_at.isoformat() if device_captured_at else None,
+            "submit_key": submit_key,
+        },
     )
+    survey.replayed = False
     return survey
+
+
+def _survey_for_key(actor: User, survey: Survey, submit_key: str) -> Survey | None:
+    """The survey this surveyor already completed with this outbox key, marked as a replay."""
+    if not submit_key:
+        return None
+    done = (
+        Survey.objects.select_related("application")
+        .filter(pk=survey.pk, surveyor=actor, status=SurveyStatus.COMPLETED, submit_key=submit_key)
+        .first()
+    )
+    if done is not None:
+        done.replayed = True
+    return done
 
 
 def _require_decider(actor: User, app: Application) -> int:

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -375,25 +376,92 @@ def _survey_for_viewer(request: HttpRequest, pk: int) -> Survey:
     return selectors.survey_get(viewer=request.user, pk=pk)
 
 
+def _from_outbox(request: HttpRequest) -> bool:
+    """A send from the device's outbox (outbox.js): it is answered in JSON, which the outbox shows."""
+    return request.headers.get("X-Angsur-Outbox") == "1"
+
+
+def _outbox_key(request: HttpRequest, form_key: str | None) -> str:
+    return (form_key or request.headers.get("Idempotency-Key") or "").strip()[:64]
+
+
+def _outbox_error(error: DomainError) -> JsonResponse:
+    return JsonResponse(error.as_dict(), status=error.status)
+
+
+def _outbox_invalid(form: Any) -> JsonResponse:
+    errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+    return JsonResponse({"code": "invalid", "message": _("Check the fields marked."), "errors": errors}, status=400)
+
+
+def _outbox_survey_gone() -> JsonResponse:
+    # A survey reassigned meanwhile is deleted (its draft and photos kept in the audit trail): the device
+    # learns that what it holds can no longer be sent, and shows it instead of dropping it.
+    message = _(
+        "This survey is no longer assigned to you (reassigned or removed). What you typed stays on this phone; call your supervisor."
+    )
+    return JsonResponse({"code": "survey_gone", "message": message}, status=410)
+
+
+def _survey_or_gone(request: HttpRequest, pk: int) -> Survey | JsonResponse:
+    try:
+        return _survey_for_viewer(request, pk)
+    except NotFound:
+        if _from_outbox(request):
+            return _outbox_survey_gone()
+        raise
+
+
 @login_required
 def survey_form(request: HttpRequest, pk: int) -> HttpResponse:
-    """The mobile survey form: saved as you go, photos with GPS and time, completed with a recommendation."""
+    """The mobile survey form: saved as you go, photos with GPS and time, completed with a recommendation.
+
+    field.js sends the completed form through the device's outbox (X-Angsur-Outbox: 1, with its
+    idempotency key in `submit_key`): that send is answered in JSON; a plain form post (no JavaScript)
+    gets the page as before.
+    """
     require(request.user, Capability.SURVEY_DO)
-    survey = _survey_for_viewer(request, pk)
+    survey = _survey_or_gone(request, pk)
+    if isinstance(survey, JsonResponse):
+        return survey
     app = survey.application
     status = 200
     if request.method == "POST":
         form = SurveyForm(request.POST)
+        outbox = _from_outbox(request)
         if form.is_valid():
+            d = form.cleaned_data
             try:
-                services.survey_complete(
-                    actor=request.user, survey=survey, data=form.values(), informants=form.informants(), expected_version=_version(request)
+                done = services.survey_complete(
+                    actor=request.user,
+                    survey=survey,
+                    data=form.values(),
+                    informants=form.informants(),
+                    expected_version=_version(request),
+                    submit_key=_outbox_key(request, d.get("submit_key")),
+                    gps_taken_at=d.get("gps_taken_at"),
+                    device_captured_at=d.get("device_captured_at"),
                 )
             except DomainError as error:
+                if outbox:
+                    return _outbox_error(error)
                 _error_to_form(form, error)
             else:
-                messages.success(request, _("Survey completed and sent to the credit analyst."))
+                message = _("Survey completed and sent to the credit analyst.")
+                messages.success(request, message)
+                if outbox:
+                    return JsonResponse(
+                        {
+                            "status": "accepted",
+                            "replayed": done.replayed,
+                            "message": message,
+                            "url": reverse("application_detail", args=[app.pk]),
+                            "received_at": done.received_at.isoformat() if done.received_at else None,
+                        }
+                    )
                 return redirect("application_detail", pk=app.pk)
+        elif outbox:
+            return _outbox_invalid(form)
         status = 400
     else:
         form = SurveyForm(
@@ -438,13 +506,19 @@ def survey_draft(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def survey_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _survey_for_viewer(request, pk)
+    """A survey photo with its GPS position and time; from the outbox (JSON answer) or a plain form post."""
+    survey = _survey_or_gone(request, pk)
+    if isinstance(survey, JsonResponse):
+        return survey
+    outbox = _from_outbox(request)
     form = PhotoForm(request.POST, request.FILES)
     try:
         if not form.is_valid():
+            if outbox:
+                return _outbox_invalid(form)
             raise _invalid(form)
         d = form.cleaned_data
-        services.survey_photo_add(
+        photo = services.survey_photo_add(
             actor=request.user,
             survey=survey,
             uploaded=d["file"],
@@ -452,9 +526,15 @@ def survey_photo(request: HttpRequest, pk: int) -> HttpResponse:
             latitude=d.get("latitude"),
             longitude=d.get("longitude"),
             caption=d.get("caption", ""),
+            client_key=_outbox_key(request, d.get("client_key")),
         )
+        if outbox:
+            body = {"status": "accepted", "replayed": photo.replayed, "id": photo.pk, "url": reverse("photo_file", args=[photo.pk])}
+            return JsonResponse(body, status=200 if photo.replayed else 201)
         messages.success(request, _("Photo saved."))
     except DomainError as error:
+        if outbox:
+            return _outbox_error(error)
         messages.error(request, error.message)
     return redirect("survey_form", pk=survey.pk)
 

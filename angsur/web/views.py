@@ -56,7 +56,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("You have logged out."))
-    return redirect("login")
+    response = redirect("login")
+    # Shared phones: what this user left in the browser goes too (kept screens, outbox, local copies and
+    # the service worker: "storage"; no page is in the HTTP cache, all are no-store). device.js clears the
+    # same before posting here, asking first if work is unsent.
+    response["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 @login_required

@@ -42,6 +42,25 @@ TYPED = {
 }
 
 
+HOME = {"latitude": -6.2005, "longitude": 106.9004, "accuracy": 12}
+
+
+@pytest.fixture
+def phone(chromium, live_server):
+    """The CMO's phone at 390 px with its GPS on (a survey without a position needs a reason: test_offline_survey)."""
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="id-ID",
+        base_url=live_server.url,
+        geolocation=HOME,
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
 @pytest.fixture
 def survey(products, cmo_a, dealer_a):
     """A submitted order whose survey is assigned to the CMO, with the photo of the residence already taken."""
@@ -91,7 +110,7 @@ def _pending_mark(page, survey) -> str | None:
 
 def _open_survey(page, survey) -> None:
     page.goto(f"/surveys/{survey.pk}/")
-    page.wait_for_selector("#survey-form")
+    page.wait_for_selector("#survey-form [data-geo-status]:has-text('GPS:')")
 
 
 def _submit_offline(page, live_server, survey) -> None:

@@ -1,34 +1,50 @@
-/* angsur field helpers (our own code): GPS position and time for survey forms and photos,
-   and a local copy of the survey so a lost connection loses nothing.
+/* angsur field helpers (our own code): GPS position and time for survey forms and photos, a local copy
+   of the survey so a lost connection loses nothing, and sending through the phone's outbox (outbox.js).
 
-   The survey form (form[data-draft-key]) keeps what is typed in localStorage and is sent with fetch:
-   the local copy is removed only once the server has accepted the survey (it answers with a redirect).
-   Without a connection the form stays on screen with a "not sent yet" notice and is sent again when
-   the signal returns (the "online" event, a periodic retry, or the "Send again" button).
-   Without JavaScript the form posts normally. */
+   The survey form (form[data-draft-key]) keeps what is typed in localStorage; "Complete survey" puts the
+   form into the outbox (IndexedDB) with its idempotency key (submit_key) and the phone's times, and the
+   outbox sends it, after the photos taken before it, as soon as there is signal. The local copy is removed
+   only once the server has accepted the survey. Without a connection the form stays on screen with a
+   "not sent yet" notice; a refusal shows the server's messages on the form; a conflict (survey reassigned,
+   application cancelled) is shown and kept. Photos go through the same outbox, with their GPS position and
+   the time they were taken. Without JavaScript (or without IndexedDB) the forms post normally. */
 (function () {
   "use strict";
   function setStatus(form, text) {
     form.querySelectorAll("[data-geo-status]").forEach(function (el) { el.textContent = text; });
   }
-  function fill(form, coords) {
+  function gpsReason(form, show) {
+    form.querySelectorAll("[data-gps-reason]").forEach(function (el) {
+      var answered = el.querySelector("textarea, input");
+      if (show || (answered && answered.value) || el.querySelector(".errorlist")) { el.hidden = false; } else { el.hidden = true; }
+    });
+  }
+  function iso(ms) { return new Date(ms || Date.now()).toISOString(); }
+  function fill(form, position) {
+    var coords = position.coords;
     var lat = form.querySelector("input[name=latitude]"), lon = form.querySelector("input[name=longitude]");
     if (lat && lon) { lat.value = coords.latitude.toFixed(6); lon.value = coords.longitude.toFixed(6); }
+    // the GPS fix's own time (the survey), or the photo's time when none was set yet
+    var fix = form.querySelector("input[name=gps_taken_at]");
+    if (fix) { fix.value = iso(position.timestamp); fix.dispatchEvent(new Event("change", { bubbles: true })); }
     var taken = form.querySelector("input[name=taken_at]");
-    if (taken) { taken.value = new Date().toISOString(); }
+    if (taken && !taken.value) { taken.value = iso(); }
     setStatus(form, "GPS: " + coords.latitude.toFixed(5) + ", " + coords.longitude.toFixed(5) + " (±" + Math.round(coords.accuracy || 0) + " m)");
+    gpsReason(form, false);
+  }
+  function noPosition(form, text) {
+    var lat = form.querySelector("input[name=latitude]");
+    setStatus(form, text);
+    // a position from earlier (restored from this phone) still stands; otherwise the CMO must say why
+    if (!lat || !lat.value) { gpsReason(form, true); }
   }
   function locate(form) {
-    if (!navigator.geolocation) { setStatus(form, "GPS tidak tersedia / not available"); return; }
-    navigator.geolocation.getCurrentPosition(function (p) { fill(form, p.coords); },
-      function () { setStatus(form, "GPS ditolak / denied"); }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
+    if (!navigator.geolocation) { noPosition(form, "GPS tidak tersedia / not available"); return; }
+    navigator.geolocation.getCurrentPosition(function (p) { fill(form, p); },
+      function () { noPosition(form, "GPS ditolak / denied"); }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
   }
   document.querySelectorAll("form[data-geo-form]").forEach(function (form) {
     locate(form);
-    form.addEventListener("submit", function () {
-      var taken = form.querySelector("input[name=taken_at]");
-      if (taken && !taken.value) { taken.value = new Date().toISOString(); }
-    });
   });
   document.querySelectorAll("button[data-geo-target]").forEach(function (button) {
     button.addEventListener("click", function () {
@@ -39,6 +55,95 @@
       });
     });
   });
+  var outbox = window.AngsurOutbox && window.fetch && window.FormData ? window.AngsurOutbox : null;
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var a = new Uint8Array(16); crypto.getRandomValues(a);
+    return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function clock(isoText) {
+    var d = isoText ? new Date(isoText) : new Date();
+    return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
+  }
+
+  /* ---- photos: into the outbox with their position and the time they were taken ---- */
+  var photoForm = document.querySelector("form[data-outbox-photo]");
+  var photoBox = document.querySelector("[data-outbox-photos]");
+  if (photoForm) {
+    var fileInput = photoForm.querySelector("input[type=file]");
+    if (fileInput) {
+      fileInput.addEventListener("change", function () {
+        // the moment the photo was taken (chosen), and a fresh position for it
+        var taken = photoForm.querySelector("input[name=taken_at]");
+        if (taken) { taken.value = iso(); }
+        locate(photoForm);
+      });
+    }
+    photoForm.addEventListener("submit", function () {
+      var taken = photoForm.querySelector("input[name=taken_at]");
+      if (taken && !taken.value) { taken.value = iso(); }
+    });
+  }
+  function photoText(name) { return (photoBox && photoBox.getAttribute("data-msg-" + name)) || name; }
+  function photoFigure(item, blob) {
+    if (!photoBox) { return; }
+    var fig = photoBox.querySelector("[data-photo-slot='" + item.slot + "']");
+    if (!fig) {
+      fig = document.createElement("figure");
+      fig.className = "pending-photo";
+      fig.setAttribute("data-photo-slot", item.slot);
+      fig.setAttribute("data-testid", "pending-photo");
+      var img = document.createElement("img");
+      img.className = "photo-thumb small";
+      img.alt = item.fields.caption || "";
+      if (blob) { img.src = URL.createObjectURL(blob); }
+      fig.appendChild(img);
+      fig.appendChild(document.createElement("figcaption"));
+      photoBox.appendChild(fig);
+    }
+    var caption = fig.querySelector("figcaption");
+    fig.className = "pending-photo " + item.status;
+    fig.setAttribute("data-status", item.status);
+    caption.textContent = item.status === "sent" ? photoText("sent") + " " + clock(item.sent_at)
+      : item.status === "sending" ? photoText("sending")
+      : item.status === "conflict" || item.status === "refused" ? photoText(item.status) + " " + (item.message || "")
+      : photoText("waiting");
+  }
+  if (photoForm && outbox) {
+    var photoUrl = photoForm.action;
+    outbox.list().then(function (items) {
+      items.forEach(function (item) {
+        if (item.kind === "photo" && item.url === photoUrl && item.status !== "sent" && item.files[0]) { photoFigure(item, item.files[0].blob); }
+      });
+    }).catch(function () { /* storage refused */ });
+    outbox.subscribe(function (item) {
+      if (item.kind === "photo" && item.url === photoUrl) { photoFigure(item, null); }
+    });
+    photoForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var file = fileInput && fileInput.files && fileInput.files[0];
+      if (!file) { setStatus(photoForm, photoText("no-file")); return; }
+      var key = newKey(), fields = {};
+      ["caption", "latitude", "longitude", "taken_at"].forEach(function (name) {
+        var el = photoForm.elements.namedItem(name);
+        fields[name] = el ? el.value : "";
+      });
+      var label = (photoForm.getAttribute("data-label") || "Foto") + (fields.caption ? " · " + fields.caption : "");
+      outbox.put({
+        slot: "photo-" + key, kind: "photo", url: photoUrl, label: label, page: location.pathname, key: key, keyField: "client_key",
+        fields: fields, files: [{ name: "file", blob: file, filename: file.name || "foto.jpg" }]
+      }).then(function (item) {
+        photoFigure(item, file);
+        photoForm.reset();
+        var taken = photoForm.querySelector("input[name=taken_at]");
+        if (taken) { taken.value = ""; }
+        return outbox.flush();
+      }).catch(function () {
+        // the phone refused to store it: send it as a plain form post instead
+        HTMLFormElement.prototype.submit.call(photoForm);
+      });
+    });
+  }
 
   /* ---- local copy (localStorage may be missing, full or refused: never let that break the form) ---- */
   var store = {
@@ -102,90 +207,126 @@
   draft.addEventListener("input", save);
   draft.addEventListener("change", save);
 
-  /* ---- sending with fetch: keep the copy until the server accepts ---- */
-  if (!window.fetch || !window.FormData) { return; }  // old browser: plain form post, as without JS
+  /* ---- sending through the outbox: keep the copy until the server accepts ---- */
+  if (!outbox) { return; }  // no IndexedDB or an old browser: plain form post, as without JS
+  var slot = draft.getAttribute("data-outbox-slot") || key;
+  outbox.hold(slot);  // this page shows the survey: it is sent from here (on Send again, with the signal, or by the outbox's timer)
   var notice = document.querySelector("[data-submit-notice]");
   var noticeText = notice && notice.querySelector("[data-submit-notice-text]");
   var againButton = notice && notice.querySelector("[data-send-again]");
   var buttons = draft.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]");
-  var loginPath = draft.getAttribute("data-login-url") || "";
-  var busy = false, waitingForSignal = false, retryTimer = null;
-  var TIMEOUT_MS = 60000, RETRY_MS = 30000;
+  var loginPath = draft.getAttribute("data-login-url") || "/login/";
+  var busy = false, leaving = false;
 
-  function showNotice(state, status) {
+  function showNotice(state, extra) {
     if (!notice) { return; }
     var text = notice.getAttribute("data-msg-" + state) || "";
-    if (status) { text += " (HTTP " + status + ")"; }
+    if (extra) { text += " " + extra; }
     noticeText.textContent = text;
     notice.setAttribute("data-state", state);
     notice.hidden = false;
     if (againButton) { againButton.hidden = state === "sending"; againButton.disabled = busy; }
     if (state !== "sending" && notice.scrollIntoView) { notice.scrollIntoView({ block: "center" }); }
   }
+  function hideNotice() { if (notice) { notice.hidden = true; } }
   function setBusy(value) {
     busy = value;
     Array.prototype.forEach.call(buttons, function (b) { b.disabled = value; });
     if (againButton) { againButton.disabled = value; }
     draft.setAttribute("aria-busy", value ? "true" : "false");
   }
-  // Show the server's page as a normal form post would have: same HTML, same address.
-  function render(html, url) {
-    if (url && url !== location.href) { history.replaceState(null, "", url); }
-    document.open();
-    document.write(html);
-    document.close();
+  function clearErrors() {
+    draft.querySelectorAll("[data-client-errors]").forEach(function (el) { el.parentNode.removeChild(el); });
   }
-  function scheduleRetry() {
-    if (retryTimer) { clearTimeout(retryTimer); }
-    retryTimer = setTimeout(function () { retryTimer = null; if (waitingForSignal) { send(); } }, RETRY_MS);
-  }
-  function notSent(state, status) {
-    setBusy(false);
-    waitingForSignal = state === "offline";
-    if (waitingForSignal) { scheduleRetry(); }
-    showNotice(state, status);
-  }
-  function answered(response, html) {
-    var url = new URL(response.url || location.href, location.href);
-    var sameOrigin = url.origin === location.origin;
-    var toLogin = loginPath && url.pathname === loginPath;
-    waitingForSignal = false;
-    if (response.redirected && sameOrigin && !toLogin && url.pathname !== location.pathname) {
-      // accepted: the server sent us on (to the application). Only now is the local copy obsolete.
-      store.remove(key); store.remove(pendingKey);
-      render(html, url.href);
-    } else if (response.redirected && sameOrigin && toLogin) {
-      // the session ended: keep the copy and the pending mark; after logging in the form opens again, restored
-      render(html, url.href);
-    } else if (response.status === 400 && !response.redirected) {
-      // the server refused the content (its form with the messages): show it; the copy stays
-      store.remove(pendingKey);
-      render(html, null);
-    } else {
-      notSent("failed", response.status);
+  // the server's refusal (400), shown on the form as its own page would
+  function showErrors(item) {
+    clearErrors();
+    var errors = item.errors || {}, loose = [], first = null;
+    Object.keys(errors).forEach(function (name) {
+      var el = draft.elements.namedItem(name);
+      if (el && typeof RadioNodeList !== "undefined" && el instanceof RadioNodeList) { el = el[0]; }
+      var box = el && el.closest ? el.closest(".field") : null;
+      if (name === "gps_missing_reason") { gpsReason(draft, true); }
+      if (!box || box.hidden) { loose = loose.concat(errors[name]); return; }
+      var list = document.createElement("ul");
+      list.className = "errorlist"; list.setAttribute("data-client-errors", "");
+      errors[name].forEach(function (message) { var li = document.createElement("li"); li.textContent = message; list.appendChild(li); });
+      box.appendChild(list);
+      first = first || box;
+    });
+    if (!Object.keys(errors).length && item.message) { loose.push(item.message); }
+    if (loose.length || item.message) {
+      var card = document.createElement("div");
+      card.className = "card"; card.setAttribute("role", "alert"); card.setAttribute("data-client-errors", ""); card.setAttribute("data-testid", "form-errors");
+      var list = document.createElement("ul");
+      list.className = "errorlist";
+      (loose.length ? loose : [item.message]).forEach(function (message) { var li = document.createElement("li"); li.textContent = message; list.appendChild(li); });
+      card.appendChild(list);
+      draft.insertBefore(card, draft.firstChild);
+      first = card;
     }
+    if (first && first.scrollIntoView) { first.scrollIntoView({ block: "center" }); }
+  }
+  // what became of this survey's item in the outbox
+  function settle(item) {
+    if (!item || leaving) { return; }
+    var answer = item.answer || {};
+    if (item.status === "sent") {
+      // accepted: only now is the local copy obsolete
+      leaving = true;
+      store.remove(key); store.remove(pendingKey);
+      location.assign((answer.body && answer.body.url) || location.href);
+      return;
+    }
+    if (item.status === "sending") { return; }
+    setBusy(false);
+    if (item.status === "refused") {
+      // the server refused the content: its messages on the form; the copy stays, the outbox lets it go
+      store.remove(pendingKey);
+      hideNotice();
+      showErrors(item);
+      outbox.remove(item.id);
+    } else if (item.status === "conflict") {
+      showNotice("conflict", item.message);
+    } else if (answer.state === "login") {
+      // the session ended: the copy, the pending mark and the outbox item stay; after logging in the form opens again, restored
+      leaving = true;
+      location.assign(loginPath + "?next=" + encodeURIComponent(location.pathname));
+    } else if (answer.state === "failed") {
+      showNotice("failed", answer.status ? "(HTTP " + answer.status + ")" : "");
+    } else {
+      showNotice("offline");  // no answer at all: no signal (or it dropped mid-way)
+    }
+  }
+  function fields() {
+    var data = {};
+    new FormData(draft).forEach(function (value, name) { if (typeof value === "string") { data[name] = value; } });
+    return data;
   }
   function send() {
     if (busy) { return; }
-    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
-    save();
-    store.set(pendingKey, new Date().toISOString());
-    var body = new FormData(draft);
     setBusy(true);
+    clearErrors();
+    var submitKey = draft.elements.namedItem("submit_key");
+    if (submitKey && !submitKey.value) { submitKey.value = newKey(); }  // one key per survey until it is accepted
+    var captured = draft.elements.namedItem("device_captured_at");
+    if (captured) { captured.value = iso(); }  // the phone's clock at the tap
+    save();
+    store.set(pendingKey, iso());
     showNotice("sending");
-    var controller = window.AbortController ? new AbortController() : null;
-    var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
-    fetch(draft.action, {
-      method: "POST", body: body, credentials: "same-origin", cache: "no-store",
-      headers: { "Accept": "text/html" }, signal: controller ? controller.signal : undefined
-    }).then(function (response) {
-      return response.text().then(function (html) { return { response: response, html: html }; });
-    }).then(function (result) {
-      if (timer) { clearTimeout(timer); }
-      answered(result.response, result.html);
+    outbox.put({
+      slot: slot, kind: "survey", url: draft.action, label: draft.getAttribute("data-label") || document.title, page: location.pathname,
+      key: submitKey ? submitKey.value : undefined, keyField: "submit_key", fields: fields()
+    }).then(function () {
+      return outbox.flush();
+    }).then(function () {
+      return outbox.get(slot);
+    }).then(function (item) {
+      if (item && item.status === "waiting" && !item.answer) { item.answer = { state: "offline" }; }
+      settle(item);
     }, function () {
-      if (timer) { clearTimeout(timer); }
-      notSent("offline");  // no answer at all: no signal (or it dropped mid-way)
+      setBusy(false);
+      showNotice("failed");
     });
   }
   draft.addEventListener("submit", function (event) {
@@ -193,7 +334,14 @@
     send();
   });
   if (againButton) { againButton.addEventListener("click", function () { send(); }); }
-  window.addEventListener("online", function () { if (waitingForSignal && document.contains(draft)) { send(); } });
+  // sent by the outbox meanwhile (the signal returned, the timer, another page): follow it here
+  outbox.subscribe(function (item) {
+    if (item.slot === slot && !busy && (item.status === "sent" || item.status === "conflict")) { settle(item); }
+  });
   // tapped "submit" earlier but it never reached the server (page closed or reloaded since): say so
   if (store.get(pendingKey)) { showNotice("restored"); }
+  outbox.get(slot).then(function (item) {
+    if (item && item.status === "conflict") { showNotice("conflict", item.message); }
+    else if (item && item.status === "refused") { store.remove(pendingKey); hideNotice(); showErrors(item); outbox.remove(item.id); }
+  }).catch(function () { /* storage refused */ });
 })();
