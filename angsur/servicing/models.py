@@ -361,3 +361,49 @@ class SettlementQuote(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class BankColumnMapping(models.Model):
+    """How one bank's statement file names its columns (saved once per bank, used by every import)."""
+
+    bank = models.CharField(_("bank"), max_length=40, unique=True)
+    date_column = models.CharField(_("date column"), max_length=60, default="date")
+    amount_column = models.CharField(_("amount column"), max_length=60, default="amount")
+    reference_column = models.CharField(_("reference column"), max_length=60, default="reference")
+    account_column = models.CharField(_("account column (virtual account or contract number)"), max_length=60, default="account")
+    date_format = models.CharField(_("date format"), max_length=20, blank=True, help_text=_("e.g. %d/%m/%Y; empty: ISO or dd/mm/yyyy"))
+    delimiter = models.CharField(_("CSV delimiter"), max_length=1, default=",")
+
+    class Meta:
+        verbose_name = _("bank column mapping")
+        verbose_name_plural = _("bank column mappings")
+
+    def __str__(self) -> str:
+        return self.bank
+
+    def save(self, *args, **kwargs):
+        # Column headers are compared lower-cased.
+        for name in ("date_column", "amount_column", "reference_column", "account_column"):
+            setattr(self, name, getattr(self, name).strip().lower())
+        super().save(*args, **kwargs)
+
+
+class UnmatchedPayment(models.Model):
+    """A statement row that names no contract: waits in the review queue."""
+
+    bank = models.CharField(max_length=40)
+    reference = models.CharField(max_length=120)
+    line = models.PositiveIntegerField()
+    account = models.CharField(max_length=60, blank=True)
+    amount_sen = models.BigIntegerField()
+    value_date = models.DateField()
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["bank", "reference"], name="one_unmatched_row_per_bank_reference")]
+
+    def __str__(self) -> str:
+        return f"{self.bank} {self.reference}"
