@@ -12,13 +12,15 @@ from pydantic import Field
 
 from angsur.dealers.selectors import dealer_get
 from angsur.errors import DomainError
+from angsur.finance.money import money_str
 from angsur.finance.quote import OTR_MAX, ROUNDING_UNIT_MAX, ROUNDING_UNIT_MIN, TENOR_MAX_MONTHS
 from angsur.org.clock import branch_today
 from angsur.org.roles import Capability
 from angsur.org.scoping import require
+from angsur.products.models import SavedQuote
 from angsur.products.schemas import ProductOut, ProductQuoteOut, QuoteDetailOut, QuoteResultOut, QuoteRowOut, SavedQuoteOut
-from angsur.products.selectors import pricing_terms_for_code, product_get_by_code, product_list, quote_get, quote_list
-from angsur.products.services import quote_down_payment, quote_from_terms, quote_price, quote_save
+from angsur.products.selectors import pricing_terms_for_code, product_get_by_code, product_list, prospect_list, quote_get
+from angsur.products.services import quote_down_payment, quote_follow_up_set, quote_from_terms, quote_price, quote_save
 from angsur.schemas import InputSchema
 
 router = Router(tags=["quotes"])
@@ -142,22 +144,46 @@ def quote_create(request: HttpRequest, payload: QuoteIn) -> HttpResponse:
     )
 
 
+def _row(q: SavedQuote) -> dict:
+    return {
+        "id": q.pk,
+        "prospect_name": q.prospect_name,
+        "prospect_phone": q.prospect_phone,
+        "product": q.product.code,
+        "vehicle": " ".join(part for part in (q.vehicle_brand, q.vehicle_model, str(q.vehicle_year)) if part),
+        "tenor_months": q.tenor_months,
+        "installment": money_str(q.installment),
+        "tdp": money_str(q.tdp),
+        "as_of": q.as_of,
+        "dealer_id": q.dealer_id,
+        "follow_up_on": q.follow_up_on,
+        "follow_up_note": q.follow_up_note,
+    }
+
+
 @router.get("/quotes", response=list[QuoteRowOut])
 def quotes(request: HttpRequest, limit: int = 50) -> list:
+    """The caller's saved quotes as prospects: the next follow-up first, then those without one, newest first."""
     require(request.auth, Capability.QUOTE_VIEW)
-    rows = quote_list(viewer=request.auth)[: max(1, min(limit, 200))]
-    return [
-        {
-            "id": q.pk,
-            "prospect_name": q.prospect_name,
-            "product": q.product.code,
-            "tenor_months": q.tenor_months,
-            "installment": str(q.installment),
-            "tdp": str(q.tdp),
-            "as_of": q.as_of,
-        }
-        for q in rows
-    ]
+    return [_row(q) for q in prospect_list(viewer=request.auth, limit=max(1, min(limit, 200)))]
+
+
+class FollowUpIn(InputSchema):
+    follow_up_on: dt.date | None = Field(None, description="When to follow the prospect up (null: no follow-up planned)")
+    follow_up_note: str = Field("", max_length=200, description="A short note for the follow-up")
+
+
+@router.post("/quotes/{quote_id}/follow-up", response=QuoteRowOut)
+def quote_follow_up(request: HttpRequest, quote_id: int, payload: FollowUpIn) -> dict:
+    """Set (or clear) when a saved quote's prospect is to be followed up, with a short note (audited)."""
+    saved = quote_follow_up_set(
+        actor=request.auth,
+        quote_id=quote_id,
+        follow_up_on=payload.follow_up_on,
+        note=payload.follow_up_note,
+        today=branch_today(request.auth),
+    )
+    return _row(saved)
 
 
 @router.get("/quotes/{quote_id}", response=QuoteDetailOut)

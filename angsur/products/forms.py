@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from angsur.dealers.selectors import dealer_list
-from angsur.fields import RupiahField
+from angsur.fields import BoundedDateField, RupiahField
 from angsur.finance.quote import OTR_MAX, TENOR_MAX_MONTHS
 from angsur.products.models import VehicleCondition
 from angsur.products.selectors import product_list
@@ -61,3 +61,12 @@ class SaveQuoteForm(QuoteForm):
         if not (data.get("prospect_name") or "").strip():
             self.add_error("prospect_name", _("The prospect's name is required to save a quote."))
         return data
+
+
+class FollowUpForm(forms.Form):
+    """When to follow a prospect up, and a short note (empty date: no follow-up planned)."""
+
+    follow_up_on = BoundedDateField(label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    follow_up_note = forms.CharField(
+        label=_("Note"), max_length=200, required=False, widget=forms.TextInput(attrs={"placeholder": _("e.g. call after payday")})
+    )

@@ -251,6 +251,9 @@ class SavedQuote(models.Model):
     flat_rate_annual = models.DecimalField(max_digits=9, decimal_places=4)
     effective_rate_annual = models.DecimalField(max_digits=9, decimal_places=4)
     result = models.JSONField(help_text="The finance core's full quote (amounts as decimal strings).")
+    # The prospect's follow-up: the only thing that changes on a saved quote (products.services.quote_follow_up_set).
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    follow_up_note = models.CharField(_("follow-up note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("saved quote")
@@ -262,6 +265,8 @@ class SavedQuote(models.Model):
             # head office's and the dealer's recent quotes (bench/pages.py: 540 ms before, at 100,000 quotes)
             models.Index(fields=["created_at"], name="savedquote_created_idx"),
             models.Index(fields=["dealer", "created_at"], name="savedquote_dealer_created_idx"),
+            # the CMO's prospects, by follow-up date
+            models.Index(fields=["created_by", "follow_up_on"], name="savedquote_owner_follow_idx"),
         ]
 
     def __str__(self) -> str:

@@ -93,10 +93,17 @@ class QuoteDetailOut(QuoteResultOut):
 
 
 class QuoteRowOut(Schema):
+    """A saved quote in the list of prospects."""
+
     id: int
     prospect_name: str
+    prospect_phone: str
     product: str
+    vehicle: str
     tenor_months: int
     installment: MoneyStr
     tdp: MoneyStr
     as_of: dt.date
+    dealer_id: int | None
+    follow_up_on: dt.date | None
+    follow_up_note: str

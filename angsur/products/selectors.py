@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from angsur.caching import cached
@@ -202,6 +202,12 @@ def quote_list(*, viewer: Any) -> QuerySet[SavedQuote]:
     if viewer.role in {Role.CMO, Role.FRONT_OFFICE}:
         return qs.filter(created_by=viewer)
     return scope_to_dealer(qs, viewer)
+
+
+def prospect_list(*, viewer: Any, limit: int = 100) -> list[SavedQuote]:
+    """The viewer's saved quotes as prospects: the next follow-up first, then those without one, newest first."""
+    qs = quote_list(viewer=viewer).order_by(F("follow_up_on").asc(nulls_last=True), "-created_at", "-id")
+    return list(qs[:limit])
 
 
 def quote_get(*, viewer: Any, pk: Any) -> SavedQuote:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from angsur.audit.services import audit_record
@@ -36,7 +37,7 @@ from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require
 from angsur.products.errors import finance_error_to_domain
 from angsur.products.models import Product, SavedQuote
-from angsur.products.selectors import PricingTerms, pricing_terms
+from angsur.products.selectors import PricingTerms, pricing_terms, quote_get
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,53 @@ def quote_save(
         },
     )
     return saved
+
+
+# How far ahead a follow-up may be planned: a prospect not worth a call within a year is not a prospect.
+FOLLOW_UP_MAX_DAYS = 366
+FOLLOW_UP_NOTE_MAX = 200
+
+
+@transaction.atomic
+def quote_follow_up_set(
+    *, actor: User, quote_id: int, follow_up_on: dt.date | None, note: str = "", today: dt.date
+) -> SavedQuote:
+    """Set (or clear, with no date) when a saved quote's prospect is to be followed up, with a short note (audited).
+
+    Whoever may make quotes and sees this one may set it: the CMO their own, the dealer its own, branch
+    staff their branch's (the scope of quote_get). `today` is the branch's day: a follow-up is never planned
+    in the past.
+    """
+    require(actor, Capability.QUOTE_CREATE)
+    quote = quote_get(viewer=actor, pk=quote_id)
+    note = (note or "").strip()
+    if len(note) > FOLLOW_UP_NOTE_MAX:
+        raise DomainError(
+            "note_too_long", _("The note may have at most %(max)s characters.") % {"max": FOLLOW_UP_NOTE_MAX}, field="follow_up_note"
+        )
+    if follow_up_on is not None:
+        if follow_up_on < today:
+            raise DomainError("follow_up_in_past", _("The follow-up date cannot be in the past."), field="follow_up_on")
+        latest = today + dt.timedelta(days=FOLLOW_UP_MAX_DAYS)
+        if follow_up_on > latest:
+            raise DomainError(
+                "follow_up_too_far",
+                _("Plan the follow-up within a year (by %(date)s).") % {"date": date_format(latest, "DATE_FORMAT")},
+                field="follow_up_on",
+            )
+    locked = SavedQuote.objects.select_for_update().get(pk=quote.pk)
+    before = {"follow_up_on": locked.follow_up_on.isoformat() if locked.follow_up_on else None, "follow_up_note": locked.follow_up_note}
+    locked.follow_up_on = follow_up_on
+    locked.follow_up_note = note
+    locked.save(update_fields=["follow_up_on", "follow_up_note"])
+    audit_record(
+        actor=actor,
+        action="quote.follow_up",
+        obj=locked,
+        before=before,
+        after={"follow_up_on": follow_up_on.isoformat() if follow_up_on else None, "follow_up_note": note},
+    )
+    return locked
 
 
 def quote_from_terms(

@@ -1,5 +1,6 @@
 """Quote screens for the CMO (phone width), the quote sheet PDF, and the product catalogue."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,11 +13,12 @@ from angsur.documents.pdf import render_pdf
 from angsur.errors import DomainError
 from angsur.org.clock import branch_today
 from angsur.org.roles import Capability
-from angsur.org.scoping import require
-from angsur.products.forms import QuoteForm, SaveQuoteForm
-from angsur.products.selectors import pricing_terms_for_code, quote_get
+from angsur.org.scoping import require, user_can
+from angsur.products.forms import FollowUpForm, QuoteForm, SaveQuoteForm
+from angsur.products.models import SavedQuote
+from angsur.products.selectors import pricing_terms_for_code, prospect_list, quote_get
 from angsur.products.selectors import product_list as select_products
-from angsur.products.services import quote_compare, quote_price, quote_save
+from angsur.products.services import quote_compare, quote_follow_up_set, quote_price, quote_save
 
 
 @login_required
@@ -74,8 +76,60 @@ def quote_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.QUOTE_VIEW)
+    return _detail(request, quote_get(viewer=request.user, pk=pk))
+
+
+@login_required
+def quote_list(request: HttpRequest) -> HttpResponse:
+    """The viewer's saved quotes as prospects (cards at phone width), the next follow-up first."""
+    require(request.user, Capability.QUOTE_VIEW)
+    context = {
+        "prospects": prospect_list(viewer=request.user),
+        "today": branch_today(request.user),
+        "can_follow_up": user_can(request.user, Capability.QUOTE_CREATE),
+        "can_order": user_can(request.user, Capability.ORDER_CREATE),
+        "title": _("My prospects"),
+    }
+    return render(request, "products/quote_list.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def quote_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set a saved quote's follow-up date and note; back to the list (or the quote, when set from there)."""
+    require(request.user, Capability.QUOTE_CREATE)
     quote = quote_get(viewer=request.user, pk=pk)
-    return render(request, "products/quote_detail.html", {"quote": quote, "result": quote.result})
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            quote_follow_up_set(
+                actor=request.user,
+                quote_id=quote.pk,
+                follow_up_on=form.cleaned_data["follow_up_on"],
+                note=form.cleaned_data["follow_up_note"],
+                today=branch_today(request.user),
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Follow-up saved."))
+            if request.POST.get("from") == "detail":
+                return redirect("quote_detail", pk=quote.pk)
+            return redirect(f"{reverse('quote_list')}#prospect-{quote.pk}")
+    return _detail(request, quote, follow_up_form=form, status=400)
+
+
+def _detail(request: HttpRequest, quote: SavedQuote, *, follow_up_form: FollowUpForm | None = None, status: int = 200) -> HttpResponse:
+    if follow_up_form is None:
+        follow_up_form = FollowUpForm(initial={"follow_up_on": quote.follow_up_on, "follow_up_note": quote.follow_up_note})
+    context = {
+        "quote": quote,
+        "result": quote.result,
+        "follow_up_form": follow_up_form,
+        "can_follow_up": user_can(request.user, Capability.QUOTE_CREATE),
+        "can_order": user_can(request.user, Capability.ORDER_CREATE),
+    }
+    return render(request, "products/quote_detail.html", context, status=status)
 
 
 @login_required

@@ -66,3 +66,52 @@ def test_a_refused_first_quote_keeps_the_form_in_debug_mode(phone, cmo_a, produc
     assert "20 %" in phone.inner_text("[data-testid=quote-errors]")
     assert phone.input_value("#id_otr") == "15.000.000"
     assert phone.locator("nav").count() >= 1
+
+
+def test_cmo_follows_up_a_prospect_and_opens_the_prefilled_order(phone, cmo_a, products, tmp_path, login):
+    """Issue 15 item 10 at 390 px: the prospects are cards; the follow-up is set in place; one tap to the order."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from angsur.org.clock import branch_today
+    from angsur.products.services import quote_save
+
+    saved = quote_save(
+        actor=cmo_a,
+        product=products["NMC"],
+        as_of=branch_today(cmo_a),
+        otr=Decimal("29450000"),
+        down_payment=Decimal("5000000"),
+        tenor_months=12,
+        vehicle_year=2026,
+        vehicle_condition="new",
+        prospect_name="Siti Aminah",
+        prospect_phone="+6281234567890",
+        vehicle_brand="Yamaha",
+        vehicle_model="Aerox 155",
+    )
+    login(phone, cmo_a.username, DEMO_PASSWORD)
+    phone.goto("/quotes/new/")
+    phone.click("[data-testid=prospects-link]")
+    phone.wait_for_selector("[data-testid=prospect]")
+    assert "Siti Aminah" in phone.inner_text("[data-testid=prospect]")
+    phone.click("[data-testid=prospect] summary")
+    day = branch_today(cmo_a) + dt.timedelta(days=2)
+    phone.fill(f"#follow_up_on_{saved.pk}", day.isoformat())
+    phone.fill(f"#follow_up_note_{saved.pk}", "telepon setelah gajian")
+    phone.click(f"[data-testid=follow-up-save-{saved.pk}]")
+    phone.wait_for_selector("[data-testid=follow-up-note]")
+    assert phone.inner_text("[data-testid=follow-up-note]") == "telepon setelah gajian"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    phone.screenshot(path=str(tmp_path / "prospects-phone.png"), full_page=True)
+
+    phone.click(f"[data-testid=create-order-{saved.pk}]")
+    phone.wait_for_url(f"**/applications/new/?quote={saved.pk}")
+    assert "Siti Aminah" in phone.content()
+
+    # the saved quote discloses what is financed on top of OTR − DP, and the all-in rate beside the contractual one
+    phone.goto(f"/quotes/{saved.pk}/")
+    assert phone.locator("[data-testid=financed-items]").count() == 1
+    assert "%" in phone.inner_text("[data-testid=all-in-rate]")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    phone.screenshot(path=str(tmp_path / "quote-detail-phone.png"), full_page=True)
