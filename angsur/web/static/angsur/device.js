@@ -62,7 +62,7 @@
         return items.filter(function (i) { return i.status !== "sent"; }).length;
       }).catch(function () { return 0; }) : Promise.resolve(0);
       count.then(function (unsent) {
-        if (unsent > 0 && !window.confirm((form.getAttribute("data-msg-unsent") || "").replace("%(count)s", unsent))) { return; }
+        if (unsent > 0 && !window.confirm((form.getAttribute("data-msg-unsent") || "") + " (" + unsent + ")")) { return; }
         clearing = true;
         return Promise.all([outbox ? outbox.wipe() : null, forgetScreens()]).catch(function () { /* go on */ }).then(function () {
           forgetLocalCopies();

@@ -101,6 +101,8 @@
       fig.appendChild(document.createElement("figcaption"));
       photoBox.appendChild(fig);
     }
+    var thumb = fig.querySelector("img");
+    if (blob && thumb && !thumb.getAttribute("src")) { thumb.src = URL.createObjectURL(blob); }
     var caption = fig.querySelector("figcaption");
     fig.className = "pending-photo " + item.status;
     fig.setAttribute("data-status", item.status);

@@ -1,0 +1,203 @@
+"""Field work without signal (issue 14), in Chromium at 390 px with the network switched off.
+
+- a survey opened, filled and completed entirely offline, with a photo, arrives complete once the signal
+  returns, with the GPS time and the phone's clock of when it was really done;
+- a field screen opened once opens again without signal (the service worker), and one never opened
+  answers our offline page;
+- logging out deletes what the user left on the phone; a conflict met by the outbox is shown, not dropped.
+"""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from angsur.audit.models import AuditEvent
+from angsur.devdata.factories import DEMO_PASSWORD, make_application, make_credit_config, make_user
+from angsur.org.roles import Role
+from angsur.origination.models import SurveyPhoto, SurveyStatus
+from angsur.origination.services import survey_assign
+from angsur.origination.workflow import Status
+from tests.browser.test_survey_offline import HOME, _fill
+from tests.origination.conftest import JPEG
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def phone(chromium, live_server):
+    """A CMO's phone at 390 px with GPS (a fixed position, as Playwright's geolocation override gives it)."""
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="id-ID",
+        base_url=live_server.url,
+        geolocation=HOME,
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def survey(products, cmo_a, dealer_a):
+    """A submitted order whose survey is assigned to the CMO; no photo yet."""
+    make_credit_config()
+    app = make_application(actor=cmo_a, dealer=dealer_a, as_of=dt.date.today())
+    return survey_assign(actor=cmo_a, application=app, surveyor=cmo_a, scheduled_for=timezone.now())
+
+
+def _login(page, user) -> None:
+    page.goto("/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
+
+
+def _kept(page, path: str) -> None:
+    """Wait until the service worker keeps this screen on the phone."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    for _attempt in range(100):
+        if page.evaluate("p => caches.open('angsur-pages').then(c => c.match(p)).then(r => !!r)", path):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the service worker did not keep {path}")
+
+
+def _outbox_items(page) -> list[dict]:
+    return page.evaluate("window.AngsurOutbox.list().then(items => items.map(i => ({slot: i.slot, kind: i.kind, status: i.status})))")
+
+
+def test_a_survey_opened_filled_and_completed_offline_with_a_photo_arrives_complete(phone, live_server, survey, cmo_a):
+    errors = []
+    phone.on("pageerror", lambda error: errors.append(str(error)))
+    _login(phone, cmo_a)
+    # the survey was opened once with signal (in the morning, at the branch): the phone keeps it
+    phone.goto(f"/surveys/{survey.pk}/")
+    _kept(phone, f"/surveys/{survey.pk}/")
+    phone.goto("/")
+    _kept(phone, "/")
+
+    # at the customer's house: no signal at all
+    phone.context.set_offline(True)
+    phone.goto(f"/surveys/{survey.pk}/")  # answered by the service worker
+    phone.wait_for_selector("#survey-form [data-geo-status]:has-text('GPS:')")
+    assert phone.is_visible("[data-testid=offline-banner]")
+    before = timezone.now()
+    phone.set_input_files("#id_file", files=[{"name": "rumah.jpg", "mimeType": "image/jpeg", "buffer": JPEG}])
+    phone.fill("#id_caption", "Depan rumah")
+    phone.click("[data-testid=photo-form] button[type=submit]")
+    phone.wait_for_selector("[data-testid=pending-photo][data-status=waiting]")
+    _fill(phone)
+    phone.click("[data-testid=complete-survey]")
+    phone.wait_for_selector("[data-testid=submit-notice]:has-text('Belum terkirim')")
+    after = timezone.now()
+    phone.wait_for_selector("[data-testid=outbox] [data-outbox-item^=survey-][data-status=waiting]")
+    assert [(i["kind"], i["status"]) for i in _outbox_items(phone)] == [("photo", "waiting"), ("survey", "waiting")]
+    phone.screenshot(path="/tmp/offline_survey_outbox.png", full_page=True)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 391
+    survey.refresh_from_db()
+    assert survey.status != SurveyStatus.COMPLETED and not SurveyPhoto.objects.filter(survey=survey).exists()
+
+    # an hour later the signal returns: the photo goes first, then the survey, each once
+    phone.context.set_offline(False)
+    phone.wait_for_selector("[data-testid=status]:has-text('Sudah disurvei')", timeout=30000)
+    assert phone.url.endswith(f"/applications/{survey.application_id}/")
+    survey.refresh_from_db()
+    assert survey.status == SurveyStatus.COMPLETED
+    assert survey.application.status == Status.SURVEYED
+    assert sorted(survey.informants.values_list("name", flat=True)) == ["Ibu Ani", "Pak RT Joko"]
+    assert survey.verified_income_sen == 3_500_000 * 100
+    assert float(survey.latitude) == pytest.approx(HOME["latitude"]) and float(survey.longitude) == pytest.approx(HOME["longitude"])
+    # when it was really done, not when it arrived
+    assert survey.gps_taken_at is not None and before - dt.timedelta(minutes=1) <= survey.gps_taken_at <= after
+    assert before - dt.timedelta(seconds=5) <= survey.device_captured_at <= after + dt.timedelta(seconds=5)
+    assert survey.received_at >= after
+    photo = SurveyPhoto.objects.get(survey=survey)
+    assert photo.caption == "Depan rumah" and photo.client_key
+    assert before - dt.timedelta(seconds=5) <= photo.taken_at <= after + dt.timedelta(seconds=5)
+    assert float(photo.latitude) == pytest.approx(HOME["latitude"])
+    assert AuditEvent.objects.filter(action="application.complete_survey").count() == 1
+    assert AuditEvent.objects.filter(action="survey.photo_add").count() == 1
+    # the outbox says when each was sent, and keeps nothing of what was sent
+    phone.wait_for_selector("[data-testid=outbox] [data-outbox-item^=survey-][data-status=sent]")
+    assert "Terkirim pukul" in phone.inner_text("[data-testid=outbox]")
+    assert phone.evaluate("window.AngsurOutbox.list().then(items => items.every(i => !i.files.length && !Object.keys(i.fields).length))")
+    assert errors == []
+
+
+def test_a_field_screen_opened_once_opens_without_signal(phone, live_server, survey, cmo_a):
+    _login(phone, cmo_a)
+    _kept(phone, "/")
+    phone.context.set_offline(True)
+    phone.goto("/")
+    phone.wait_for_selector("[data-testid=home-title]")
+    assert phone.is_visible("[data-testid=offline-banner]")
+    phone.screenshot(path="/tmp/offline_home.png", full_page=True)
+
+    # a screen never opened on this phone: our offline page, listing what is kept
+    phone.goto("/applications/")
+    phone.wait_for_selector("[data-testid=offline-title]")
+    assert "Tidak ada sinyal" in phone.inner_text("main")
+    phone.wait_for_selector("[data-testid=offline-screens] a[href='/']")
+    phone.screenshot(path="/tmp/offline_page.png", full_page=True)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 391
+
+
+def test_logging_out_clears_the_phones_copy(phone, live_server, survey, cmo_a):
+    _login(phone, cmo_a)
+    phone.goto(f"/surveys/{survey.pk}/")
+    phone.wait_for_selector("#survey-form [data-geo-status]:has-text('GPS:')")
+    _kept(phone, f"/surveys/{survey.pk}/")
+    phone.context.set_offline(True)
+    _fill(phone)
+    phone.click("[data-testid=complete-survey]")
+    phone.wait_for_selector("[data-testid=submit-notice]:has-text('Belum terkirim')")
+    assert phone.evaluate("Object.keys(localStorage).filter(k => k.startsWith('angsur-survey-')).length") >= 1
+    phone.context.set_offline(False)
+    # (the outbox may already be sending it; stop the send so the unsent item stays for the question below)
+    phone.route(f"**/surveys/{survey.pk}/", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    phone.on("dialog", answer)
+    phone.click("[data-testid=logout] button")
+    phone.wait_for_selector("#id_username")
+    assert dialogs and "belum terkirim" in dialogs[0]
+    assert phone.evaluate("Object.keys(localStorage).filter(k => k.startsWith('angsur-')).length") == 0
+    assert phone.evaluate("caches.keys()") == []
+    databases = phone.evaluate("indexedDB.databases().then(list => list.map(d => d.name))")
+    assert not [name for name in databases if name.startswith("angsur-")]
+    survey.refresh_from_db()
+    assert survey.status != SurveyStatus.COMPLETED
+
+
+def test_a_survey_reassigned_meanwhile_is_shown_as_a_conflict_and_kept(phone, live_server, survey, cmo_a, branch_a):
+    _login(phone, cmo_a)
+    phone.goto(f"/surveys/{survey.pk}/")
+    phone.wait_for_selector("#survey-form [data-geo-status]:has-text('GPS:')")
+    phone.context.set_offline(True)
+    _fill(phone)
+    phone.click("[data-testid=complete-survey]")
+    phone.wait_for_selector("[data-testid=submit-notice]:has-text('Belum terkirim')")
+
+    # meanwhile the supervisor gives the survey to another CMO
+    supervisor = make_user(Role.MARKETING_SUPERVISOR, branch_a, username="ms.conflict")
+    other = make_user(Role.CMO, branch_a, username="cmo.conflict")
+    app = survey.application
+    app.refresh_from_db()
+    survey_assign(actor=supervisor, application=app, surveyor=other, scheduled_for=timezone.now())
+
+    phone.context.set_offline(False)
+    phone.wait_for_selector("[data-testid=submit-notice][data-state=conflict]")
+    assert "tidak lagi ditugaskan" in phone.inner_text("[data-testid=submit-notice]")
+    phone.wait_for_selector("[data-testid=outbox] [data-outbox-item^=survey-][data-status=conflict]")
+    # nothing typed is dropped: the copy and the outbox item stay until the CMO removes them
+    assert phone.evaluate(f"localStorage.getItem('angsur-survey-{survey.pk}')")
+    phone.screenshot(path="/tmp/offline_conflict.png", full_page=True)
