@@ -262,6 +262,7 @@ class SurveyFieldsIn(InputSchema):
     recommendation_reason: str | None = Field(None, max_length=2000)
     latitude: Latitude | None = None
     longitude: Longitude | None = None
+    gps_missing_reason: str | None = Field(None, max_length=200, description="required to complete without latitude/longitude")
 
 
 class SurveyDraftIn(SurveyFieldsIn):
@@ -271,6 +272,20 @@ class SurveyDraftIn(SurveyFieldsIn):
 class SurveyCompleteIn(SurveyFieldsIn):
     informants: list[InformantIn] = Field(default_factory=list, max_length=MAX_INFORMANTS)
     expected_version: ExpectedVersion = None
+    gps_taken_at: BoundedDateTime | None = Field(None, description="when the GPS fix was taken (the device's fix time)")
+    device_captured_at: BoundedDateTime | None = Field(None, description="the device's clock when the survey was completed on it")
+
+
+# The device's outbox sends survey submissions and photos again after a lost answer: the key makes that safe.
+OutboxKey = Annotated[
+    str | None,
+    Header(
+        None,
+        alias="Idempotency-Key",
+        max_length=64,
+        description="A unique string per submission or photo (e.g. a UUID): sent again, it answers what it recorded the first time",
+    ),
+]
 
 
 # --- output helpers ----------------------------------------------------------------------------------------
@@ -464,6 +479,10 @@ def _survey(s: Survey) -> dict[str, Any]:
         "latitude": _dec(s.latitude),
         "longitude": _dec(s.longitude),
         "distance_from_address_m": s.distance_from_address_m,
+        "gps_missing_reason": s.gps_missing_reason,
+        "gps_taken_at": s.gps_taken_at,
+        "device_captured_at": s.device_captured_at,
+        "received_at": s.received_at,
         "informants": [
             {"name": i.name, "relation": i.relation, "confirms_residence": i.confirms_residence, "answer": i.answer}
             for i in s.informants.all()
@@ -957,7 +976,7 @@ def survey_draft_save(request: HttpRequest, survey_id: int, payload: SurveyDraft
     return _draft_out(_survey_get(user, survey_id))
 
 
-@router.post("/surveys/{survey_id}/photos", response={201: PhotoOut}, exclude_unset=True)
+@router.post("/surveys/{survey_id}/photos", response={201: PhotoOut, 200: PhotoOut}, exclude_unset=True)
 def survey_photo_endpoint(
     request: HttpRequest,
     survey_id: int,
@@ -966,8 +985,12 @@ def survey_photo_endpoint(
     latitude: Form[Latitude | None] = None,
     longitude: Form[Longitude | None] = None,
     caption: Form[str] = "",
+    idempotency_key: OutboxKey = None,
 ) -> Status:
-    """A photo taken in the browser (multipart: file, latitude, longitude, taken_at ISO 8601, caption)."""
+    """A photo taken in the browser (multipart: file, latitude, longitude, taken_at ISO 8601, caption).
+
+    With an `Idempotency-Key` header a photo sent again answers 200 with the photo stored the first time.
+    """
     user = request.auth
     survey = _survey_get(user, survey_id)
     photo = survey_photo_add(
@@ -978,17 +1001,32 @@ def survey_photo_endpoint(
         latitude=_coord(latitude),
         longitude=_coord(longitude),
         caption=caption,
+        client_key=idempotency_key or "",
     )
-    return Status(201, _photo(photo))
+    return Status(200 if photo.replayed else 201, _photo(photo))
 
 
 @router.post("/surveys/{survey_id}/complete", response=SurveyStepOut, exclude_unset=True)
-def survey_complete_endpoint(request: HttpRequest, survey_id: int, payload: SurveyCompleteIn) -> dict:
-    """Complete the survey (at least two neighbour checks and one photo); the application becomes 'surveyed'."""
+def survey_complete_endpoint(request: HttpRequest, survey_id: int, payload: SurveyCompleteIn, idempotency_key: OutboxKey = None) -> dict:
+    """Complete the survey (at least two neighbour checks and one photo); the application becomes 'surveyed'.
+
+    Without latitude/longitude, `gps_missing_reason` is required. With an `Idempotency-Key` header the same
+    submission sent again answers the completed survey instead of a 409; another submission of a completed
+    survey is a 409.
+    """
     user = request.auth
     survey = _survey_get(user, survey_id)
     informants = [InformantData(**i.model_dump()) for i in payload.informants]
-    survey_complete(actor=user, survey=survey, data=_survey_data(payload), informants=informants, expected_version=payload.expected_version)
+    survey_complete(
+        actor=user,
+        survey=survey,
+        data=_survey_data(payload),
+        informants=informants,
+        expected_version=payload.expected_version,
+        submit_key=idempotency_key or "",
+        gps_taken_at=_aware(payload.gps_taken_at, user) if payload.gps_taken_at else None,
+        device_captured_at=_aware(payload.device_captured_at, user) if payload.device_captured_at else None,
+    )
     survey = _survey_get(user, survey_id)
     return {**_survey(survey), "application": _state(survey.application)}
 

@@ -181,6 +181,10 @@ class SurveyOut(Schema):
     latitude: DecimalStr | None
     longitude: DecimalStr | None
     distance_from_address_m: int | None
+    gps_missing_reason: str
+    gps_taken_at: dt.datetime | None
+    device_captured_at: dt.datetime | None
+    received_at: dt.datetime | None
     informants: list[InformantOut]
     photos: list[PhotoOut]
 

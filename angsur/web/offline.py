@@ -9,12 +9,14 @@ cached for whoever uses the phone) and lists, from the worker's cache, the scree
 
 import functools
 import hashlib
+import json
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 # The shell and the field screens' scripts and styles: cached when the worker installs.
@@ -68,7 +70,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "web/offline_sw.js",
-        {"assets": assets, "version": version, "screens": FIELD_SCREENS, "max_screens": MAX_CACHED_SCREENS},
+        {
+            "assets_json": json.dumps([*assets, reverse("offline")]),
+            "screens_json": json.dumps(list(FIELD_SCREENS)),
+            "version": version,
+            "max_screens": MAX_CACHED_SCREENS,
+        },
         content_type="application/javascript; charset=utf-8",
     )
     response["Service-Worker-Allowed"] = "/"

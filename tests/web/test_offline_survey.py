@@ -206,3 +206,69 @@ def test_survey_page_shows_the_device_and_server_times_once_completed(cmo_client
     page = cmo_client.get(f"/surveys/{survey.pk}/").content.decode()
     assert 'data-testid="survey-times"' in page
     assert "01 Des 2026" in page
+
+
+# --- the same through the REST API (a field app of its own would call these) ------------------------------
+
+
+def _api_body(survey, **changes):
+    return {
+        "residence_ownership": "own",
+        "residence_months": 48,
+        "house_type": "Rumah permanen",
+        "house_condition": "Baik",
+        "road_access": "Gang",
+        "employer_verified": True,
+        "employment_verification": "Telepon HRD",
+        "employment_months": 36,
+        "dependents": 2,
+        "verified_income": "6000000",
+        "household_income": "0",
+        "household_expense": "2000000",
+        "recommendation": "recommend",
+        "recommendation_reason": "Rumah sendiri.",
+        "latitude": "-6.200500",
+        "longitude": "106.900400",
+        "gps_taken_at": "2026-12-01T09:10:00+07:00",
+        "device_captured_at": "2026-12-01T09:15:00+07:00",
+        "informants": [
+            {"name": "Pak RT", "relation": "Ketua RT", "confirms_residence": True, "answer": "Benar tinggal di sini."},
+            {"name": "Ibu Wati", "relation": "Tetangga", "confirms_residence": True, "answer": "Kenal baik."},
+        ],
+        "expected_version": survey.application.version,
+        **changes,
+    }
+
+
+def test_api_photo_and_completion_with_the_same_key_are_recorded_once(api, survey, cmo_a):
+    client = api(cmo_a)
+    photo = {"file": _jpeg(), "taken_at": "2026-12-01T09:05:00+07:00", "caption": "Depan"}
+    first = client.post(f"/api/surveys/{survey.pk}/photos", photo, headers={"Idempotency-Key": "api-photo-1"})
+    assert first.status_code == 201, first.content
+    again = client.post(f"/api/surveys/{survey.pk}/photos", {**photo, "file": _jpeg()}, headers={"Idempotency-Key": "api-photo-1"})
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert SurveyPhoto.objects.filter(survey=survey).count() == 1
+
+    url = f"/api/surveys/{survey.pk}/complete"
+    body = _api_body(survey)
+    done = client.post(url, body, content_type="application/json", headers={"Idempotency-Key": "api-survey-1"})
+    assert done.status_code == 200, done.content
+    answer = done.json()
+    assert answer["gps_taken_at"].startswith("2026-12-01T") and answer["device_captured_at"] and answer["received_at"]
+    replay = client.post(url, body, content_type="application/json", headers={"Idempotency-Key": "api-survey-1"})
+    assert replay.status_code == 200 and replay.json()["id"] == answer["id"]
+    assert AuditEvent.objects.filter(action="application.complete_survey").count() == 1
+    other = client.post(url, _api_body(survey), content_type="application/json", headers={"Idempotency-Key": "api-survey-2"})
+    assert other.status_code == 409
+
+
+def test_api_completion_without_gps_needs_a_reason(api, survey, cmo_a):
+    client = api(cmo_a)
+    _with_photo(survey, cmo_a)
+    url = f"/api/surveys/{survey.pk}/complete"
+    refused = client.post(url, _api_body(survey, latitude=None, longitude=None), content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "gps_reason_required"
+    body = _api_body(survey, latitude=None, longitude=None, gps_missing_reason="Izin lokasi ditolak")
+    done = client.post(url, body, content_type="application/json")
+    assert done.status_code == 200, done.content
+    assert done.json()["gps_missing_reason"] == "Izin lokasi ditolak" and done.json()["gps_taken_at"] is None

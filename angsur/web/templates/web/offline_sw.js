@@ -15,8 +15,8 @@ var VERSION = "{{ version }}";
 var STATIC_CACHE = "angsur-static-" + VERSION;
 var PAGES_CACHE = "angsur-pages";
 var OFFLINE_URL = "/offline/";
-var ASSETS = [{% for asset in assets %}"{{ asset|escapejs }}", {% endfor %}OFFLINE_URL];
-var SCREENS = [{% for screen in screens %}new RegExp("{{ screen|escapejs }}"){% if not forloop.last %}, {% endif %}{% endfor %}];
+var ASSETS = {{ assets_json }};  // the shell's files and the offline page
+var SCREENS = {{ screens_json }}.map(function (source) { return new RegExp(source); });
 var MAX_SCREENS = {{ max_screens }};
 
 function isScreen(url) {
