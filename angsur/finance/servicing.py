@@ -235,7 +235,9 @@ class Ledger:
 
     @property
     def advance(self) -> Decimal:
-        """Paid ahead: what installments not yet due have received."""
+        """Paid ahead: what installments not yet due have received (none once settled: the contract is closed)."""
+        if self.settled_on is not None:
+            return ZERO
         return sum((i.principal_paid + i.interest_paid for i in self.installments if i.due_date > self.as_of), ZERO)
 
     @property

@@ -7,11 +7,11 @@ from angsur.fields import BoundedDateField, RupiahField
 
 
 class BookForm(forms.Form):
-    signing_date = BoundedDateField(label=_("Signing date"), widget=forms.DateInput(attrs={"type": "date"}))
+    signing_date = BoundedDateField(label=_("Signing date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     first_due_date = BoundedDateField(
         label=_("First due date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=_("Empty: one month after signing."),
     )
 
@@ -21,7 +21,7 @@ class PaymentForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"), choices=[("counter", _("Counter")), ("transfer", _("Bank transfer")), ("va", _("Virtual account"))]
     )
-    value_date = BoundedDateField(label=_("Payment date"), widget=forms.DateInput(attrs={"type": "date"}))
+    value_date = BoundedDateField(label=_("Payment date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     reference = forms.CharField(label=_("Reference"), max_length=120, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 

@@ -1,0 +1,81 @@
+"""In the browser: Admin books an approved application, Front Office takes a counter payment and prints the
+receipt, asks for its reversal, the branch manager approves it, Front Office quotes and executes an early
+settlement; the CMO sees the contract on a phone (390 px)."""
+
+import pytest
+from django.utils import timezone
+
+from angsur.devdata.factories import DEMO_PASSWORD, make_credit_config, make_user
+from angsur.devdata.seed_contracts import approved_application
+from angsur.org.roles import Role
+from angsur.servicing.models import Contract, Payment, Reversal
+from tests.browser.conftest import chromium, desktop, login, phone  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+def _as(page, sign_in, user):
+    page.context.clear_cookies()
+    sign_in(page, user.username, DEMO_PASSWORD)
+
+
+def test_book_pay_reverse_and_settle_in_the_browser(desktop, phone, login, products, branch_a, cmo_a, dealer_a, tmp_path):  # noqa: F811
+    make_credit_config()
+    admin = make_user(Role.ADMIN, branch_a, username="adm.browser")
+    cashier = make_user(Role.FRONT_OFFICE, branch_a, username="fo.browser")
+    manager = make_user(Role.BRANCH_MANAGER, branch_a, username="bm.browser")
+    app = approved_application(cmo=cmo_a, dealer=dealer_a, as_of=timezone.localdate())
+    page = desktop
+
+    # Admin books it from the booking page
+    _as(page, login, admin)
+    page.goto(f"/contracts/book/{app.pk}/")
+    page.click("[data-testid=book]")
+    page.wait_for_selector("[data-testid=contract-title]")
+    contract = Contract.objects.get(application=app)
+    assert contract.number in page.inner_text("[data-testid=contract-title]")
+
+    # Front office takes a counter payment (a double click records it once) and downloads the receipt
+    _as(page, login, cashier)
+    page.goto(f"/contracts/{contract.pk}/")
+    page.fill("#id_amount", "500.000")
+    page.dblclick("[data-testid=post-payment]")
+    page.wait_for_selector("[data-testid=receipt-link]")
+    assert Payment.objects.count() == 1
+    with page.expect_download() as download:
+        page.click("[data-testid=receipt-link]")
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+
+    # ... asks for its reversal, which the branch manager approves
+    page.click("[data-testid=open-reversal]")
+    page.fill("input[name=reason]", "Salah kontrak")
+    page.click("[data-testid=request-reversal]")
+    page.wait_for_selector("text=Pembatalan diajukan")
+    _as(page, login, manager)
+    page.goto(f"/contracts/{contract.pk}/")
+    page.click("[data-testid=approve-reversal]")
+    page.wait_for_selector("text=Dibatalkan")
+    assert Reversal.objects.get().status == "approved"
+
+    # Front office quotes an early settlement (PDF) and executes it
+    _as(page, login, cashier)
+    page.goto(f"/contracts/{contract.pk}/")
+    page.click("[data-testid=quote-settlement]")
+    page.wait_for_selector("[data-testid=settlement-quote]")
+    with page.expect_download() as download:
+        page.click("[data-testid=settlement-pdf]")
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+    page.click("[data-testid=execute-settlement]")
+    page.wait_for_selector("[data-testid=contract-status]:has-text('Lunas dipercepat')")
+    contract.refresh_from_db()
+    assert contract.status == "settled" and contract.outstanding_sen == 0
+
+    page.close()  # one browser at a time on the live server's in-memory SQLite
+
+    # The CMO sees their contract on the phone, without sideways scrolling
+    _as(phone, login, cmo_a)
+    phone.goto("/contracts/")
+    phone.click(f"a:has-text('{contract.number}')")
+    phone.wait_for_selector("[data-testid=schedule]")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=str(tmp_path / "contract-phone.png"), full_page=True)
