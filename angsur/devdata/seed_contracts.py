@@ -100,3 +100,65 @@ def booked_contract(*, cmo: User, dealer: Dealer, signing_date: dt.date, admin: 
     app = approved_application(cmo=cmo, dealer=dealer, as_of=signing_date, **kwargs)
     admin = admin or _staff(app.branch, Role.ADMIN)
     return contract_book(actor=admin, application=app, signing_date=signing_date, as_of=signing_date)
+
+
+# Each branch's demo contracts: (months before the demo date it was signed, how its customer pays).
+DEMO_BOOK = [
+    (8, "on_time"),  # every installment on its due date
+    (7, "late"),  # each installment 12 days late, the latest one still open: late fees
+    (6, "partly"),  # half of each installment: in arrears
+    (9, "settled"),  # three installments, then an early settlement
+    (5, "reversed"),  # a payment taken by mistake, reversed with the branch manager's approval
+]
+
+
+def _history(contract, kind: str, as_of: dt.date, cashier: User, manager: User) -> None:
+    from angsur.servicing.services import (
+        payment_post,
+        payment_reverse_decide,
+        payment_reverse_request,
+        settlement_execute,
+        settlement_quote_create,
+    )
+
+    rows = [r for r in contract.installments.order_by("no") if r.due_date <= as_of]
+    for index, row in enumerate(rows):
+        amount = Decimal(row.amount_sen) / 100
+        day = row.due_date
+        if kind == "late":
+            if index == len(rows) - 1:
+                break
+            day = min(as_of, row.due_date + dt.timedelta(days=12))
+            amount += Decimal(row.amount_sen) / 100 * Decimal("0.06")  # the installment and roughly its late fee
+        elif kind == "partly":
+            amount = (amount / 2).quantize(Decimal(1))
+        elif kind == "settled" and index == 3:
+            quote = settlement_quote_create(actor=cashier, contract=contract, as_of=day)
+            settlement_execute(actor=cashier, quote=quote, value_date=day, as_of=day)
+            return
+        amount = amount.quantize(Decimal(1))
+        payment = payment_post(actor=cashier, contract=contract, amount=amount, channel="counter", value_date=day, as_of=day)
+        if kind == "reversed" and index == 1:
+            reversal = payment_reverse_request(actor=cashier, payment=payment, reason="Dibayar untuk kontrak lain (salah input kasir)")
+            payment_reverse_decide(actor=manager, reversal=reversal, approve=True, as_of=day)
+            payment_post(actor=cashier, contract=contract, amount=amount, channel="counter", value_date=day, as_of=day)
+
+
+def seed_contracts(as_of: dt.date) -> None:
+    """Give every branch booked contracts with months of payment history (idempotent: a branch with contracts is kept)."""
+    from angsur.finance.schedule import add_months
+    from angsur.servicing.models import Contract
+
+    for branch in Branch.objects.filter(is_head_office=False, is_active=True).order_by("code"):
+        if Contract.objects.filter(branch=branch).exists():
+            continue
+        cmo = User.objects.filter(branch=branch, role=Role.CMO, is_active=True).order_by("id").first()
+        dealers = Dealer.objects.filter(branch=branch, is_active=True, vehicle_kind="motorcycle", parent__isnull=True)
+        dealer = dealers.order_by("code").first()
+        if cmo is None or dealer is None:
+            continue
+        cashier, manager = _staff(branch, Role.FRONT_OFFICE), _staff(branch, Role.BRANCH_MANAGER)
+        for months, kind in DEMO_BOOK:
+            signed = add_months(as_of, -months)
+            contract = booked_contract(cmo=cmo, dealer=dealer, signing_date=signed)
+            _history(contract, kind, as_of, cashier, manager)

@@ -1,5 +1,6 @@
 """The servicing screens: booking page, contract page, counter payment with receipt, reversal, waiver, settlement."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -141,3 +142,20 @@ def test_admin_finds_approved_applications_to_book_in_the_worklist_api(api, appr
     app = approved()
     rows = api(people["adm"]).get("/api/worklist").json()["books_to_make"]
     assert [row["id"] for row in rows] == [app.pk]
+
+
+def test_the_demo_seed_books_contracts_with_history(credit, people, cmo_a, dealer_a):
+    from angsur.devdata.seed_contracts import seed_contracts
+    from angsur.servicing.selectors import contract_position
+
+    seed_contracts(as_of=SIGNED)
+    contracts = {c.signing_date: c for c in Contract.objects.all()}
+    assert len(contracts) == 5
+    statuses = sorted(c.status for c in contracts.values())
+    assert statuses.count("settled") == 1 and statuses.count("active") == 4
+    assert Reversal.objects.filter(status="approved").count() == 1
+    later = SIGNED + dt.timedelta(days=5)
+    late = [c for c in contracts.values() if contract_position(c, as_of=later).days_past_due > 0]
+    assert len(late) >= 2  # the late and the partly paid customers are in arrears
+    seed_contracts(as_of=SIGNED)  # idempotent
+    assert Contract.objects.count() == 5
