@@ -201,3 +201,31 @@ def test_a_survey_reassigned_meanwhile_is_shown_as_a_conflict_and_kept(phone, li
     # nothing typed is dropped: the copy and the outbox item stay until the CMO removes them
     assert phone.evaluate(f"localStorage.getItem('angsur-survey-{survey.pk}')")
     phone.screenshot(path="/tmp/offline_conflict.png", full_page=True)
+
+
+def test_without_gps_the_form_warns_and_asks_for_a_reason(chromium, live_server, survey, cmo_a):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="id-ID", base_url=live_server.url)  # GPS not allowed
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        _login(page, cmo_a)
+        page.goto(f"/surveys/{survey.pk}/")
+        page.wait_for_selector("[data-testid=gps-reason]:visible")
+        assert "Tidak ada posisi GPS" in page.inner_text("[data-testid=gps-reason]")
+        page.set_input_files("#id_file", files=[{"name": "rumah.jpg", "mimeType": "image/jpeg", "buffer": JPEG}])
+        page.click("[data-testid=photo-form] button[type=submit]")
+        page.wait_for_selector("[data-testid=photo]")
+        _fill(page)
+        page.click("[data-testid=complete-survey]")
+        # refused without a reason: the server's message on the reason box, nothing lost
+        page.wait_for_selector("[data-testid=gps-reason] .errorlist")
+        page.screenshot(path="/tmp/offline_gps_reason.png", full_page=True)
+        survey.refresh_from_db()
+        assert survey.status != SurveyStatus.COMPLETED
+        page.fill("#id_gps_missing_reason", "Izin lokasi di HP ditolak")
+        page.click("[data-testid=complete-survey]")
+        page.wait_for_selector("[data-testid=status]:has-text('Sudah disurvei')")
+        survey.refresh_from_db()
+        assert survey.gps_missing_reason == "Izin lokasi di HP ditolak" and survey.latitude is None and survey.gps_taken_at is None
+    finally:
+        context.close()

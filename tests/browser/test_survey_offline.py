@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from angsur.audit.models import AuditEvent
 from angsur.devdata.factories import DEMO_PASSWORD, make_application, make_credit_config
 from angsur.origination.models import SurveyStatus
 from angsur.origination.services import survey_assign, survey_photo_add
@@ -144,6 +145,8 @@ def _assert_completed(page, survey, verified_income: int = 3_500_000) -> None:
     assert sorted(survey.informants.values_list("name", flat=True)) == ["Ibu Ani", "Pak RT Joko"]
     survey.application.refresh_from_db()
     assert survey.application.status == Status.SURVEYED
+    # sent once: one completion on the record, whatever the retries
+    assert AuditEvent.objects.filter(action="application.complete_survey", object_id=str(survey.application_id)).count() == 1
 
 
 def test_survey_submitted_without_signal_stays_and_is_sent_when_the_signal_returns(phone, live_server, login, survey, cmo_a):

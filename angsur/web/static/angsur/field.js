@@ -103,6 +103,14 @@
     }
     var thumb = fig.querySelector("img");
     if (blob && thumb && !thumb.getAttribute("src")) { thumb.src = URL.createObjectURL(blob); }
+    var stored = item.status === "sent" && item.answer && item.answer.body && item.answer.body.url;
+    if (stored && thumb) {
+      // on the server now: shown like the photos the page listed (the phone's copy is gone)
+      thumb.src = stored;
+      fig.setAttribute("data-testid", "photo");
+    }
+    var none = document.querySelector("[data-no-photos]");
+    if (none) { none.hidden = true; }
     var caption = fig.querySelector("figcaption");
     fig.className = "pending-photo " + item.status;
     fig.setAttribute("data-status", item.status);
