@@ -255,6 +255,10 @@ if env.str("ANGSUR_DEALER_NEUTRAL_REASON_CODES", default=""):
 ANGSUR_DEALER_NEUTRAL_REASON = env.str("ANGSUR_DEALER_NEUTRAL_REASON", default="")
 ANGSUR_DEALER_NEUTRAL_REMEDY = env.str("ANGSUR_DEALER_NEUTRAL_REMEDY", default="")
 
+# Approving without every required document of the product: the decider's level needed (1 credit analyst,
+# 2 chief credit analyst, 3 branch manager), with the reason recorded and audited.
+ANGSUR_DOCUMENT_OVERRIDE_LEVEL = env.int("ANGSUR_DOCUMENT_OVERRIDE_LEVEL", default=2)
+
 # The smallest amount financed a free simulation (`angsur quote`, POST /api/quotes without a product) prices,
 # in rupiah; a product's rate card has its own minimum.
 ANGSUR_MIN_FINANCED = env.int("ANGSUR_MIN_FINANCED", default=1_000_000)

@@ -388,11 +388,13 @@ def make_application(
     frame_number: str = "",
     latitude: Decimal | None = Decimal("-6.200000"),
     longitude: Decimal | None = Decimal("106.900000"),
+    documents: bool = True,
 ):
+    """An order through the real service; with ``documents`` the product's required documents attached."""
     from angsur.origination.services import HouseholdData, VehicleData, application_create
 
     product = Product.objects.get(code=product_code)
-    return application_create(
+    app = application_create(
         actor=actor,
         dealer=dealer,
         product=product,
@@ -422,3 +424,24 @@ def make_application(
         ),
         submit=submit,
     )
+    if documents:
+        attach_required_documents(actor=actor, application=app)
+    return app
+
+
+# A minimal PDF: uploads are recognised by their first bytes (origination/uploads.py).
+PLACEHOLDER_PDF = b"%PDF-1.4\n% angsur demo document\n%%EOF\n"
+
+
+def attach_required_documents(*, actor: User, application, missing_ok: tuple[str, ...] = ()) -> None:
+    """Upload a placeholder PDF for each of the product's required documents (demo and test data)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from angsur.origination.services import document_upload
+    from angsur.products.models import DocumentRequirement
+
+    kinds = DocumentRequirement.objects.filter(product_id=application.product_id, required=True).values_list("kind", flat=True)
+    for kind in kinds:
+        if kind not in missing_ok:
+            upload = SimpleUploadedFile(f"{kind}.pdf", PLACEHOLDER_PDF, content_type="application/pdf")
+            document_upload(actor=actor, application=application, kind=kind, uploaded=upload)

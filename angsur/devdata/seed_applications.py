@@ -28,7 +28,7 @@ from faker import Faker
 
 from angsur.dealers.models import Dealer, VehicleKind
 from angsur.dealers.services import dealer_coverage_set
-from angsur.devdata.factories import make_credit_config, nik_for
+from angsur.devdata.factories import attach_required_documents, make_credit_config, nik_for
 from angsur.org.models import Branch, User
 from angsur.org.roles import Role
 from angsur.origination.models import Application, MaritalStatus, NegativeListEntry
@@ -390,6 +390,9 @@ class _Seeder:
                 spouse=spouse,
                 submit=plan.state != Status.DRAFT,
             )
+            if plan.state != Status.DRAFT:
+                # the checklist is complete before a decision (origination.services._check_documents)
+                attach_required_documents(actor=actor, application=app)
             if plan.state == Status.SUBMITTED and plan.creator == "cmo":
                 remembered["submitted"], remembered_dealer = applicant, dealer
             visit = dt.datetime.combine(self.as_of, dt.time(9 + index % 8, 0), tzinfo=tz)

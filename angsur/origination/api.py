@@ -22,7 +22,7 @@ from ninja import Body, File, Form, Header, Router, Status, UploadedFile
 from pydantic import Field
 
 from angsur.dealers.selectors import dealer_get, dealer_of
-from angsur.errors import DomainError, NotFound
+from angsur.errors import DomainError, NotFound, PermissionDenied
 from angsur.finance.money import from_minor, money_str
 from angsur.org.clock import branch_today
 from angsur.org.models import User
@@ -50,6 +50,7 @@ from angsur.origination.schemas import (
     DecisionStepOut,
     DocumentOut,
     PhotoOut,
+    PreCheckOut,
     SurveyDraftOut,
     SurveyStepOut,
     WorklistOut,
@@ -223,6 +224,9 @@ class DecisionIn(InputSchema):
     counter_offer_tenor: int | None = Field(None, ge=1, le=600, description="Another tenor, same DP (e.g. shorter than asked)")
     conditions: list[ConditionIn] = Field(default_factory=list, max_length=10)
     reasons_override: bool = Field(False, description="Keep a reason the analysis contradicts (say why in the rationale)")
+    documents_override: str = Field(
+        "", max_length=300, description="Approve without the product's required documents: the reason (chief credit analyst and above)"
+    )
     expected_version: ExpectedVersion = None
 
 
@@ -766,6 +770,16 @@ def application_detail(request: HttpRequest, application_id: int) -> dict:
     return _detail(request.auth, application_id)
 
 
+@router.get("/applications/{application_id}/precheck", response=PreCheckOut)
+def application_precheck(request: HttpRequest, application_id: int) -> dict:
+    """The CMO's pre-check of an order: the DSR and the policy rules the analysis applies, without the bureau; missing documents."""
+    user = request.auth
+    app = selectors.application_get(viewer=user, pk=application_id)
+    if not sees(user, Part.PRECHECK):
+        raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
+    return {**_state(app), **selectors.application_precheck(app, as_of=branch_today(user)).as_dict()}
+
+
 @router.get("/applications/{application_id}/analysis", response=AnalysisOut, exclude_unset=True)
 def application_analysis(request: HttpRequest, application_id: int) -> dict:
     """DSR, policy rules, score, required authority level, and the counter-offers that would fit the DSR ceiling."""
@@ -907,6 +921,7 @@ def decision_endpoint(request: HttpRequest, application_id: int, payload: Decisi
         counter_offer_tenor=payload.counter_offer_tenor,
         conditions=[ConditionData(c.kind, c.detail) for c in payload.conditions],
         reasons_override=payload.reasons_override,
+        documents_override=payload.documents_override,
         expected_version=payload.expected_version,
     )
     app.refresh_from_db(fields=["status", "version"])

@@ -310,6 +310,12 @@ class DecisionForm(forms.Form):
         label=_("Keep a reason the analysis contradicts (explain why in the rationale)"), required=False
     )
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 3}))
+    documents_override = forms.CharField(
+        label=_("Approve without the missing documents: the reason"),
+        required=False,
+        max_length=300,
+        help_text=_("Only a chief credit analyst or above; recorded and audited."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     # Conditions of an approval other than new terms; each is tracked until fulfilled (shown to the dealer).

@@ -481,6 +481,9 @@ class Decision(models.Model):
     # The decider kept a reason the analysis contradicts (e.g. "DSR too high" while the DSR rule passed),
     # on purpose, with the rationale saying why.
     reasons_override = models.BooleanField(default=False)
+    # An approval without every required document: who may (settings.ANGSUR_DOCUMENT_OVERRIDE_LEVEL) says why.
+    documents_override_reason = models.CharField(max_length=300, blank=True)
+    missing_documents = models.JSONField(default=list, blank=True, help_text="Required documents missing at the decision.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -515,6 +515,20 @@ class AnalysisOut(ApplicationStateOut):
     survey: AnalysisSurveyOut | None
 
 
+class PreCheckOut(ApplicationStateOut):
+    """The CMO's pre-check (selectors.application_precheck): the analysis's DSR and rules without the bureau."""
+
+    income: MoneyStr
+    income_verified: bool = Field(..., description="True once the survey verified the income; the declared income before")
+    existing_installments: MoneyStr
+    dsr_pct: DecimalStr | None
+    max_dsr_pct: DecimalStr
+    dsr_fits: bool
+    rules: list[PolicyRuleOut]
+    missing_documents: list[str]
+    passes: bool
+
+
 # --- steps: the record a step made, with the application's new state --------------------------------------
 
 

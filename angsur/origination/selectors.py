@@ -680,3 +680,63 @@ def condition_get(*, viewer: Any, application_id: Any, pk: Any) -> Condition:
         return Condition.objects.select_related("application").get(pk=int(pk), application=app)
     except (Condition.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound("not_found", _("The record was not found or is outside your branch.")) from None
+
+
+# Rules whose findings come from the bureau or the negative list: deciders' information, not the CMO's.
+DECIDER_ONLY_RULES = frozenset({"bureau_kol", "bureau_enquiry_fresh", "bureau_consent", "negative_list"})
+
+
+@dataclass(frozen=True)
+class PreCheck:
+    """The CMO's own check of an order before and after submitting it: the same DSR and policy rules the
+    analysis applies (``application_analysis`` computes them; nothing is recomputed here), without the
+    bureau and negative-list findings, and the documents still missing."""
+
+    income: Decimal
+    income_verified: bool
+    existing_installments: Decimal
+    dsr_ratio: Decimal | None
+    max_dsr_pct: Decimal
+    rules: tuple
+    missing_documents: list[str]
+
+    @property
+    def dsr_pct(self) -> Decimal | None:
+        return pct_shown_up(self.dsr_ratio) if self.dsr_ratio is not None else None
+
+    @property
+    def dsr_fits(self) -> bool:
+        return self.dsr_ratio is not None and dsr_within(self.dsr_ratio, self.max_dsr_pct)
+
+    @property
+    def passes(self) -> bool:
+        return all(r.passed for r in self.rules if r.knock_out) and not self.missing_documents
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "income": str(self.income),
+            "income_verified": self.income_verified,
+            "existing_installments": str(self.existing_installments),
+            "dsr_pct": str(self.dsr_pct) if self.dsr_pct is not None else None,
+            "max_dsr_pct": str(self.max_dsr_pct),
+            "dsr_fits": self.dsr_fits,
+            "rules": [
+                {"code": r.code, "passed": r.passed, "knock_out": r.knock_out, "params": r.params, "message": r.message} for r in self.rules
+            ],
+            "missing_documents": self.missing_documents,
+            "passes": self.passes,
+        }
+
+
+def application_precheck(app: Application, *, as_of: dt.date) -> PreCheck:
+    """The pre-check the CMO sees on their order (issue 15, item 6): what the analyst will find, minus the bureau."""
+    analysis = application_analysis(app, as_of=as_of)
+    return PreCheck(
+        income=analysis.income,
+        income_verified=analysis.survey is not None,
+        existing_installments=analysis.existing_installments,
+        dsr_ratio=analysis.dsr_ratio,
+        max_dsr_pct=analysis.policy_config.max_dsr_pct,
+        rules=tuple(r for r in analysis.policy if r.code not in DECIDER_ONLY_RULES),
+        missing_documents=analysis.missing_documents,
+    )

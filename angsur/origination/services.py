@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -676,6 +677,10 @@ def survey_complete(
         if replay is not None:
             return replay
         raise
+    # the same, without a version to compare: the first send completed it while this one waited
+    replay = _survey_for_key(actor, survey, submit_key)
+    if replay is not None:
+        return replay
     survey = _survey_for(actor, survey)
     APPLICATION.check(app, Action.COMPLETE_SURVEY, actor)
     gps_missing_reason = str(data.get("gps_missing_reason") or "").strip()[:200]
@@ -925,6 +930,30 @@ def _tenor_offer(app: Application, analysis: Any, *, tenor_months: int, as_of: d
     ).as_dict()
 
 
+APPROVALS = frozenset({DecisionOutcome.APPROVE, DecisionOutcome.APPROVE_WITH_CONDITIONS})
+
+
+def _check_documents(missing: list[str], *, override: str, level: int) -> None:
+    """An approval needs the product's required documents; an authorised decider may override, saying why."""
+    if not missing:
+        return
+    names = ", ".join(missing)
+    if not override.strip():
+        raise DomainError(
+            "documents_missing",
+            _("Required documents are missing (%(documents)s): attach them, or approve with a documents override and its reason.")
+            % {"documents": names},
+            field="documents_override",
+        )
+    needed = settings.ANGSUR_DOCUMENT_OVERRIDE_LEVEL
+    if level < needed:
+        raise PermissionDenied(
+            "documents_override_level",
+            _("Approving without the required documents (%(documents)s) needs a decider of level %(level)d or above.")
+            % {"documents": names, "level": needed},
+        )
+
+
 @dataclass(frozen=True)
 class ConditionData:
     """One condition of an approval as the decider states it (kind, and what exactly is needed)."""
@@ -973,6 +1002,7 @@ def decision_record(
     counter_offer_tenor: int | None = None,
     conditions: list[ConditionData] | None = None,
     reasons_override: bool = False,
+    documents_override: str = "",
     expected_version: int | None = None,
 ) -> Decision:
     """Record a decision: approve, approve with conditions (a counter-offer and/or other conditions), reject, or escalate.
@@ -1028,6 +1058,7 @@ def decision_record(
                 )
             if not covers(role=actor.role, financed_sen=app.financed_principal_sen, grade=analysis.grade, product_id=app.product_id):
                 raise PermissionDenied("beyond_authority", _("The amount or risk grade is beyond your authority: escalate it."))
+            _check_documents(analysis.missing_documents, override=documents_override, level=level)
         if outcome == DecisionOutcome.APPROVE_WITH_CONDITIONS:
             offers = counter_offers(
                 product=app.product,
@@ -1071,6 +1102,8 @@ def decision_record(
         analysis=analysis.as_dict(),
         on_appeal=on_appeal,
         reasons_override=bool(contradicted),
+        documents_override_reason=documents_override.strip()[:300] if analysis.missing_documents and outcome in APPROVALS else "",
+        missing_documents=analysis.missing_documents if outcome in APPROVALS else [],
     )
     if offer is not None:
         kind = ConditionKind.DOWN_PAYMENT if offer["kind"] == "dp" else ConditionKind.TENOR
@@ -1108,6 +1141,11 @@ def decision_record(
             "rationale": decision.rationale[:500],
             **({"conditions": [{"kind": c.kind, "detail": c.detail} for c in wanted]} if wanted else {}),
             **({"reasons_override": contradicted} if contradicted else {}),
+            **(
+                {"documents_override": decision.documents_override_reason, "missing_documents": decision.missing_documents}
+                if decision.documents_override_reason
+                else {}
+            ),
         },
     )
     return decision

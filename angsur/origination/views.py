@@ -156,6 +156,8 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
     can_decide = user_can(user, Capability.CREDIT_DECIDE)
     # The analysis carries bureau data: deciders only (origination/visibility.py), as in the API and the memo.
     analysis = application_analysis(app, as_of=as_of) if sees(user, Part.ANALYSIS) else None
+    # The CMO's own check of the order (the analysis without the bureau), for staff who do not see the analysis.
+    precheck = selectors.application_precheck(app, as_of=as_of) if analysis is None and sees(user, Part.PRECHECK) else None
     offers = []
     if (
         can_decide
@@ -182,6 +184,7 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
         "parties": parties_by_role(app),
         **parts,
         "analysis": analysis,
+        "precheck": precheck,
         "sees": visibility(user),
         "missing_documents": analysis.missing_documents if analysis is not None else missing_documents(app),
         "offers": offers,
@@ -315,6 +318,7 @@ def step_decide(request: HttpRequest, pk: int) -> HttpResponse:
             counter_offer_tenor=d["counter_offer_tenor"],
             conditions=form.conditions(),
             reasons_override=d["reasons_override"],
+            documents_override=d["documents_override"],
             expected_version=d["version"],
         )
     except DomainError as error:

@@ -28,6 +28,8 @@ class Part(StrEnum):
     FLAG_DETAIL = "flag_detail"
     # The order as captured: parties unmasked, household, documents, the survey and its notes.
     ORDER = "order"
+    # The CMO's pre-check: DSR on the order's income and the policy rules without the bureau's findings.
+    PRECHECK = "precheck"
 
 
 class Viewer(StrEnum):
@@ -38,7 +40,7 @@ class Viewer(StrEnum):
 
 SEES: dict[Viewer, frozenset[Part]] = {
     Viewer.DEALER: frozenset(),
-    Viewer.STAFF: frozenset({Part.ORDER}),
+    Viewer.STAFF: frozenset({Part.ORDER, Part.PRECHECK}),
     Viewer.DECIDER: frozenset(Part),
 }
 

@@ -306,6 +306,13 @@ def test_the_whole_walk_through_the_api(api, credit, cmo_a, dealer_a, dealer_use
     ).json()
     url = f"/api/applications/{app['id']}"
 
+    # ... attaches the product's documents (a decision waits for them)
+    for kind in ("ektp", "kk", "pbb_or_electricity", "applicant_photo", "payslip"):
+        upload = SimpleUploadedFile(f"{kind}.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        attached = cmo.post(f"{url}/documents", {"kind": kind, "file": upload})
+        assert attached.status_code == 201, attached.content
+    app["version"] = cmo.get(url).json()["version"]
+
     # ... takes their own survey, saves a draft on the way, uploads a photo and completes it
     assigned = post(
         cmo,
@@ -457,7 +464,7 @@ def test_a_surveyor_from_another_branch_is_refused(api, new_application, cmo_b, 
 
 
 def test_a_document_is_uploaded_and_listed(api, new_application, cmo_a):
-    app = new_application()
+    app = new_application(documents=False)
     client = api(cmo_a)
 
     response = client.post(
@@ -471,7 +478,7 @@ def test_a_document_is_uploaded_and_listed(api, new_application, cmo_a):
 
 
 def test_text_renamed_to_jpg_is_refused(api, new_application, cmo_a):
-    app = new_application()
+    app = new_application(documents=False)
     fake = SimpleUploadedFile("ktp.jpg", b"this is only text, not a photo of a KTP\n" * 5, content_type="image/jpeg")
 
     response = api(cmo_a).post(f"/api/applications/{app.pk}/documents", {"kind": "ektp", "file": fake})
@@ -497,7 +504,7 @@ def test_a_survey_photo_that_is_not_an_image_is_refused(api, new_application, cm
 
 def test_a_too_large_upload_is_refused(api, new_application, cmo_a, settings):
     settings.ANGSUR_MAX_UPLOAD_BYTES = 100
-    app = new_application()
+    app = new_application(documents=False)
 
     response = api(cmo_a).post(
         f"/api/applications/{app.pk}/documents", {"kind": "ektp", "file": SimpleUploadedFile("ktp.jpg", JPEG, content_type="image/jpeg")}

@@ -85,7 +85,7 @@ def test_wrong_state_step_gives_a_message_not_an_error_page(web, new_application
 
 
 def test_document_upload_refuses_a_text_file_dressed_as_jpeg(web, new_application, cmo_a):
-    app = new_application()
+    app = new_application(documents=False)
     fake = SimpleUploadedFile("ktp.jpg", b"just some text, not an image", content_type="image/jpeg")
     response = web(cmo_a).post(f"/applications/{app.pk}/documents/", {"kind": "ektp", "file": fake}, follow=True)
     assert app.documents.count() == 0
@@ -97,7 +97,7 @@ def test_document_upload_refuses_a_text_file_dressed_as_jpeg(web, new_applicatio
 
 
 def test_documents_are_not_served_to_another_branch(web, new_application, cmo_a, cmo_b):
-    app = new_application()
+    app = new_application(documents=False)
     web(cmo_a).post(f"/applications/{app.pk}/documents/", {"kind": "ektp", "file": SimpleUploadedFile("k.jpg", JPEG)})
     document = app.documents.get()
     assert web(cmo_b).get(f"/files/documents/{document.pk}/").status_code == 404

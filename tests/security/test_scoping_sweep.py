@@ -35,6 +35,7 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
     "application": [
         ("get", "/api/applications/{id}"),
         ("get", "/api/applications/{id}/analysis"),
+        ("get", "/api/applications/{id}/precheck"),
         ("post", "/api/applications/{id}/submit"),
         ("post", "/api/applications/{id}/cancel"),
         ("post", "/api/applications/{id}/survey-assignment"),
