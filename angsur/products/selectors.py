@@ -122,8 +122,21 @@ class PricingTerms:
         return None
 
     def tenors(self, *, vehicle_age: int) -> tuple[int, ...]:
-        """The tenors offered for a vehicle of this age, shortest first."""
-        return tuple(sorted({ln.tenor_months for ln in self.lines if ln.vehicle_age_from <= vehicle_age <= ln.vehicle_age_to}))
+        """The tenors offered for a vehicle of this age, shortest first (derived once per age: the terms are immutable)."""
+        tenors = self._tenors_by_age.get(vehicle_age)
+        if tenors is None:
+            lines = self.lines
+            tenors = tuple(sorted({ln.tenor_months for ln in lines if ln.vehicle_age_from <= vehicle_age <= ln.vehicle_age_to}))
+            self._tenors_by_age[vehicle_age] = tenors
+        return tenors
+
+    @functools.cached_property
+    def _tenors_by_age(self) -> dict[int, tuple[int, ...]]:
+        return {}
+
+    @functools.cached_property
+    def _fees_by_line(self) -> dict[RateLine, tuple[FeeSpec, ...]]:
+        return {}
 
     # Derived once per snapshot (a cached snapshot prices many quotes); cached_property writes the
     # instance __dict__ directly, so it works on a frozen dataclass.
@@ -138,7 +151,15 @@ class PricingTerms:
         return Timing(self.timing)
 
     def fees_for(self, line: RateLine) -> tuple[FeeSpec, ...]:
-        """The fees of a quote on this line: the card's (for every tenor or this one), the line's insurance premium, life insurance."""
+        """The fees of a quote on this line: the card's (for every tenor or this one), the line's insurance premium, life insurance.
+
+        Derived once per line (a cached snapshot prices many quotes on the same lines)."""
+        fees = self._fees_by_line.get(line)
+        if fees is None:
+            fees = self._fees_by_line[line] = self._derive_fees(line)
+        return fees
+
+    def _derive_fees(self, line: RateLine) -> tuple[FeeSpec, ...]:
         tenors = self.fee_tenors or (None,) * len(self.fees)
         fees = [fee for fee, tenor in zip(self.fees, tenors, strict=True) if tenor in (None, line.tenor_months)]
         if self.insurance_kind != InsuranceKind.NONE and line.insurance_pct > 0:
