@@ -47,12 +47,14 @@ def contract_events(contract: Contract) -> list[Event]:
     return events
 
 
-def contract_ledger(contract: Contract, *, as_of: dt.date, installments: Sequence[Installment] | None = None) -> Ledger:
+def contract_ledger(
+    contract: Contract, *, as_of: dt.date, installments: Sequence[Installment] | None = None, events: list[Event] | None = None
+) -> Ledger:
     """Replay the contract's rows to as_of."""
     late_fees, settlement, order = policies_of(contract)
     return replay(
         contract_schedule(contract, installments),
-        contract_events(contract),
+        contract_events(contract) if events is None else events,
         as_of=as_of,
         late_fees=late_fees,
         order=order,

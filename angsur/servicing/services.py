@@ -21,7 +21,7 @@ from angsur.audit.services import audit_record
 from angsur.errors import Conflict, DomainError, PermissionDenied
 from angsur.finance.errors import FinanceError
 from angsur.finance.money import from_minor, to_minor
-from angsur.finance.servicing import Ledger, virtual_account_number
+from angsur.finance.servicing import UNAPPLIED, Ledger, virtual_account_number
 from angsur.formatting import format_rupiah
 from angsur.org.models import Branch, User
 from angsur.org.roles import Capability
@@ -200,43 +200,66 @@ def contract_book(
 # --- the position ------------------------------------------------------------------------------------
 
 
+_POSITION_FIELDS = (
+    "principal_paid_sen",
+    "interest_paid_sen",
+    "interest_rebated_sen",
+    "late_fee_sen",
+    "late_fee_paid_sen",
+    "late_fee_waived_sen",
+    "paid_on",
+)
+
+
 def _rederive(contract: Contract, as_of: dt.date) -> Ledger:
-    """Replay the contract's rows and store the position: installments, allocations, totals, version + 1."""
+    """Replay the contract's rows and store the position: installments, allocations, totals, version + 1.
+
+    Only what changed is written: the installments whose position moved, and the allocation rows after
+    the longest unchanged prefix (a new payment usually appends; a reversal rewrites from its payment on).
+    """
     schedule_rows = list(contract.installments.order_by("no"))
-    latest = max([as_of, *[e.value_date for e in contract_events(contract)]])
-    ledger = contract_ledger(contract, as_of=latest, installments=schedule_rows)
+    events = contract_events(contract)
+    latest = max([as_of, *[e.value_date for e in events]])
+    ledger = contract_ledger(contract, as_of=latest, installments=schedule_rows, events=events)
     by_no = {row.no: row for row in schedule_rows}
     for row, position in zip(schedule_rows, ledger.installments, strict=True):
-        row.principal_paid_sen = to_minor(position.principal_paid)
-        row.interest_paid_sen = to_minor(position.interest_paid)
-        row.interest_rebated_sen = to_minor(position.interest_rebated)
-        row.late_fee_sen = to_minor(position.late_fee)
-        row.late_fee_paid_sen = to_minor(position.late_fee_paid)
-        row.late_fee_waived_sen = to_minor(position.late_fee_waived)
-        row.paid_on = position.paid_on
-    Installment.objects.bulk_update(
-        schedule_rows,
-        [
-            "principal_paid_sen",
-            "interest_paid_sen",
-            "interest_rebated_sen",
-            "late_fee_sen",
-            "late_fee_paid_sen",
-            "late_fee_waived_sen",
-            "paid_on",
-        ],
+        new = {
+            "principal_paid_sen": to_minor(position.principal_paid),
+            "interest_paid_sen": to_minor(position.interest_paid),
+            "interest_rebated_sen": to_minor(position.interest_rebated),
+            "late_fee_sen": to_minor(position.late_fee),
+            "late_fee_paid_sen": to_minor(position.late_fee_paid),
+            "late_fee_waived_sen": to_minor(position.late_fee_waived),
+            "paid_on": position.paid_on,
+        }
+        changed = {name: value for name, value in new.items() if getattr(row, name) != value}
+        if changed:
+            Installment.objects.filter(pk=row.pk).update(**changed)
+            for name, value in changed.items():
+                setattr(row, name, value)
+    wanted = [
+        (int(line.payment_ref), line.installment_no, line.component, to_minor(line.amount), line.value_date) for line in ledger.allocations
+    ]
+    stored = list(
+        Allocation.objects.filter(contract=contract)
+        .order_by("id")
+        .values_list("id", "payment_id", "installment__no", "component", "amount_sen", "value_date")
     )
-    Allocation.objects.filter(contract=contract).delete()
+    keep = 0
+    while keep < min(len(stored), len(wanted)) and stored[keep][1:] == wanted[keep]:
+        keep += 1
+    if keep < len(stored):
+        Allocation.objects.filter(contract=contract, id__gte=stored[keep][0]).delete()
     Allocation.objects.bulk_create(
         Allocation(
             contract=contract,
-            payment_id=int(line.payment_ref),
-            installment=by_no.get(line.installment_no) if line.installment_no is not None else None,
-            component=line.component,
-            amount_sen=to_minor(line.amount),
-            value_date=line.value_date,
+            payment_id=payment_id,
+            installment=by_no.get(number) if number is not None else None,
+            component=component,
+            amount_sen=amount_sen,
+            value_date=value_date,
         )
-        for line in ledger.allocations
+        for payment_id, number, component, amount_sen, value_date in wanted[keep:]
     )
     contract.outstanding_sen = to_minor(ledger.outstanding)
     contract.paid_sen = sum(to_minor(a.amount) for a in ledger.allocations)
@@ -320,14 +343,6 @@ def payment_post(
             raise DomainError("value_date_future", _("The payment date cannot be after today."), field="value_date")
         if value_date < locked.signing_date:
             raise DomainError("value_date_early", _("The payment date cannot be before the contract was signed."), field="value_date")
-        owed = contract_ledger(locked, as_of=as_of).total_owed
-        if from_minor(amount_sen) > owed:
-            raise DomainError(
-                "amount_exceeds_owed",
-                _("The amount is more than everything owed on the contract (%(owed)s): for a payoff, quote an early settlement.")
-                % {"owed": format_rupiah(owed)},
-                field="amount",
-            )
         receipt = None
         if channel == Channel.COUNTER:
             seq = _next_number(locked.branch, "receipt", value_date.year)
@@ -348,6 +363,16 @@ def payment_post(
         except IntegrityError:
             raise Conflict("idempotency_key_reused", _("This reference was already used for another payment.")) from None
         ledger = _rederive(locked, as_of)
+        unapplied = sum((a.amount for a in ledger.allocations if a.payment_ref == str(payment.pk) and a.component == UNAPPLIED), Decimal(0))
+        if unapplied:
+            # More than everything owed: refused, and the whole posting rolls back with this error.
+            owed = from_minor(amount_sen) - unapplied
+            raise DomainError(
+                "amount_exceeds_owed",
+                _("The amount is more than everything owed on the contract (%(owed)s): for a payoff, quote an early settlement.")
+                % {"owed": format_rupiah(owed)},
+                field="amount",
+            )
         audit_record(
             actor=actor,
             action="payment.post",
