@@ -354,7 +354,7 @@ class _Seeder:
                 code, sex=plan.sex, employment_type=plan.employment_type, income=income, married=self.rng.random() < 0.65
             )
             if plan.note == "duplicate_nik":
-                applicant = replace(remembered["submitted"], phone=self.phone())
+                applicant = replace(remembered["submitted"], phone=self.phone(), monthly_income=income)
             married = applicant.marital_status == MaritalStatus.MARRIED
             if plan.note == "negative_list":
                 NegativeListEntry.objects.get_or_create(

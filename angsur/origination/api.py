@@ -139,7 +139,10 @@ class ObligationIn(InputSchema):
 
 
 class HouseholdIn(InputSchema):
-    declared_income: Money = Field(..., description="Applicant's net monthly income in rupiah (must be > 0)")
+    declared_income: Money | None = Field(
+        None, description="Deprecated: the applicant's income is applicant.monthly_income; if given it must be the same amount"
+    )
+    other_income: Money = Field(Decimal(0), description="Household income besides the applicant's and the spouse's")
     household_expense: Money = Decimal(0)
     dependents: int = Field(0, le=50)
     residence_ownership: Literal["own", "family", "rent", "official", ""] = ""
@@ -576,6 +579,7 @@ def _staff_detail(app: Application, viewer: Any) -> dict[str, Any]:
         },
         "household": {
             "declared_income": _money(app.declared_income_sen),
+            "declared_other_income": _money(app.declared_other_income_sen),
             "household_expense": _money(app.household_expense_sen),
             "dependents": app.dependents,
             "residence_ownership": app.residence_ownership,
@@ -731,6 +735,7 @@ def application_create_endpoint(request: HttpRequest, payload: ApplicationIn, id
         guarantor=_party_data(payload.guarantor, "guarantor") if payload.guarantor else None,
         household=HouseholdData(
             declared_income=household.declared_income,
+            other_income=household.other_income,
             household_expense=household.household_expense,
             dependents=household.dependents,
             residence_ownership=household.residence_ownership,

@@ -77,6 +77,20 @@ class PartyForm(forms.Form):
         return PartyData(**data)
 
 
+class ApplicantForm(PartyForm):
+    """The applicant: their net monthly income is the order's one income figure (required, above zero)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["monthly_income"].required = True
+
+    def clean_monthly_income(self) -> Decimal:
+        income = self.cleaned_data.get("monthly_income")
+        if income is not None and income <= 0:
+            raise forms.ValidationError(_("The applicant's net monthly income must be greater than zero."))
+        return income
+
+
 class OptionalPartyForm(PartyForm):
     """Spouse or guarantor: optional as a whole; once a name is given, the rest is required."""
 
@@ -104,7 +118,12 @@ class ApplicationForm(forms.Form):
     otr = RupiahField(label=_("OTR price (Rp)"))
     down_payment = RupiahField(label=_("Down payment (Rp)"), min_value=0)
     tenor_months = forms.IntegerField(label=_("Tenor (months)"), min_value=1, max_value=120)
-    declared_income = RupiahField(label=_("Applicant's net monthly income (Rp)"), min_value=0)
+    other_income = RupiahField(
+        label=_("Other household income (Rp)"),
+        min_value=0,
+        required=False,
+        help_text=_("Besides the applicant's and the spouse's, e.g. a working child."),
+    )
     household_expense = RupiahField(label=_("Household expenses per month (Rp)"), min_value=0, required=False)
     dependents = forms.IntegerField(label=_("Dependents"), min_value=0, max_value=30, initial=0)
     residence_ownership = forms.ChoiceField(label=_("Residence"), choices=ResidenceOwnership.choices)
@@ -159,8 +178,6 @@ class ApplicationForm(forms.Form):
         data = super().clean()
         if data.get("otr") is not None and data.get("down_payment") is not None and data["down_payment"] >= data["otr"]:
             self.add_error("down_payment", _("The down payment must be less than the OTR price."))
-        if data.get("declared_income") is not None and data["declared_income"] <= 0:
-            self.add_error("declared_income", _("The applicant's net monthly income must be greater than zero."))
         for n in (1, 2):
             if bool(data.get(f"obligation_{n}_lender")) != bool(data.get(f"obligation_{n}_amount")):
                 self.add_error(f"obligation_{n}_amount", _("Give both the lender and the monthly installment."))
@@ -183,7 +200,7 @@ class ApplicationForm(forms.Form):
         d = self.cleaned_data
         obligations = tuple((d[f"obligation_{n}_lender"], d[f"obligation_{n}_amount"]) for n in (1, 2) if d.get(f"obligation_{n}_lender"))
         return HouseholdData(
-            declared_income=d["declared_income"],
+            other_income=d.get("other_income") or Decimal(0),
             household_expense=d.get("household_expense") or Decimal(0),
             dependents=d["dependents"],
             residence_ownership=d["residence_ownership"],

@@ -77,7 +77,9 @@ class Application(models.Model):
     quote_result = models.JSONField()
 
     # household finances declared at application, verified by the survey
+    # The applicant's own net income (the same figure as the applicant party's); the spouse's is on the spouse party.
     declared_income_sen = models.BigIntegerField(_("declared net monthly income"), default=0)
+    declared_other_income_sen = models.BigIntegerField(_("other household income declared"), default=0)
     household_expense_sen = models.BigIntegerField(_("monthly household expenses"), default=0)
     dependents = models.PositiveSmallIntegerField(_("dependents"), default=0)
     residence_ownership = models.CharField(_("residence"), max_length=10, choices=ResidenceOwnership.choices, blank=True)
@@ -153,6 +155,10 @@ class Application(models.Model):
     @property
     def declared_income(self) -> Decimal:
         return from_minor(self.declared_income_sen)
+
+    @property
+    def declared_other_income(self) -> Decimal:
+        return from_minor(self.declared_other_income_sen)
 
     @property
     def household_expense(self) -> Decimal:

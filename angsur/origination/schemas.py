@@ -92,6 +92,7 @@ class TermsOut(DealerTermsOut):
 
 class HouseholdOut(Schema):
     declared_income: MoneyStr
+    declared_other_income: MoneyStr
     household_expense: MoneyStr
     dependents: int
     residence_ownership: str

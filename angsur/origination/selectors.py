@@ -360,7 +360,10 @@ def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
         residence_months, employment_months = survey.residence_months, survey.employment_months
         ownership = survey.residence_ownership
     else:
-        income, household = app.declared_income, Decimal(0)
+        # Before the survey: the applicant's declared income, and the household's (spouse + other) as declared.
+        spouse = app.parties.filter(role=PartyRole.SPOUSE).first()
+        income = app.declared_income
+        household = (from_minor(spouse.monthly_income_sen) if spouse else Decimal(0)) + app.declared_other_income
         expenses, dependents = app.household_expense, app.dependents
         residence_months = app.residence_months
         employment_months = applicant.employment_months if applicant else 0

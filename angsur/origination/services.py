@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import re
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -110,7 +110,13 @@ class VehicleData:
 
 @dataclass(frozen=True)
 class HouseholdData:
-    declared_income: Decimal
+    """The household as declared on the order. The applicant's income is one figure, the applicant's own
+    (``PartyData.monthly_income``); ``declared_income`` may repeat it (older API clients) but never differ.
+    The household's other income is the spouse's (on the spouse party) plus ``other_income`` (e.g. a
+    working child), compared with the survey's verified figures and used the same way by the analysis."""
+
+    declared_income: Decimal | None = None
+    other_income: Decimal = Decimal(0)
     household_expense: Decimal = Decimal(0)
     dependents: int = 0
     residence_ownership: str = ""
@@ -187,6 +193,25 @@ def _clean_party(data: PartyData, *, prefix: str, as_of: dt.date) -> dict[str, A
         full_name=data.full_name.strip(),
     )
     return values
+
+
+def _one_applicant_income(applicant: PartyData, household: HouseholdData) -> tuple[PartyData, Decimal]:
+    """The applicant's net monthly income, entered once: on the applicant, or (older clients) as the household's
+    declared income; both given and different is refused. The party and the application then hold the same figure."""
+    declared = household.declared_income
+    if declared is not None and applicant.monthly_income > 0 and declared != applicant.monthly_income:
+        raise DomainError(
+            "income_mismatch",
+            _("The applicant's income was given twice with different amounts (%(one)s and %(other)s): give it once, on the applicant.")
+            % {"one": format_rupiah(applicant.monthly_income), "other": format_rupiah(declared)},
+            field="applicant.monthly_income",
+        )
+    income = applicant.monthly_income if applicant.monthly_income > 0 else (declared or Decimal(0))
+    if income <= 0:
+        raise DomainError(
+            "income_not_positive", _("The applicant's net monthly income must be greater than zero."), field="applicant.monthly_income"
+        )
+    return replace(applicant, monthly_income=income), income
 
 
 def _owner_for(actor: User, dealer: Dealer) -> User:
@@ -364,10 +389,9 @@ def application_create(
             raise PermissionDenied("not_your_dealer", _("Dealer users can only create orders for their own dealer."))
     elif dealer.branch_id != actor.branch_id:
         raise DomainError("dealer_outside_branch", _("The dealer belongs to another branch."), field="dealer")
-    if household.declared_income <= 0:
-        raise DomainError(
-            "income_not_positive", _("The applicant's net monthly income must be greater than zero."), field="household.declared_income"
-        )
+    applicant, declared_income = _one_applicant_income(applicant, household)
+    if household.other_income < 0:
+        raise DomainError("amount_negative", _("Income cannot be negative."), field="household.other_income")
     if household.household_expense < 0 or household.dependents < 0 or household.residence_months < 0:
         raise DomainError("amount_negative", _("Expenses and dependents cannot be negative."), field="household")
     if vehicle.year > as_of.year + 1 or vehicle.year < 1980:
@@ -421,7 +445,8 @@ def application_create(
         tdp_sen=to_minor(q.tdp.total),
         min_dp_pct=priced.min_dp_pct,
         quote_result=q.as_dict(),
-        declared_income_sen=to_minor(household.declared_income),
+        declared_income_sen=to_minor(declared_income),
+        declared_other_income_sen=to_minor(household.other_income),
         household_expense_sen=to_minor(household.household_expense),
         dependents=household.dependents,
         residence_ownership=household.residence_ownership,

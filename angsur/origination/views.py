@@ -26,6 +26,7 @@ from angsur.origination import selectors, services
 from angsur.origination.files import attachment_response, download_name
 from angsur.origination.forms import (
     AppealForm,
+    ApplicantForm,
     ApplicationForm,
     BureauForm,
     CancelForm,
@@ -33,7 +34,6 @@ from angsur.origination.forms import (
     DecisionForm,
     DocumentForm,
     OptionalPartyForm,
-    PartyForm,
     PhotoForm,
     SurveyAssignForm,
     SurveyForm,
@@ -107,7 +107,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ApplicationForm(data, user=user, initial=initial)
     parties = {
-        "applicant": PartyForm(data, prefix="applicant", initial=party_initial),
+        "applicant": ApplicantForm(data, prefix="applicant", initial=party_initial),
         "spouse": OptionalPartyForm(data, prefix="spouse"),
         "guarantor": OptionalPartyForm(data, prefix="guarantor"),
     }

@@ -57,7 +57,6 @@ def test_order_walks_from_dealer_to_decision_and_back(chromium, live_server, log
         "#id_otr": "23.400.000",
         "#id_down_payment": "4.700.000",
         "#id_tenor_months": "24",
-        "#id_declared_income": "3.000.000",
         "#id_household_expense": "1.000.000",
         "#id_dependents": "1",
         "#id_residence_months": "60",

@@ -171,7 +171,8 @@ def test_a_dealer_system_orders_for_its_own_dealer_and_gets_the_dealer_view(api,
         ({"nik": "12345"}, None, "nik_format", "applicant.nik"),
         ({"sex": "F"}, None, "nik_sex_mismatch", "applicant.nik"),
         ({"phone": "12"}, None, "phone_invalid", "applicant.phone"),
-        (None, {"declared_income": "0"}, "income_not_positive", "household.declared_income"),
+        ({"monthly_income": "0"}, {"declared_income": None}, "income_not_positive", "applicant.monthly_income"),
+        ({"monthly_income": "6000000"}, {"declared_income": "5000000"}, "income_mismatch", "applicant.monthly_income"),
     ],
 )
 def test_bad_order_data_is_refused_naming_the_field(api, credit, cmo_a, dealer_a, applicant, household, code, field):

@@ -18,7 +18,6 @@ ORDER = {
     "otr": "23.400.000",
     "down_payment": "4.700.000",
     "tenor_months": "24",
-    "declared_income": "6.000.000",
     "household_expense": "2.000.000",
     "dependents": "2",
     "residence_ownership": "own",
@@ -72,9 +71,10 @@ def test_nik_of_a_woman_declared_as_a_man_is_refused(web, cmo_a, dealer_a, credi
 
 
 def test_zero_income_is_refused_with_a_message(web, cmo_a, dealer_a, credit):
-    response = web(cmo_a).post("/applications/new/", order(dealer_a, declared_income="0"))
+    response = web(cmo_a).post("/applications/new/", order(dealer_a, **{"applicant-monthly_income": "0"}))
     assert response.status_code == 400
-    assert 'data-testid="error-declared_income"' in response.content.decode()
+    assert 'data-testid="error-applicant-monthly_income"' in response.content.decode()
+    assert 'name="declared_income"' not in response.content.decode()  # the income is asked once, on the applicant
 
 
 def test_wrong_state_step_gives_a_message_not_an_error_page(web, new_application, cmo_a):
