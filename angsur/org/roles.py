@@ -46,6 +46,8 @@ class Capability(models.TextChoices):
     LATE_FEE_WAIVE = "late_fee.waive", _("Waive late fees")
     SETTLEMENT_QUOTE = "settlement.quote", _("Quote early settlements")
     SETTLEMENT_EXECUTE = "settlement.execute", _("Execute early settlements")
+    DISBURSEMENT_PREPARE = "disbursement.prepare", _("Prepare purchase orders and disbursements")
+    DISBURSEMENT_RELEASE = "disbursement.release", _("Release disbursements to dealers")
 
 
 _ALL = frozenset(Capability)
@@ -90,6 +92,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.PAYMENT_REVERSE_APPROVE,
         Capability.LATE_FEE_WAIVE,
         Capability.SETTLEMENT_QUOTE,
+        Capability.DISBURSEMENT_RELEASE,  # the checker of what Admin prepares
     },
     Role.ADMIN: frozenset(
         {
@@ -100,6 +103,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.APPLICATION_VIEW,
             Capability.CONTRACT_VIEW,
             Capability.CONTRACT_BOOK,
+            Capability.DISBURSEMENT_PREPARE,
             Capability.PAYMENT_POST,  # transfers and statement imports
             Capability.PAYMENT_REVERSE_REQUEST,
             Capability.SETTLEMENT_QUOTE,

@@ -18,10 +18,21 @@ from angsur.org.clock import business_date
 from angsur.origination.selectors import application_get
 from angsur.schemas import InputSchema
 from angsur.servicing import selectors
-from angsur.servicing.models import Contract, LateFeeWaiver, Payment, Reversal, SettlementQuote
-from angsur.servicing.schemas import ContractOut, ContractRowOut, PaymentOut, ReversalOut, SettlementQuoteOut, WaiverOut
+from angsur.servicing.models import Contract, Disbursement, LateFeeWaiver, Payment, Reversal, SettlementQuote
+from angsur.servicing.schemas import (
+    ContractOut,
+    ContractRowOut,
+    DisbursementOut,
+    PaymentOut,
+    ReversalOut,
+    SettlementQuoteOut,
+    WaiverOut,
+)
 from angsur.servicing.services import (
     contract_book,
+    disbursement_mark_paid,
+    disbursement_prepare,
+    disbursement_release,
     late_fee_waive,
     payment_post,
     payment_reverse_decide,
@@ -70,6 +81,19 @@ class WaiverIn(InputSchema):
 
 class ExecuteIn(InputSchema):
     value_date: dt.date | None = None
+
+
+class DisbursementIn(InputSchema):
+    dealer_deduction: Annotated[Decimal, Field(decimal_places=2, max_digits=17, ge=0)] = Decimal(0)
+
+
+class ReleaseIn(InputSchema):
+    expected_version: Annotated[int | None, Field(ge=1)] = None
+
+
+class PaidIn(InputSchema):
+    bank_reference: str = Field(..., min_length=1, max_length=60)
+    paid_on: dt.date | None = None
 
 
 # --- projections -------------------------------------------------------------------------------------
@@ -309,3 +333,54 @@ def settlement_execute_endpoint(request: HttpRequest, quote_id: int, payload: Ex
     value_date = (payload.value_date if payload else None) or as_of
     payment = settlement_execute(actor=request.auth, quote=quote, value_date=value_date, as_of=as_of)
     return _payment_out(payment)
+
+
+def _disbursement(d: Disbursement) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "contract_id": d.contract_id,
+        "po_number": d.po_number,
+        "dealer_name": d.dealer.name,
+        "status": d.status,
+        "version": d.version,
+        "otr": money_str(from_minor(d.otr_sen)),
+        "down_payment": money_str(from_minor(d.down_payment_sen)),
+        "dealer_deduction": money_str(from_minor(d.dealer_deduction_sen)),
+        "amount": money_str(d.amount),
+        "prepared_by": d.prepared_by.username,
+        "released_by": d.released_by.username if d.released_by_id else None,
+        "bank_reference": d.bank_reference,
+        "paid_on": d.paid_on,
+    }
+
+
+@router.post("/contracts/{contract_id}/disbursement", response={201: DisbursementOut})
+def disbursement_prepare_endpoint(request: HttpRequest, contract_id: int, payload: DisbursementIn | None = None) -> Status:
+    """Issue the purchase order and compute the payment to the dealer (Admin); a second person releases it."""
+    contract = selectors.contract_get(viewer=request.auth, pk=contract_id)
+    deduction = payload.dealer_deduction if payload else Decimal(0)
+    return Status(201, _disbursement(disbursement_prepare(actor=request.auth, contract=contract, dealer_deduction=deduction)))
+
+
+@router.get("/disbursements/{disbursement_id}", response=DisbursementOut)
+def disbursement_detail(request: HttpRequest, disbursement_id: int) -> dict:
+    return _disbursement(selectors.disbursement_get(viewer=request.auth, pk=disbursement_id))
+
+
+@router.post("/disbursements/{disbursement_id}/release", response=DisbursementOut)
+def disbursement_release_endpoint(request: HttpRequest, disbursement_id: int, payload: ReleaseIn | None = None) -> dict:
+    """Release the payment to the dealer (branch manager; never whoever prepared it)."""
+    disbursement = selectors.disbursement_get(viewer=request.auth, pk=disbursement_id)
+    version = payload.expected_version if payload else None
+    return _disbursement(disbursement_release(actor=request.auth, disbursement=disbursement, expected_version=version))
+
+
+@router.post("/disbursements/{disbursement_id}/paid", response=DisbursementOut)
+def disbursement_paid_endpoint(request: HttpRequest, disbursement_id: int, payload: PaidIn) -> dict:
+    """Record the bank transfer to the dealer with its reference."""
+    disbursement = selectors.disbursement_get(viewer=request.auth, pk=disbursement_id)
+    as_of = business_date(disbursement.contract.branch)
+    done = disbursement_mark_paid(
+        actor=request.auth, disbursement=disbursement, bank_reference=payload.bank_reference, paid_on=payload.paid_on or as_of, as_of=as_of
+    )
+    return _disbursement(done)

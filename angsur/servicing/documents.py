@@ -6,7 +6,7 @@ from num2words import num2words
 
 from angsur.documents.pdf import render_pdf
 from angsur.finance.money import from_minor
-from angsur.servicing.models import Payment, SettlementQuote
+from angsur.servicing.models import Disbursement, Payment, SettlementQuote
 
 
 def terbilang(amount: Decimal) -> str:
@@ -54,3 +54,21 @@ def settlement_quote_pdf(quote: SettlementQuote) -> bytes:
         "words": terbilang(total),
     }
     return render_pdf("servicing/pdf_settlement.html", context)
+
+
+def purchase_order_pdf(disbursement: Disbursement) -> bytes:
+    """The purchase order to the dealer: the vehicle, the customer, and what the company pays the dealer."""
+    contract = disbursement.contract
+    amount = from_minor(disbursement.amount_sen)
+    context = {
+        "d": disbursement,
+        "contract": contract,
+        "dealer": disbursement.dealer,
+        "branch": contract.branch,
+        "otr": from_minor(disbursement.otr_sen),
+        "down_payment": from_minor(disbursement.down_payment_sen),
+        "deduction": from_minor(disbursement.dealer_deduction_sen),
+        "amount": amount,
+        "words": terbilang(amount),
+    }
+    return render_pdf("servicing/pdf_purchase_order.html", context)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from angsur.finance.money import from_minor
 from angsur.finance.servicing import ALLOCATION_ORDERS, SETTLEMENT_FEE_BASES
-from angsur.servicing.workflow import ContractStatus, ReversalStatus
+from angsur.servicing.workflow import ContractStatus, DisbursementStatus, ReversalStatus
 
 
 class ImmutableError(Exception):
@@ -407,3 +407,37 @@ class UnmatchedPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bank} {self.reference}"
+
+
+class Disbursement(models.Model):
+    """The purchase order to the dealer and the money paid to it: prepared by Admin, released by a second person."""
+
+    contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="disbursement")
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="+")
+    dealer = models.ForeignKey("dealers.Dealer", on_delete=models.PROTECT, related_name="disbursements")
+    po_number = models.CharField(_("PO number"), max_length=40, unique=True)
+    status = models.CharField(max_length=10, choices=DisbursementStatus.choices, default=DisbursementStatus.PREPARED, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    otr_sen = models.BigIntegerField()
+    down_payment_sen = models.BigIntegerField()
+    # What the dealer keeps or owes on this sale (a subsidy, a refund): deducted from what it is paid.
+    dealer_deduction_sen = models.BigIntegerField(default=0)
+    amount_sen = models.BigIntegerField()
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(auto_now_add=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    released_at = models.DateTimeField(null=True, blank=True)
+    bank_reference = models.CharField(_("bank reference"), max_length=60, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
+        constraints = [models.CheckConstraint(condition=models.Q(amount_sen__gt=0), name="disbursement_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.po_number
+
+    @property
+    def amount(self) -> Decimal:
+        return from_minor(self.amount_sen)

@@ -130,3 +130,20 @@ class ContractOut(Schema):
     balances: BalancesOut
     installments: list[InstallmentOut]
     payments: list[PaymentOut]
+
+
+class DisbursementOut(Schema):
+    id: int
+    contract_id: int
+    po_number: str
+    dealer_name: str
+    status: str  # prepared, released, paid
+    version: int
+    otr: MoneyStr
+    down_payment: MoneyStr
+    dealer_deduction: MoneyStr
+    amount: MoneyStr
+    prepared_by: str
+    released_by: str | None
+    bank_reference: str
+    paid_on: dt.date | None

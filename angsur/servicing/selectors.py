@@ -15,7 +15,7 @@ from angsur.finance.servicing import Ledger
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require, scope_to_branch
 from angsur.servicing.ledger import contract_ledger
-from angsur.servicing.models import Contract, Payment, Reversal, SettlementQuote
+from angsur.servicing.models import Contract, Disbursement, Payment, Reversal, SettlementQuote
 from angsur.servicing.workflow import ContractStatus, ReversalStatus
 
 OPEN_STATUSES = (ContractStatus.ACTIVE,)
@@ -57,6 +57,15 @@ def settlement_quote_get(*, viewer: Any, pk: Any) -> SettlementQuote:
     if quote is None:
         raise NotFound("not_found", _("The record was not found or is outside your branch."))
     return quote
+
+
+def disbursement_get(*, viewer: Any, pk: Any) -> Disbursement:
+    disbursement = (
+        Disbursement.objects.filter(pk=pk, contract__in=contract_scope(viewer=viewer)).select_related("contract", "dealer").first()
+    )
+    if disbursement is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return disbursement
 
 
 def contract_for_application(application_id: int) -> Contract | None:

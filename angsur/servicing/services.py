@@ -35,6 +35,7 @@ from angsur.servicing.models import (
     BranchServicingConfig,
     Channel,
     Contract,
+    Disbursement,
     Installment,
     LateFeeWaiver,
     NumberSequence,
@@ -44,7 +45,16 @@ from angsur.servicing.models import (
     Reversal,
     SettlementQuote,
 )
-from angsur.servicing.workflow import CONTRACT, REVERSAL, ContractAction, ContractStatus, ReversalAction, ReversalStatus
+from angsur.servicing.workflow import (
+    CONTRACT,
+    DISBURSEMENT,
+    REVERSAL,
+    ContractAction,
+    ContractStatus,
+    DisbursementAction,
+    ReversalAction,
+    ReversalStatus,
+)
 from angsur.workflow.engine import lock
 
 # Late fee per day when a product has no servicing terms of its own (domain.md §3: practice).
@@ -576,3 +586,76 @@ def settlement_execute(*, actor: User, quote: SettlementQuote, value_date: dt.da
 
 def _fingerprint(*parts: Any) -> str:
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:40]
+
+
+# --- purchase order and disbursement (maker-checker) -------------------------------------------------
+
+
+def disbursement_prepare(*, actor: User, contract: Contract, dealer_deduction: Decimal = Decimal(0)) -> Disbursement:
+    """Issue the purchase order to the dealer and compute what it is paid: OTR − DP − what the dealer keeps or owes."""
+    require(actor, Capability.DISBURSEMENT_PREPARE)
+    _same_branch(actor, contract.branch_id)
+    deduction_sen = 0 if not dealer_deduction else _money(dealer_deduction, "dealer_deduction")
+    with transaction.atomic(durable=True):
+        locked = lock(Contract, contract.pk)
+        if Disbursement.objects.filter(contract=locked).exists():
+            raise Conflict("disbursement_exists", _("This contract already has its purchase order."))
+        if locked.status == ContractStatus.SETTLED:
+            raise Conflict(
+                "contract_closed", _("The contract is %(status)s: it takes no more payments.") % {"status": locked.get_status_display()}
+            )
+        amount_sen = locked.otr_sen - locked.down_payment_sen - deduction_sen
+        if amount_sen <= 0:
+            raise DomainError("deduction_too_large", _("The deduction leaves nothing to pay the dealer."), field="dealer_deduction")
+        seq = _next_number(locked.branch, "po", locked.signing_date.year)
+        disbursement = Disbursement.objects.create(
+            contract=locked,
+            branch_id=locked.branch_id,
+            dealer_id=locked.dealer_id,
+            po_number=f"PO/{locked.branch.code}/{locked.signing_date.year}/{seq:05d}",
+            otr_sen=locked.otr_sen,
+            down_payment_sen=locked.down_payment_sen,
+            dealer_deduction_sen=deduction_sen,
+            amount_sen=amount_sen,
+            prepared_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="disbursement.prepare",
+            obj=disbursement,
+            branch=locked.branch,
+            after={"contract": locked.number, "po_number": disbursement.po_number, "amount": str(disbursement.amount)},
+        )
+    return disbursement
+
+
+def disbursement_release(*, actor: User, disbursement: Disbursement, expected_version: int | None = None) -> Disbursement:
+    """Release the payment to the dealer: a second person with the authority, never the one who prepared it."""
+    with transaction.atomic(durable=True):
+        locked = lock(Disbursement, disbursement.pk, expected_version=expected_version)
+        locked.released_by = actor
+        locked.released_at = timezone.now()
+        DISBURSEMENT.transition(locked, DisbursementAction.RELEASE, actor=actor, fields=["released_by", "released_at"])
+    return locked
+
+
+def disbursement_mark_paid(
+    *, actor: User, disbursement: Disbursement, bank_reference: str, paid_on: dt.date, as_of: dt.date
+) -> Disbursement:
+    """Record the bank transfer to the dealer with its reference."""
+    if not bank_reference.strip():
+        raise DomainError("reference_required", _("A transfer needs the bank's reference."), field="bank_reference")
+    if paid_on > as_of:
+        raise DomainError("value_date_future", _("The payment date cannot be after today."), field="paid_on")
+    with transaction.atomic(durable=True):
+        locked = lock(Disbursement, disbursement.pk)
+        locked.bank_reference = bank_reference.strip()[:60]
+        locked.paid_on = paid_on
+        DISBURSEMENT.transition(
+            locked,
+            DisbursementAction.MARK_PAID,
+            actor=actor,
+            fields=["bank_reference", "paid_on"],
+            extra={"bank_reference": locked.bank_reference, "paid_on": paid_on.isoformat(), "amount": str(locked.amount)},
+        )
+    return locked

@@ -23,7 +23,7 @@ from angsur.org.roles import Capability
 from angsur.org.scoping import require, user_can
 from angsur.origination.selectors import application_get, booking_blockers
 from angsur.servicing import selectors, services
-from angsur.servicing.documents import receipt_pdf, settlement_quote_pdf
+from angsur.servicing.documents import purchase_order_pdf, receipt_pdf, settlement_quote_pdf
 from angsur.servicing.forms import BookForm, DecideForm, PaymentForm, ReasonForm, WaiverForm
 from angsur.servicing.models import Contract
 from angsur.servicing.workflow import ContractStatus
@@ -58,6 +58,8 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "waive": active and user_can(user, Capability.LATE_FEE_WAIVE) and position.ledger.late_fee_unpaid > 0,
         "quote": active and user_can(user, Capability.SETTLEMENT_QUOTE),
         "execute": active and user_can(user, Capability.SETTLEMENT_EXECUTE),
+        "prepare": user_can(user, Capability.DISBURSEMENT_PREPARE),
+        "release": user_can(user, Capability.DISBURSEMENT_RELEASE),
     }
     payment_form = PaymentForm(initial={"value_date": as_of, "channel": "counter", "idempotency_key": uuid.uuid4().hex})
     return render(
@@ -73,6 +75,8 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "waiver_form": WaiverForm(),
             "quotes": [(q, from_minor(q.total_sen)) for q in contract.settlement_quotes.all()[:5]],
             "pending": [r for r in position.reversals if r.status == "requested"],
+            "disbursement": getattr(contract, "disbursement", None),
+            "today": as_of,
         },
     )
 
@@ -210,6 +214,26 @@ def _execute(request: HttpRequest, quote: Any) -> str:
     return _("Contract settled, receipt %(number)s.") % {"number": payment.receipt_number}
 
 
+def _release(request: HttpRequest, disbursement: Any) -> str:
+    services.disbursement_release(actor=request.user, disbursement=disbursement)
+    return _("Disbursement released: transfer it and record the bank's reference.")
+
+
+def _paid(request: HttpRequest, disbursement: Any) -> str:
+    reference = request.POST.get("bank_reference", "")[:60]
+    as_of = business_date(disbursement.contract.branch)
+    services.disbursement_mark_paid(actor=request.user, disbursement=disbursement, bank_reference=reference, paid_on=as_of, as_of=as_of)
+    return _("Disbursement paid.")
+
+
+@_contract_step
+def step_disburse(request: HttpRequest, contract: Contract) -> str:
+    disbursement = services.disbursement_prepare(actor=request.user, contract=contract)
+    return _("Purchase order %(number)s issued.") % {"number": disbursement.po_number}
+
+
+step_release = _object_step(selectors.disbursement_get, _release)
+step_paid = _object_step(selectors.disbursement_get, _paid)
 step_reverse = _object_step(selectors.payment_get, _reverse)
 step_decide = _object_step(selectors.reversal_get, _decide)
 step_execute = _object_step(selectors.settlement_quote_get, _execute)
@@ -230,4 +254,12 @@ def settlement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     quote = selectors.settlement_quote_get(viewer=request.user, pk=pk)
     response = HttpResponse(settlement_quote_pdf(quote), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="pelunasan-{quote.number.replace("/", "-")}.pdf"'
+    return response
+
+
+@login_required
+def purchase_order(request: HttpRequest, pk: int) -> HttpResponse:
+    disbursement = selectors.disbursement_get(viewer=request.user, pk=pk)
+    response = HttpResponse(purchase_order_pdf(disbursement), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="po-{disbursement.po_number.replace("/", "-")}.pdf"'
     return response

@@ -33,6 +33,17 @@ class ReversalStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")  # the payment stands
 
 
+class DisbursementStatus(models.TextChoices):
+    PREPARED = "prepared", _("Prepared")  # PO issued, amount to the dealer computed; waits for release by a second person
+    RELEASED = "released", _("Released")  # approved for payment; waits for the bank transfer
+    PAID = "paid", _("Transferred")  # transferred to the dealer, with the bank's reference
+
+
+class DisbursementAction(models.TextChoices):
+    RELEASE = "release", _("Release")
+    MARK_PAID = "mark_paid", _("Mark paid")
+
+
 class ReversalAction(models.TextChoices):
     APPROVE = "approve", _("Approve")
     REJECT = "reject", _("Reject")
@@ -48,6 +59,13 @@ def not_the_maker(reversal: Any, actor: Any) -> Refusal | None:
     """Maker-checker: whoever requested a reversal, or took the payment, does not approve it."""
     if actor.pk in {reversal.requested_by_id, reversal.payment.received_by_id}:
         return forbidden("maker_checker", gettext("You requested this reversal or took the payment: someone else must approve it."))
+    return None
+
+
+def not_the_preparer(disbursement: Any, actor: Any) -> Refusal | None:
+    """Maker-checker: whoever prepared a disbursement does not release it."""
+    if actor.pk == disbursement.prepared_by_id:
+        return forbidden("maker_checker", gettext("You prepared this disbursement: someone else must release it."))
     return None
 
 
@@ -75,5 +93,17 @@ REVERSAL = Workflow(
     transitions=[
         Transition(RA.APPROVE, {R.REQUESTED: R.APPROVED}, Capability.PAYMENT_REVERSE_APPROVE, (same_branch, not_the_maker)),
         Transition(RA.REJECT, {R.REQUESTED: R.REJECTED}, Capability.PAYMENT_REVERSE_APPROVE, (same_branch, not_the_maker)),
+    ],
+)
+
+D, DA = DisbursementStatus, DisbursementAction
+
+DISBURSEMENT = Workflow(
+    name="disbursement",
+    invalid_message=_("This disbursement is already '%(status)s'."),
+    state_label=lambda status: str(DisbursementStatus(status).label),
+    transitions=[
+        Transition(DA.RELEASE, {D.PREPARED: D.RELEASED}, Capability.DISBURSEMENT_RELEASE, (same_branch, not_the_preparer)),
+        Transition(DA.MARK_PAID, {D.RELEASED: D.PAID}, Capability.DISBURSEMENT_PREPARE, (same_branch,)),
     ],
 )

@@ -26,7 +26,7 @@ from angsur.origination.models import Condition, Decision
 from angsur.origination.services import document_upload, survey_assign, survey_photo_add
 from angsur.products.models import Product
 from angsur.products.services import quote_save
-from angsur.servicing.services import payment_post, payment_reverse_request, settlement_quote_create
+from angsur.servicing.services import disbursement_prepare, payment_post, payment_reverse_request, settlement_quote_create
 from tests.conftest import login_client, token_client
 from tests.security.conftest import real_jpeg
 
@@ -70,6 +70,16 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("post", "/contracts/{id}/pay/"),
         ("post", "/contracts/{id}/waive/"),
         ("post", "/contracts/{id}/settlement-quote/"),
+        ("post", "/api/contracts/{id}/disbursement"),
+        ("post", "/contracts/{id}/disbursement/"),
+    ],
+    "disbursement": [
+        ("get", "/api/disbursements/{id}"),
+        ("post", "/api/disbursements/{id}/release"),
+        ("post", "/api/disbursements/{id}/paid"),
+        ("post", "/disbursements/{id}/release/"),
+        ("post", "/disbursements/{id}/paid/"),
+        ("get", "/disbursements/{id}/po.pdf"),
     ],
     "payment": [
         ("post", "/api/payments/{id}/reversal"),
@@ -122,7 +132,7 @@ LISTS = {
 # Routes that take an id but are no object's: the admin (/config/, head office, audited) is its own screen.
 NOT_OBJECTS = re.compile(r"^/config/")
 
-SERVICING = ["contract", "payment", "reversal", "settlement_quote"]
+SERVICING = ["contract", "payment", "reversal", "settlement_quote", "disbursement"]
 ROLES_IN_BRANCH = [r for r in Role.values if r not in {Role.HO_ADMIN, Role.DEALER}]
 
 
@@ -159,6 +169,7 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
     paid = payment_post(actor=fo, contract=contract, amount=Decimal(1000), channel="counter", value_date=day, as_of=day)
     reversal = payment_reverse_request(actor=fo, payment=paid, reason="Sweep")
     settlement = settlement_quote_create(actor=fo, contract=contract, as_of=day)
+    disbursement = disbursement_prepare(actor=make_user(Role.ADMIN, branch, username=f"sweep.adm.{tag}"), contract=contract)
     # A condition of an approval (rows made directly: reaching a conditional approval takes the whole flow).
     decision = Decision.objects.create(
         application=app, decided_by=owner, role="credit_analyst", level=1, outcome="approve_conditions", rationale="Syarat"
@@ -180,6 +191,7 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
             "payment": paid.pk,
             "reversal": reversal.pk,
             "settlement_quote": settlement.pk,
+            "disbursement": disbursement.pk,
         },
         markers=[app.number, f"Prospek {tag}", dealer.name, f"Penjamin {tag}", contract.number],
     )
@@ -208,6 +220,7 @@ BODIES: dict[str, dict] = {
     "reversal": {"reason": "Sweep"},
     "decision": {"approve": True},
     "late-fee-waivers": {"amount": "1000", "reason": "Sweep"},
+    "paid": {"bank_reference": "Sweep"},
 }
 BODIES_BY_PATTERN = [(re.compile(r"/conditions/\d+$"), {"resolution": "fulfilled", "note": "Sudah"})]
 

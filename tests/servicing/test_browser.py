@@ -1,4 +1,5 @@
-"""In the browser: Admin books an approved application, Front Office takes a counter payment and prints the
+"""In the browser: Admin books an approved application and issues the PO, the branch manager releases the
+disbursement and Admin records its transfer; Front Office takes a counter payment and prints the
 receipt, asks for its reversal, the branch manager approves it, Front Office quotes and executes an early
 settlement; the CMO sees the contract on a phone (390 px)."""
 
@@ -34,6 +35,22 @@ def test_book_pay_reverse_and_settle_in_the_browser(desktop, phone, login, produ
     page.wait_for_selector("[data-testid=contract-title]")
     contract = Contract.objects.get(application=app)
     assert contract.number in page.inner_text("[data-testid=contract-title]")
+    # ... issues the purchase order to the dealer (PDF); the branch manager releases it; Admin records the transfer
+    page.click("[data-testid=issue-po]")
+    page.wait_for_selector("[data-testid=po-pdf]")
+    with page.expect_download() as download:
+        page.click("[data-testid=po-pdf]")
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+    assert page.query_selector("[data-testid=release-disbursement]") is None  # not by whoever prepared it
+    _as(page, login, manager)
+    page.goto(f"/contracts/{contract.pk}/")
+    page.click("[data-testid=release-disbursement]")
+    page.wait_for_selector("[data-testid=disbursement-status]:has-text('Dicairkan')")
+    _as(page, login, admin)
+    page.goto(f"/contracts/{contract.pk}/")
+    page.fill("input[name=bank_reference]", "BCA-TRX-778")
+    page.click("[data-testid=mark-paid]")
+    page.wait_for_selector("[data-testid=disbursement-status]:has-text('Ditransfer')")
 
     # Front office takes a counter payment (a double click records it once) and downloads the receipt
     _as(page, login, cashier)
