@@ -625,6 +625,12 @@ def application_detail_parts(app: Application) -> dict[str, Any]:
     }
 
 
+def decision_trail(decisions: list[Any], appeals: list[Any]) -> list[tuple[str, Any]]:
+    """Decisions and appeals as one trail in time order: ("decision", d) and ("appeal", a)."""
+    steps = [("decision", d) for d in decisions] + [("appeal", a) for a in appeals]
+    return sorted(steps, key=lambda step: (step[1].created_at, step[1].pk))
+
+
 def _in_scope(found: Any) -> Any:
     if found is None:
         raise NotFound("not_found", _("The record was not found or is outside your branch."))

@@ -178,6 +178,7 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
             max_dsr_pct=analysis.policy_config.max_dsr_pct,
         )
     parts = selectors.application_detail_parts(app)
+    parts["trail"] = selectors.decision_trail(parts["decisions"], parts["appeals"])
     version = {"version": app.version}
     return {
         "app": app,

@@ -12,8 +12,8 @@ import pytest
 from angsur.origination.models import Application
 from angsur.origination.selectors import application_analysis
 from tests.origination.conftest import AS_OF
-from tests.origination.test_api import post
 from tests.origination.test_api import order as api_order
+from tests.origination.test_api import post
 
 pytestmark = pytest.mark.django_db
 

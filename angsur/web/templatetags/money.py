@@ -65,3 +65,14 @@ def reason_labels(codes: object) -> str:
         except ValueError:
             labels.append(str(code))
     return ", ".join(labels)
+
+
+@register.filter
+def role_label(code: object) -> str:
+    """The translated name of a role code (never "credit_analyst" on a screen)."""
+    from angsur.org.roles import Role
+
+    try:
+        return str(Role(code).label)
+    except ValueError:
+        return str(code)
