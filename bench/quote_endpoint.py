@@ -396,6 +396,7 @@ def inprocess_loop(requests: int, username: str, password: str) -> None:
 
     cases = {
         "health": ("GET", "/api/health", b"", False),
+        "me": ("GET", "/api/me", b"", True),
         "free": ("POST", "/api/quotes", json.dumps(FREE_TERMS).encode(), True),
         "product": ("POST", "/api/quotes", json.dumps(PRODUCT).encode(), True),
     }
@@ -561,7 +562,8 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
         # The target's measure: the server's own CPU per request, a fixed number of requests each.
-        cpu_endpoints = [endpoints[0], endpoints[2], endpoints[3]]
+        # /api/me: a trivial answer behind the same bearer-token authentication (tells authentication from pricing).
+        cpu_endpoints = list(endpoints)
         print(f"server CPU: {args.cpu_requests:,} requests per endpoint, one at a time, {args.cpu_rounds} rounds", flush=True)
         cpu_phases: dict[str, list[dict[str, Any]]] = {ep.name: [] for ep in cpu_endpoints}
         for r in range(args.cpu_rounds):
@@ -623,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     ratios: dict[str, dict[str, Any]] = {}
     print(f"\nCPU per request (target: health ÷ quote ≥ {TARGET_RATIO}); server: median of {args.cpu_rounds} rounds; in-process: best of 3")
     print(f"{'endpoint':<32} {'server ms':>10} {'ratio':>6} {'in-process ms':>14} {'ratio':>6}")
-    for name, key in ((endpoints[0].name, "health"), (endpoints[2].name, "free"), (endpoints[3].name, "product")):
+    for name, key in zip((ep.name for ep in endpoints), ("health", "me", "free", "product"), strict=True):
         in_ms = min(inprocess[key]) if inprocess else None
         entry = {
             "server_cpu_ms_per_request": server_cpu[name],
