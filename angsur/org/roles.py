@@ -48,6 +48,7 @@ class Capability(models.TextChoices):
     SETTLEMENT_EXECUTE = "settlement.execute", _("Execute early settlements")
     DISBURSEMENT_PREPARE = "disbursement.prepare", _("Prepare purchase orders and disbursements")
     DISBURSEMENT_RELEASE = "disbursement.release", _("Release disbursements to dealers")
+    COLLATERAL_MANAGE = "collateral.manage", _("Register fiduciary deeds and keep BPKBs")
 
 
 _ALL = frozenset(Capability)
@@ -104,6 +105,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.CONTRACT_VIEW,
             Capability.CONTRACT_BOOK,
             Capability.DISBURSEMENT_PREPARE,
+            Capability.COLLATERAL_MANAGE,  # fiduciary registration and BPKB custody
             Capability.PAYMENT_POST,  # transfers and statement imports
             Capability.PAYMENT_REVERSE_REQUEST,
             Capability.SETTLEMENT_QUOTE,

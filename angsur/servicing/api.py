@@ -20,19 +20,24 @@ from angsur.schemas import InputSchema
 from angsur.servicing import selectors
 from angsur.servicing.models import Contract, Disbursement, LateFeeWaiver, Payment, Reversal, SettlementQuote
 from angsur.servicing.schemas import (
+    CollateralOut,
     ContractOut,
     ContractRowOut,
     DisbursementOut,
+    FiduciaryDueOut,
+    LateBpkbsOut,
     PaymentOut,
     ReversalOut,
     SettlementQuoteOut,
     WaiverOut,
 )
 from angsur.servicing.services import (
+    bpkb_move,
     contract_book,
     disbursement_mark_paid,
     disbursement_prepare,
     disbursement_release,
+    fiduciary_record,
     late_fee_waive,
     payment_post,
     payment_reverse_decide,
@@ -89,6 +94,21 @@ class DisbursementIn(InputSchema):
 
 class ReleaseIn(InputSchema):
     expected_version: Annotated[int | None, Field(ge=1)] = None
+
+
+class FiduciaryIn(InputSchema):
+    deed_number: str = Field(..., min_length=1, max_length=60)
+    deed_date: dt.date
+    certificate_number: str = Field("", max_length=60)
+    registered_on: dt.date | None = None
+
+
+class BpkbIn(InputSchema):
+    action: Literal["receive", "borrow", "return", "release"]
+    on: dt.date | None = None
+    note: str = Field("", max_length=200)
+    bpkb_number: str = Field("", max_length=40)
+    vault_location: str = Field("", max_length=60)
 
 
 class PaidIn(InputSchema):
@@ -384,3 +404,78 @@ def disbursement_paid_endpoint(request: HttpRequest, disbursement_id: int, paylo
         actor=request.auth, disbursement=disbursement, bank_reference=payload.bank_reference, paid_on=payload.paid_on or as_of, as_of=as_of
     )
     return _disbursement(done)
+
+
+def _collateral(c: Any) -> dict[str, Any]:
+    return {
+        "contract_id": c.contract_id,
+        "fiduciary_deadline": c.fiduciary_deadline,
+        "deed_number": c.deed_number,
+        "deed_date": c.deed_date,
+        "certificate_number": c.certificate_number,
+        "registered_on": c.registered_on,
+        "bpkb_status": c.bpkb_status,
+        "bpkb_due": c.bpkb_due,
+        "bpkb_number": c.bpkb_number,
+        "vault_location": c.vault_location,
+    }
+
+
+@router.post("/contracts/{contract_id}/fiduciary", response=CollateralOut)
+def fiduciary_endpoint(request: HttpRequest, contract_id: int, payload: FiduciaryIn) -> dict:
+    """Record the fiduciary deed and, once registered, its certificate (the 30-day deadline runs from the deed)."""
+    contract = selectors.contract_get(viewer=request.auth, pk=contract_id)
+    collateral = fiduciary_record(
+        actor=request.auth,
+        contract=contract,
+        deed_number=payload.deed_number,
+        deed_date=payload.deed_date,
+        certificate_number=payload.certificate_number,
+        registered_on=payload.registered_on,
+        as_of=business_date(contract.branch),
+    )
+    return _collateral(collateral)
+
+
+@router.post("/contracts/{contract_id}/bpkb", response=CollateralOut)
+def bpkb_endpoint(request: HttpRequest, contract_id: int, payload: BpkbIn) -> dict:
+    """Move the BPKB: received from the dealer into the vault, borrowed, returned, released after payoff."""
+    contract = selectors.contract_get(viewer=request.auth, pk=contract_id)
+    as_of = business_date(contract.branch)
+    collateral = bpkb_move(
+        actor=request.auth,
+        contract=contract,
+        action=payload.action,
+        on=payload.on or as_of,
+        as_of=as_of,
+        note=payload.note,
+        bpkb_number=payload.bpkb_number,
+        vault_location=payload.vault_location,
+    )
+    return _collateral(collateral)
+
+
+@router.get("/fiduciary-deadlines", response=list[FiduciaryDueOut])
+def fiduciary_deadlines_endpoint(request: HttpRequest) -> list:
+    """Fiduciaries not yet registered: missed, warned (within the branch's warning days) or open, nearest first."""
+    user = request.auth
+    as_of = business_date(user.branch) if user.branch_id else dt.date.today()
+    rows = selectors.fiduciary_deadlines(viewer=user, as_of=as_of)
+    return [
+        {
+            "contract_id": r.collateral.contract_id,
+            "contract_number": r.contract_number,
+            "deadline": r.deadline,
+            "days_left": r.days_left,
+            "state": r.state,
+        }
+        for r in rows
+    ]
+
+
+@router.get("/bpkb-late", response=list[LateBpkbsOut])
+def bpkb_late_endpoint(request: HttpRequest) -> list:
+    """BPKBs dealers still owe past their due date, per dealer (aging)."""
+    user = request.auth
+    as_of = business_date(user.branch) if user.branch_id else dt.date.today()
+    return [vars(row) for row in selectors.bpkb_late_by_dealer(viewer=user, as_of=as_of)]

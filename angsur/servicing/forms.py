@@ -37,3 +37,27 @@ class WaiverForm(forms.Form):
 
 class DecideForm(forms.Form):
     approve = forms.TypedChoiceField(choices=[("1", _("Approve")), ("0", _("Reject"))], coerce=lambda v: v == "1")
+
+
+class FiduciaryForm(forms.Form):
+    deed_number = forms.CharField(label=_("Fiduciary deed number"), max_length=60)
+    deed_date = BoundedDateField(label=_("Deed date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    certificate_number = forms.CharField(label=_("Certificate number"), max_length=60, required=False)
+    registered_on = BoundedDateField(
+        label=_("Registered on"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+
+
+class BpkbForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("BPKB"),
+        choices=[
+            ("receive", _("Received from the dealer")),
+            ("borrow", _("Borrowed")),
+            ("return", _("Returned")),
+            ("release", _("Released to the customer")),
+        ],
+    )
+    bpkb_number = forms.CharField(label=_("BPKB number"), max_length=40, required=False)
+    vault_location = forms.CharField(label=_("Vault location"), max_length=60, required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

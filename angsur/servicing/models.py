@@ -58,6 +58,8 @@ class BranchServicingConfig(models.Model):
         help_text=_("Placeholders: {branch} (branch code), {year}, {month}, {seq} (running number of the branch and year)."),
     )
     va_bank_prefix = models.CharField(_("virtual-account bank prefix"), max_length=8, default="88810")
+    bpkb_due_days = models.PositiveSmallIntegerField(_("days the dealer has to hand over the BPKB"), default=90)
+    fiduciary_warning_days = models.PositiveSmallIntegerField(_("warn this many days before the fiduciary deadline"), default=7)
 
     class Meta:
         verbose_name = _("branch servicing settings")
@@ -441,3 +443,56 @@ class Disbursement(models.Model):
     @property
     def amount(self) -> Decimal:
         return from_minor(self.amount_sen)
+
+
+class BpkbStatus(models.TextChoices):
+    EXPECTED = "expected", _("Expected from the dealer")  # the dealer still holds it (the Samsat issues it after the sale)
+    STORED = "stored", _("In the vault")  # received and kept at the branch
+    BORROWED = "borrowed", _("Borrowed")  # out of the vault for a reason (e.g. tax renewal), to come back
+    RELEASED = "released", _("Released to the customer")  # handed back after payoff
+
+
+class Collateral(models.Model):
+    """The contract's fiduciary security and its BPKB custody."""
+
+    contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="collateral")
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, related_name="+")
+    dealer = models.ForeignKey("dealers.Dealer", on_delete=models.PROTECT, related_name="+")
+    # PP 21/2015 Pasal 4: the fiduciary is registered within 30 days of the deed.
+    fiduciary_deadline = models.DateField(_("fiduciary registration deadline"))
+    deed_number = models.CharField(_("fiduciary deed number"), max_length=60, blank=True)
+    deed_date = models.DateField(_("deed date"), null=True, blank=True)
+    certificate_number = models.CharField(_("fiduciary certificate number"), max_length=60, blank=True)
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    bpkb_status = models.CharField(max_length=10, choices=BpkbStatus.choices, default=BpkbStatus.EXPECTED, db_index=True)
+    bpkb_due = models.DateField(_("BPKB due from the dealer"))
+    bpkb_number = models.CharField(_("BPKB number"), max_length=40, blank=True)
+    bpkb_received_on = models.DateField(null=True, blank=True)
+    vault_location = models.CharField(_("vault location"), max_length=60, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["branch", "registered_on", "fiduciary_deadline"]),
+            models.Index(fields=["branch", "bpkb_status", "bpkb_due"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id}: {self.bpkb_status}"
+
+
+class BpkbMovement(Immutable):
+    """One move of a BPKB (received, borrowed, returned, released), by whom and why."""
+
+    collateral = models.ForeignKey(Collateral, on_delete=models.PROTECT, related_name="movements")
+    action = models.CharField(max_length=10)
+    on = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(Immutable.Meta):
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.on}"

@@ -147,3 +147,31 @@ class DisbursementOut(Schema):
     released_by: str | None
     bank_reference: str
     paid_on: dt.date | None
+
+
+class CollateralOut(Schema):
+    contract_id: int
+    fiduciary_deadline: dt.date
+    deed_number: str
+    deed_date: dt.date | None
+    certificate_number: str
+    registered_on: dt.date | None
+    bpkb_status: str  # expected, stored, borrowed, released
+    bpkb_due: dt.date
+    bpkb_number: str
+    vault_location: str
+
+
+class FiduciaryDueOut(Schema):
+    contract_id: int
+    contract_number: str
+    deadline: dt.date
+    days_left: int
+    state: str  # missed, warn, open
+
+
+class LateBpkbsOut(Schema):
+    dealer_name: str
+    count: int
+    oldest_days_late: int
+    contracts: list[str]

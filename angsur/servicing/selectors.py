@@ -210,3 +210,61 @@ def books_to_make(*, viewer: Any) -> QuerySet:
 
     qs = scope_to_branch(Application.objects.filter(status=Status.APPROVED, contract__isnull=True), viewer)
     return qs.order_by("decided_at", "id")
+
+
+@dataclass(frozen=True)
+class FiduciaryDue:
+    collateral: Any
+    contract_number: str
+    deadline: dt.date
+    days_left: int
+    state: str  # "missed", "warn", "open"
+
+
+def fiduciary_deadlines(*, viewer: Any, as_of: dt.date) -> list[FiduciaryDue]:
+    """Fiduciaries not yet registered in the viewer's scope, the nearest deadline first: missed, warned or open.
+
+    PP 21/2015 Pasal 4: registration within 30 days of the deed; warned `fiduciary_warning_days` before.
+    """
+    from angsur.servicing.models import BranchServicingConfig, Collateral
+
+    warn_days = dict(BranchServicingConfig.objects.values_list("branch_id", "fiduciary_warning_days"))
+    rows = (
+        Collateral.objects.filter(contract__in=contract_scope(viewer=viewer), registered_on__isnull=True)
+        .exclude(contract__status=ContractStatus.SETTLED)
+        .select_related("contract")
+        .order_by("fiduciary_deadline", "id")
+    )
+    result = []
+    for collateral in rows:
+        days_left = (collateral.fiduciary_deadline - as_of).days
+        state = "missed" if days_left < 0 else "warn" if days_left <= warn_days.get(collateral.branch_id, 7) else "open"
+        result.append(FiduciaryDue(collateral, collateral.contract.number, collateral.fiduciary_deadline, days_left, state))
+    return result
+
+
+@dataclass(frozen=True)
+class LateBpkbs:
+    dealer_name: str
+    count: int
+    oldest_days_late: int
+    contracts: list[str]
+
+
+def bpkb_late_by_dealer(*, viewer: Any, as_of: dt.date) -> list[LateBpkbs]:
+    """BPKBs the dealers still owe after their due date, per dealer, the longest late first (an aging list)."""
+    from angsur.servicing.models import BpkbStatus, Collateral
+
+    rows = (
+        Collateral.objects.filter(contract__in=contract_scope(viewer=viewer), bpkb_status=BpkbStatus.EXPECTED, bpkb_due__lt=as_of)
+        .select_related("dealer", "contract")
+        .order_by("bpkb_due", "id")
+    )
+    by_dealer: dict[str, list[Any]] = {}
+    for collateral in rows:
+        by_dealer.setdefault(collateral.dealer.name, []).append(collateral)
+    result = [
+        LateBpkbs(name, len(items), (as_of - items[0].bpkb_due).days, [c.contract.number for c in items])
+        for name, items in by_dealer.items()
+    ]
+    return sorted(result, key=lambda row: -row.oldest_days_late)

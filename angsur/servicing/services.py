@@ -32,8 +32,11 @@ from angsur.products.services import quote_price
 from angsur.servicing.ledger import contract_events, contract_ledger, contract_schedule, policies_of
 from angsur.servicing.models import (
     Allocation,
+    BpkbMovement,
+    BpkbStatus,
     BranchServicingConfig,
     Channel,
+    Collateral,
     Contract,
     Disbursement,
     Installment,
@@ -189,6 +192,7 @@ def contract_book(
             )
             for line in quote.schedule
         )
+        _collateral_for(contract)
         audit_record(
             actor=actor,
             action="contract.book",
@@ -659,3 +663,137 @@ def disbursement_mark_paid(
             extra={"bank_reference": locked.bank_reference, "paid_on": paid_on.isoformat(), "amount": str(locked.amount)},
         )
     return locked
+
+
+# --- fiduciary and BPKB custody ----------------------------------------------------------------------
+
+FIDUCIARY_DAYS = 30  # PP 21/2015 Pasal 4: registration within 30 days of the fiduciary deed
+
+
+def _collateral_for(contract: Contract) -> Collateral:
+    """The contract's collateral record (made at booking; made here for a contract booked before it existed)."""
+    config = _config(contract.branch)
+    collateral, _created = Collateral.objects.get_or_create(
+        contract=contract,
+        defaults={
+            "branch_id": contract.branch_id,
+            "dealer_id": contract.dealer_id,
+            "fiduciary_deadline": contract.signing_date + dt.timedelta(days=FIDUCIARY_DAYS),
+            "bpkb_due": contract.signing_date + dt.timedelta(days=config.bpkb_due_days),
+        },
+    )
+    return collateral
+
+
+def fiduciary_record(
+    *,
+    actor: User,
+    contract: Contract,
+    deed_number: str,
+    deed_date: dt.date,
+    as_of: dt.date,
+    certificate_number: str = "",
+    registered_on: dt.date | None = None,
+) -> Collateral:
+    """Record the fiduciary deed (the 30-day deadline runs from it) and, once registered, the certificate."""
+    require(actor, Capability.COLLATERAL_MANAGE)
+    _same_branch(actor, contract.branch_id)
+    if not deed_number.strip():
+        raise DomainError("deed_number_required", _("Enter the fiduciary deed number."), field="deed_number")
+    if deed_date > as_of or (registered_on is not None and registered_on > as_of):
+        raise DomainError("date_future", _("The date cannot be after today."), field="deed_date")
+    if registered_on is not None and (registered_on < deed_date or not certificate_number.strip()):
+        raise DomainError(
+            "registration_invalid",
+            _("A registration needs the certificate number and a date on or after the deed."),
+            field="certificate_number",
+        )
+    with transaction.atomic(durable=True):
+        locked = lock(Contract, contract.pk)
+        collateral = _collateral_for(locked)
+        before = {"deed_number": collateral.deed_number, "certificate_number": collateral.certificate_number}
+        collateral.deed_number = deed_number.strip()[:60]
+        collateral.deed_date = deed_date
+        collateral.fiduciary_deadline = deed_date + dt.timedelta(days=FIDUCIARY_DAYS)
+        collateral.certificate_number = certificate_number.strip()[:60]
+        collateral.registered_on = registered_on
+        collateral.version += 1
+        collateral.save()
+        audit_record(
+            actor=actor,
+            action="fiduciary.record",
+            obj=collateral,
+            branch=locked.branch,
+            before=before,
+            after={
+                "contract": locked.number,
+                "deed_number": collateral.deed_number,
+                "deed_date": deed_date.isoformat(),
+                "certificate_number": collateral.certificate_number,
+                "registered_on": registered_on.isoformat() if registered_on else None,
+                "late": bool(registered_on and registered_on > collateral.fiduciary_deadline),
+            },
+        )
+    return collateral
+
+
+# Which BPKB moves are allowed from which state, and where they lead.
+BPKB_MOVES = {
+    "receive": ({BpkbStatus.EXPECTED}, BpkbStatus.STORED),
+    "borrow": ({BpkbStatus.STORED}, BpkbStatus.BORROWED),
+    "return": ({BpkbStatus.BORROWED}, BpkbStatus.STORED),
+    "release": ({BpkbStatus.STORED}, BpkbStatus.RELEASED),
+}
+
+
+def bpkb_move(
+    *,
+    actor: User,
+    contract: Contract,
+    action: str,
+    on: dt.date,
+    as_of: dt.date,
+    note: str = "",
+    bpkb_number: str = "",
+    vault_location: str = "",
+) -> Collateral:
+    """Receive a BPKB from the dealer into the vault, lend it out and take it back, or release it after payoff."""
+    require(actor, Capability.COLLATERAL_MANAGE)
+    _same_branch(actor, contract.branch_id)
+    if action not in BPKB_MOVES:
+        raise DomainError("invalid_action", _("Unknown action."), field="action")
+    if on > as_of:
+        raise DomainError("date_future", _("The date cannot be after today."), field="on")
+    with transaction.atomic(durable=True):
+        locked = lock(Contract, contract.pk)
+        collateral = _collateral_for(locked)
+        sources, target = BPKB_MOVES[action]
+        if collateral.bpkb_status not in sources:
+            raise Conflict(
+                "invalid_transition",
+                _("This step is not possible while the BPKB is '%(status)s'.") % {"status": collateral.get_bpkb_status_display()},
+            )
+        if action == "receive" and (not bpkb_number.strip() or not vault_location.strip()):
+            raise DomainError("bpkb_details_required", _("Enter the BPKB number and where it is kept."), field="bpkb_number")
+        if action == "borrow" and not note.strip():
+            raise DomainError("reason_required", _("Write who borrows it and why."), field="note")
+        if action == "release" and locked.status not in (ContractStatus.PAID_OFF, ContractStatus.SETTLED):
+            raise Conflict("not_paid_off", _("The BPKB goes back to the customer only after the contract is paid off."))
+        before = collateral.bpkb_status
+        collateral.bpkb_status = target
+        if action == "receive":
+            collateral.bpkb_number = bpkb_number.strip()[:40]
+            collateral.vault_location = vault_location.strip()[:60]
+            collateral.bpkb_received_on = on
+        collateral.version += 1
+        collateral.save()
+        BpkbMovement.objects.create(collateral=collateral, action=action, on=on, note=note.strip()[:200], by=actor)
+        audit_record(
+            actor=actor,
+            action=f"bpkb.{action}",
+            obj=collateral,
+            branch=locked.branch,
+            before={"bpkb_status": before},
+            after={"bpkb_status": target, "contract": locked.number, "on": on.isoformat(), "note": note[:200]},
+        )
+    return collateral

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ from angsur.org.scoping import require, user_can
 from angsur.origination.selectors import application_get, booking_blockers
 from angsur.servicing import selectors, services
 from angsur.servicing.documents import purchase_order_pdf, receipt_pdf, settlement_quote_pdf
-from angsur.servicing.forms import BookForm, DecideForm, PaymentForm, ReasonForm, WaiverForm
+from angsur.servicing.forms import BookForm, BpkbForm, DecideForm, FiduciaryForm, PaymentForm, ReasonForm, WaiverForm
 from angsur.servicing.models import Contract
 from angsur.servicing.workflow import ContractStatus
 
@@ -60,6 +61,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "execute": active and user_can(user, Capability.SETTLEMENT_EXECUTE),
         "prepare": user_can(user, Capability.DISBURSEMENT_PREPARE),
         "release": user_can(user, Capability.DISBURSEMENT_RELEASE),
+        "collateral": user_can(user, Capability.COLLATERAL_MANAGE),
     }
     payment_form = PaymentForm(initial={"value_date": as_of, "channel": "counter", "idempotency_key": uuid.uuid4().hex})
     return render(
@@ -73,9 +75,12 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can": can,
             "payment_form": payment_form,
             "waiver_form": WaiverForm(),
+            "fiduciary_form": FiduciaryForm(),
+            "bpkb_form": BpkbForm(),
             "quotes": [(q, from_minor(q.total_sen)) for q in contract.settlement_quotes.all()[:5]],
             "pending": [r for r in position.reversals if r.status == "requested"],
             "disbursement": getattr(contract, "disbursement", None),
+            "collateral": getattr(contract, "collateral", None),
             "today": as_of,
         },
     )
@@ -230,6 +235,60 @@ def _paid(request: HttpRequest, disbursement: Any) -> str:
 def step_disburse(request: HttpRequest, contract: Contract) -> str:
     disbursement = services.disbursement_prepare(actor=request.user, contract=contract)
     return _("Purchase order %(number)s issued.") % {"number": disbursement.po_number}
+
+
+@_contract_step
+def step_fiduciary(request: HttpRequest, contract: Contract) -> str:
+    form = FiduciaryForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    data = form.cleaned_data
+    services.fiduciary_record(
+        actor=request.user,
+        contract=contract,
+        deed_number=data["deed_number"],
+        deed_date=data["deed_date"],
+        certificate_number=data["certificate_number"],
+        registered_on=data["registered_on"],
+        as_of=business_date(contract.branch),
+    )
+    return _("Fiduciary recorded.")
+
+
+@_contract_step
+def step_bpkb(request: HttpRequest, contract: Contract) -> str:
+    form = BpkbForm(request.POST)
+    if not form.is_valid():
+        raise _invalid(form)
+    data = form.cleaned_data
+    as_of = business_date(contract.branch)
+    services.bpkb_move(
+        actor=request.user,
+        contract=contract,
+        action=data["action"],
+        on=as_of,
+        as_of=as_of,
+        note=data["note"],
+        bpkb_number=data["bpkb_number"],
+        vault_location=data["vault_location"],
+    )
+    return _("BPKB updated.")
+
+
+@login_required
+def collateral_overview(request: HttpRequest) -> HttpResponse:
+    """Fiduciary deadlines (missed, warned, open) and the BPKBs dealers still owe, per dealer."""
+    require(request.user, Capability.COLLATERAL_MANAGE)
+    as_of = business_date(request.user.branch) if request.user.branch_id else timezone.localdate()
+    return render(
+        request,
+        "servicing/collateral.html",
+        {
+            "as_of": as_of,
+            "fiduciaries": selectors.fiduciary_deadlines(viewer=request.user, as_of=as_of),
+            "late_bpkbs": selectors.bpkb_late_by_dealer(viewer=request.user, as_of=as_of),
+        },
+    )
 
 
 step_release = _object_step(selectors.disbursement_get, _release)

@@ -72,6 +72,10 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("post", "/contracts/{id}/settlement-quote/"),
         ("post", "/api/contracts/{id}/disbursement"),
         ("post", "/contracts/{id}/disbursement/"),
+        ("post", "/api/contracts/{id}/fiduciary"),
+        ("post", "/api/contracts/{id}/bpkb"),
+        ("post", "/contracts/{id}/fiduciary/"),
+        ("post", "/contracts/{id}/bpkb/"),
     ],
     "disbursement": [
         ("get", "/api/disbursements/{id}"),
@@ -221,6 +225,8 @@ BODIES: dict[str, dict] = {
     "decision": {"approve": True},
     "late-fee-waivers": {"amount": "1000", "reason": "Sweep"},
     "paid": {"bank_reference": "Sweep"},
+    "fiduciary": {"deed_number": "Sweep", "deed_date": "2026-11-02"},
+    "bpkb": {"action": "borrow", "note": "Sweep"},
 }
 BODIES_BY_PATTERN = [(re.compile(r"/conditions/\d+$"), {"resolution": "fulfilled", "note": "Sudah"})]
 
