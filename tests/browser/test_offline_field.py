@@ -126,6 +126,7 @@ def test_a_survey_opened_filled_and_completed_offline_with_a_photo_arrives_compl
     assert "Terkirim pukul" in phone.inner_text("[data-testid=outbox]")
     assert phone.evaluate("window.AngsurOutbox.list().then(items => items.every(i => !i.files.length && !Object.keys(i.fields).length))")
     assert errors == []
+    phone.goto("about:blank")  # nothing left talking to the server while the test database is emptied
 
 
 def test_a_field_screen_opened_once_opens_without_signal(phone, live_server, survey, cmo_a):
@@ -229,3 +230,11 @@ def test_without_gps_the_form_warns_and_asks_for_a_reason(chromium, live_server,
         assert survey.gps_missing_reason == "Izin lokasi di HP ditolak" and survey.latitude is None and survey.gps_taken_at is None
     finally:
         context.close()
+
+
+def test_only_field_staff_keep_screens_on_the_device(phone, live_server, branch_a):
+    analyst = make_user(Role.CREDIT_ANALYST, branch_a, username="ca.offline")
+    _login(phone, analyst)
+    phone.wait_for_timeout(500)
+    assert phone.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+    assert phone.evaluate("caches.keys()") == []

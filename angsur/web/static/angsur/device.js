@@ -44,11 +44,23 @@
     }
   }
 
-  if (sw && user && window.isSecureContext) {
+  // Only field staff get the worker: an analyst's or a manager's home lists other people's applications and
+  // has no reason to stay on a device. A worker left by a field user is removed for anyone else.
+  var FIELD_ROLES = ["cmo", "marketing_supervisor", "marketing_head", "collector", "remedial"];
+  var fieldUser = user && FIELD_ROLES.indexOf(body.getAttribute("data-device-role") || "") >= 0;
+  if (sw && fieldUser && window.isSecureContext) {
     sw.register("/sw.js", { scope: "/" }).then(function () { return sw.ready; }).then(function (registration) {
-      // the first visit happened before the worker controlled the page: ask it to keep this screen now
-      if (!sw.controller && registration.active) { registration.active.postMessage({ type: "keep", url: location.pathname }); }
+      // this screen was opened before the worker controlled the page (the first visit, or while it was
+      // installing): ask it to keep the screen now (it keeps field screens only)
+      return caches.open(PAGES).then(function (cache) { return cache.match(location.pathname); }).then(function (kept) {
+        if (!kept && registration.active && navigator.onLine !== false) { registration.active.postMessage({ type: "keep", url: location.pathname }); }
+      });
     }).catch(function () { /* no worker: the app works online as before */ });
+  } else if (sw && user && !fieldUser && sw.getRegistrations) {
+    sw.getRegistrations().then(function (registrations) {
+      registrations.forEach(function (registration) { registration.unregister(); });
+      if (registrations.length) { forgetScreens(); }
+    }).catch(function () { /* nothing registered */ });
   }
 
   /* ---- logout: what this user left on the phone goes with them ---- */

@@ -105,8 +105,8 @@
     if (blob && thumb && !thumb.getAttribute("src")) { thumb.src = URL.createObjectURL(blob); }
     var stored = item.status === "sent" && item.answer && item.answer.body && item.answer.body.url;
     if (stored && thumb) {
-      // on the server now: shown like the photos the page listed (the phone's copy is gone)
-      thumb.src = stored;
+      // on the server now: shown like the photos the page listed (from the picture in memory while there is one)
+      if (!thumb.getAttribute("src")) { thumb.src = stored; }
       fig.setAttribute("data-testid", "photo");
     }
     var none = document.querySelector("[data-no-photos]");
