@@ -17,12 +17,31 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from angsur.errors import DomainError
+from angsur.audit.services import audit_record
+from angsur.finance.money import from_minor, to_minor
+from angsur.finance.servicing import UNAPPLIED, Ledger, Settlement, Waiver
+from angsur.finance.servicing import Payment as FinancePayment
 from angsur.org.models import User
-from angsur.servicing.models import BankColumnMapping, Channel, Contract, UnmatchedPayment
-from angsur.servicing.services import payment_post
+from angsur.org.roles import Capability
+from angsur.org.scoping import require
+from angsur.servicing.ledger import contract_ledger
+from angsur.servicing.models import (
+    Allocation,
+    BankColumnMapping,
+    Channel,
+    Contract,
+    Installment,
+    LateFeeWaiver,
+    Payment,
+    PaymentKind,
+    ReversalStatus,
+    UnmatchedPayment,
+)
+from angsur.servicing.services import MAX_PAYMENT, payment_key
+from angsur.servicing.workflow import CONTRACT, ContractAction, ContractStatus
 
 DEFAULT_MAPPING = {"date": "date", "amount": "amount", "reference": "reference", "account": "account"}
 
@@ -120,6 +139,19 @@ def _match(account: str) -> Contract | None:
     return Contract.objects.filter(va_number=account).first() or Contract.objects.filter(number=account).first()
 
 
+@dataclass
+class _Row:
+    line: int
+    amount: Decimal
+    day: dt.date
+    reference: str
+    key: str
+    contract_id: int = 0
+
+
+CHUNK_CONTRACTS = 200
+
+
 def statement_import(
     *,
     actor: User,
@@ -129,10 +161,18 @@ def statement_import(
     as_of: dt.date,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import a bank statement: post the good rows, report the bad ones by line, queue the unmatched."""
+    """Import a bank statement: post the good rows, report the bad ones by line, queue the unmatched.
+
+    Set-based: the rows are parsed and matched in a few queries, then posted contract by contract in
+    chunks of CHUNK_CONTRACTS contracts per transaction (locked in id order), each contract replayed once
+    with all its new payments by the same finance core as a single posting (`payment_post`).
+    """
+    require(actor, Capability.PAYMENT_POST)
     mapping = _mapping(bank)
     report = ImportReport()
     seen: dict[str, int] = {}
+    parsed: list[_Row] = []
+    accounts: dict[int, str] = {}
     for count, (line, row) in enumerate(_rows(content, name, mapping["delimiter"]), start=1):
         if progress is not None:
             progress(count)
@@ -142,6 +182,9 @@ def statement_import(
         except ValueError as error:
             report.errors.append((line, str(error)))
             continue
+        if amount <= 0 or amount > MAX_PAYMENT or amount != amount.quantize(Decimal("0.01")):
+            report.errors.append((line, _("The amount must be greater than zero.") if amount <= 0 else _("The amount is too large.")))
+            continue
         account = str(row.get(mapping["account"]) or "").strip()
         reference = str(row.get(mapping["reference"]) or "").strip()
         if not reference:
@@ -149,34 +192,221 @@ def statement_import(
             fingerprint = hashlib.sha256(f"{day}|{account}|{amount}".encode()).hexdigest()[:24]
             seen[fingerprint] = seen.get(fingerprint, 0) + 1
             reference = f"row:{fingerprint}:{seen[fingerprint]}"
-        contract = _match(account)
-        if contract is None:
-            _, created = UnmatchedPayment.objects.get_or_create(
+        parsed.append(_Row(line, amount, day, reference[:120], payment_key(channel=Channel.IMPORT, reference=reference, bank=bank)))
+        accounts[len(parsed) - 1] = account
+    # match: one query per kind of account (virtual account, contract number), in chunks
+    wanted = sorted({a for a in accounts.values() if a})
+    by_account: dict[str, int] = {}
+    for start in range(0, len(wanted), 5_000):
+        part = wanted[start : start + 5_000]
+        by_account.update(Contract.objects.filter(va_number__in=part).values_list("va_number", "id"))
+        by_account.update(Contract.objects.filter(number__in=part).values_list("number", "id"))
+    rows_by_contract: dict[int, list[_Row]] = {}
+    for index, row in enumerate(parsed):
+        contract_id = by_account.get(accounts[index])
+        if contract_id is None:
+            _unmatched, created = UnmatchedPayment.objects.get_or_create(
                 bank=bank,
-                reference=reference[:120],
-                defaults={"line": line, "account": account[:60], "amount_sen": int(amount * 100), "value_date": day, "imported_by": actor},
+                reference=row.reference,
+                defaults={
+                    "line": row.line,
+                    "account": accounts[index][:60],
+                    "amount_sen": to_minor(row.amount),
+                    "value_date": row.day,
+                    "imported_by": actor,
+                },
             )
             if created:
                 report.unmatched += 1
             else:
                 report.already_posted += 1
             continue
-        try:
-            payment = payment_post(
-                actor=actor,
-                contract=contract,
-                amount=amount,
-                channel=Channel.IMPORT,
-                value_date=day,
-                as_of=as_of,
-                reference=reference,
-                bank=bank,
-            )
-        except DomainError as error:
-            report.errors.append((line, error.message))
-            continue
-        if payment.replayed:
-            report.already_posted += 1
-        else:
-            report.posted += 1
+        row.contract_id = contract_id
+        rows_by_contract.setdefault(contract_id, []).append(row)
+    contract_ids = sorted(rows_by_contract)
+    for start in range(0, len(contract_ids), CHUNK_CONTRACTS):
+        chunk = contract_ids[start : start + CHUNK_CONTRACTS]
+        _post_chunk(actor=actor, bank=bank, as_of=as_of, rows_by_contract={cid: rows_by_contract[cid] for cid in chunk}, report=report)
+    report.errors.sort()
     return report
+
+
+def _post_chunk(*, actor: User, bank: str, as_of: dt.date, rows_by_contract: dict[int, list[_Row]], report: ImportReport) -> None:
+    """Post one chunk of contracts' rows in one transaction: lock, replay each contract once, write in bulk."""
+    ids = list(rows_by_contract)
+    with transaction.atomic(durable=True):
+        contracts = {c.pk: c for c in Contract.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")}
+        keys = [row.key for rows in rows_by_contract.values() for row in rows]
+        taken = set(Payment.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
+        installments: dict[int, list[Installment]] = {}
+        for row in Installment.objects.filter(contract_id__in=ids).order_by("contract_id", "no"):
+            installments.setdefault(row.contract_id, []).append(row)
+        events = _events_by_contract(ids)
+        stored: dict[int, list[tuple]] = {}
+        for values in (
+            Allocation.objects.filter(contract_id__in=ids)
+            .order_by("id")
+            .values_list("contract_id", "id", "payment_id", "installment__no", "component", "amount_sen", "value_date")
+        ):
+            stored.setdefault(values[0], []).append(values[1:])
+        new_payments: list[Payment] = []
+        results: list[tuple[Contract, list[Payment], Ledger]] = []
+        for cid in ids:
+            contract = contracts[cid]
+            fresh: list[_Row] = []
+            for row in rows_by_contract[cid]:
+                if row.key in taken:
+                    report.already_posted += 1
+                elif contract.status != ContractStatus.ACTIVE:
+                    report.errors.append(
+                        (row.line, _("The contract is %(status)s: it takes no more payments.") % {"status": contract.get_status_display()})
+                    )
+                elif row.day > as_of:
+                    report.errors.append((row.line, _("The payment date cannot be after today.")))
+                elif row.day < contract.signing_date:
+                    report.errors.append((row.line, _("The payment date cannot be before the contract was signed.")))
+                else:
+                    taken.add(row.key)
+                    fresh.append(row)
+            if not fresh:
+                continue
+            latest = max([as_of, *[e.value_date for e in events.get(cid, [])], *[r.day for r in fresh]])
+            while fresh:
+                trial = [*events.get(cid, []), *(FinancePayment(f"new:{i}", r.day, r.amount) for i, r in enumerate(fresh))]
+                ledger = contract_ledger(contract, as_of=latest, installments=installments[cid], events=trial)
+                over = {a.payment_ref for a in ledger.allocations if a.component == UNAPPLIED and a.payment_ref.startswith("new:")}
+                if not over:
+                    break
+                # Only the first row that overflows is refused: the rows after it may fit once it is gone.
+                first = min((i for i in range(len(fresh)) if f"new:{i}" in over), key=lambda i: (fresh[i].day, i))
+                message = _("The amount is more than everything owed on the contract: for a payoff, quote an early settlement.")
+                report.errors.append((fresh[first].line, message))
+                fresh = [r for i, r in enumerate(fresh) if i != first]
+            if not fresh:
+                continue
+            payments = [
+                Payment(
+                    contract_id=cid,
+                    branch_id=contract.branch_id,
+                    channel=Channel.IMPORT,
+                    amount_sen=to_minor(r.amount),
+                    value_date=r.day,
+                    dedup_key=r.key,
+                    reference=r.reference,
+                    received_by=actor,
+                )
+                for r in fresh
+            ]
+            new_payments.extend(payments)
+            results.append((contract, payments, ledger))
+        Payment.objects.bulk_create(new_payments, batch_size=1000)
+        report.posted += len(new_payments)
+        _write_positions(results, installments, stored)
+        if new_payments:
+            audit_record(
+                actor=actor,
+                action="payment.import",
+                object_type="servicing.payment",
+                object_id=f"{new_payments[0].pk}-{new_payments[-1].pk}",
+                object_repr=f"{bank}: {len(new_payments)}",
+                after={"bank": bank, "payments": len(new_payments), "contracts": len(results), "first_id": new_payments[0].pk},
+            )
+        for contract, _payments, ledger in results:
+            if ledger.closed:
+                contract.closed_on = max((p.paid_on for p in ledger.installments if p.paid_on), default=None)
+                CONTRACT.transition(contract, ContractAction.PAY_OFF, actor=actor, fields=["closed_on"], checked=False)
+
+
+def _events_by_contract(ids: list[int]) -> dict[int, list[Any]]:
+    """The money rows that count for each contract, as the finance core's events (see ledger.contract_events)."""
+    events: dict[int, list[Any]] = {}
+    payments = (
+        Payment.objects.filter(contract_id__in=ids)
+        .exclude(reversals__status=ReversalStatus.APPROVED)
+        .select_related("settlement_quote")
+        .order_by("value_date", "id")
+    )
+    for payment in payments:
+        if payment.kind == PaymentKind.SETTLEMENT:
+            event = Settlement(str(payment.pk), payment.value_date, from_minor(payment.amount_sen), payment.settlement_quote.valid_until)
+        else:
+            event = FinancePayment(str(payment.pk), payment.value_date, from_minor(payment.amount_sen))
+        events.setdefault(payment.contract_id, []).append(event)
+    for waiver in LateFeeWaiver.objects.filter(contract_id__in=ids).order_by("value_date", "id"):
+        events.setdefault(waiver.contract_id, []).append(Waiver(f"w{waiver.pk}", waiver.value_date, from_minor(waiver.amount_sen)))
+    return events
+
+
+_INSTALLMENT_COLUMNS = (
+    "principal_paid_sen",
+    "interest_paid_sen",
+    "interest_rebated_sen",
+    "late_fee_sen",
+    "late_fee_paid_sen",
+    "late_fee_waived_sen",
+    "paid_on",
+)
+
+
+def _write_positions(
+    results: list[tuple[Contract, list[Payment], Ledger]], installments: dict[int, list[Installment]], stored: dict[int, list[tuple]]
+) -> None:
+    """Store each contract's replayed position: changed installments and totals by executemany, allocations appended."""
+    installment_rows: list[tuple] = []
+    contract_rows: list[tuple] = []
+    new_allocations: list[Allocation] = []
+    cut: list[tuple[int, int]] = []
+    for contract, payments, ledger in results:
+        refs = {f"new:{i}": p.pk for i, p in enumerate(payments)}
+        rows = installments[contract.pk]
+        by_no = {row.no: row for row in rows}
+        for row, position in zip(rows, ledger.installments, strict=True):
+            values = (
+                to_minor(position.principal_paid),
+                to_minor(position.interest_paid),
+                to_minor(position.interest_rebated),
+                to_minor(position.late_fee),
+                to_minor(position.late_fee_paid),
+                to_minor(position.late_fee_waived),
+                position.paid_on,
+            )
+            if values != tuple(getattr(row, name) for name in _INSTALLMENT_COLUMNS):
+                installment_rows.append((*values, row.pk))
+        wanted = [
+            (refs.get(a.payment_ref) or int(a.payment_ref), a.installment_no, a.component, to_minor(a.amount), a.value_date)
+            for a in ledger.allocations
+        ]
+        previous = stored.get(contract.pk, [])
+        keep = 0
+        while keep < min(len(previous), len(wanted)) and tuple(previous[keep][1:]) == wanted[keep]:
+            keep += 1
+        if keep < len(previous):
+            cut.append((contract.pk, previous[keep][0]))
+        new_allocations.extend(
+            Allocation(
+                contract_id=contract.pk,
+                payment_id=payment_id,
+                installment=by_no.get(number) if number else None,
+                component=component,
+                amount_sen=amount_sen,
+                value_date=value_date,
+            )
+            for payment_id, number, component, amount_sen, value_date in wanted[keep:]
+        )
+        contract.outstanding_sen = to_minor(ledger.outstanding)
+        contract.paid_sen = sum(to_minor(a.amount) for a in ledger.allocations)
+        contract.unapplied_sen = to_minor(ledger.unapplied)
+        contract.version += 1
+        contract_rows.append((contract.outstanding_sen, contract.paid_sen, contract.unapplied_sen, contract.version, contract.pk))
+    for contract_id, first_id in cut:
+        Allocation.objects.filter(contract_id=contract_id, id__gte=first_id).delete()
+    Allocation.objects.bulk_create(new_allocations, batch_size=2000)
+    with connection.cursor() as cursor:
+        if installment_rows:
+            assignments = ", ".join(f"{name} = %s" for name in _INSTALLMENT_COLUMNS)
+            cursor.executemany(f"UPDATE {Installment._meta.db_table} SET {assignments} WHERE id = %s", installment_rows)  # noqa: S608
+        if contract_rows:
+            cursor.executemany(
+                f"UPDATE {Contract._meta.db_table} SET outstanding_sen = %s, paid_sen = %s, unapplied_sen = %s, version = %s WHERE id = %s",  # noqa: S608
+                contract_rows,
+            )

@@ -91,3 +91,63 @@ def test_the_command_reports_lines_and_totals(contract, people, tmp_path):
     text = out.getvalue()
     assert "3" in text.splitlines()[0] and "1" in text.splitlines()[-1]
     assert Payment.objects.count() == 1
+
+
+def test_the_set_based_import_allocates_exactly_as_posting_one_by_one(contract, people, cmo_a, dealer_a):
+    """The import replays each contract once with all its rows; the result equals posting them one at a time."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from angsur.devdata.seed_contracts import booked_contract
+    from angsur.servicing.models import Allocation, Installment
+    from angsur.servicing.services import payment_post
+
+    twin = booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=SIGNED, admin=people["adm"])
+    rows = list(contract.installments.order_by("no"))
+    plan = [
+        (rows[0].due_date + dt.timedelta(days=9), 700000),
+        (rows[1].due_date, 1500000),
+        (rows[2].due_date + dt.timedelta(days=3), 400000),
+    ]
+    as_of = plan[-1][0]
+    content = _csv([f"{day.isoformat()},{amount},T-{i},{contract.va_number}" for i, (day, amount) in enumerate(plan)])
+    report = statement_import(actor=people["adm"], content=content, name="m.csv", bank="BCA", as_of=as_of)
+    assert report.posted == 3 and not report.errors
+    for day, amount in plan:
+        payment_post(
+            actor=people["adm"],
+            contract=twin,
+            amount=Decimal(amount),
+            channel="transfer",
+            value_date=day,
+            as_of=as_of,
+            reference=f"{day}-{amount}",
+        )
+
+    def allocations(c):
+        return [
+            (a.installment.no if a.installment else None, a.component, a.amount_sen)
+            for a in Allocation.objects.filter(contract=c).order_by("id")
+        ]
+
+    def positions(c):
+        return list(
+            Installment.objects.filter(contract=c)
+            .order_by("no")
+            .values_list("principal_paid_sen", "interest_paid_sen", "late_fee_sen", "late_fee_paid_sen", "paid_on")
+        )
+
+    assert allocations(contract) == allocations(twin)
+    assert positions(contract) == positions(twin)
+    contract.refresh_from_db()
+    twin.refresh_from_db()
+    assert (contract.outstanding_sen, contract.paid_sen) == (twin.outstanding_sen, twin.paid_sen)
+
+
+def test_an_import_row_over_what_is_owed_is_refused_and_the_rest_posts(contract, people):
+    day = contract.first_due_date.isoformat()
+    content = _csv(
+        [f"{day},1000,A-1,{contract.va_number}", f"{day},90000000,A-2,{contract.va_number}", f"{day},2000,A-3,{contract.va_number}"]
+    )
+    report = statement_import(actor=people["adm"], content=content, name="m.csv", bank="BCA", as_of=contract.first_due_date)
+    assert report.posted == 2 and [line for line, _m in report.errors] == [3]
