@@ -56,12 +56,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("You have logged out."))
-    response = redirect("login")
-    # Shared phones: what this user left in the browser goes too (kept screens, outbox, local copies and
-    # the service worker: "storage"; no page is in the HTTP cache, all are no-store). device.js clears the
-    # same before posting here, asking first if work is unsent.
-    response["Clear-Site-Data"] = '"storage"'
-    return response
+    # What the user left on a shared phone (kept screens, outbox, local copies) is deleted by device.js
+    # before this post, asking first if work is not sent yet. Not `Clear-Site-Data: "storage"`: it would
+    # also delete the unsent work of a colleague whose session ended on the same phone without a logout.
+    return redirect("login")
 
 
 @login_required

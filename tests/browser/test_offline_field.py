@@ -10,13 +10,14 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from angsur.audit.models import AuditEvent
 from angsur.devdata.factories import DEMO_PASSWORD, make_application, make_credit_config, make_user
 from angsur.org.roles import Role
 from angsur.origination.models import SurveyPhoto, SurveyStatus
-from angsur.origination.services import survey_assign
+from angsur.origination.services import survey_assign, survey_photo_add
 from angsur.origination.workflow import Status
 from tests.browser.test_survey_offline import HOME, _fill
 from tests.origination.conftest import JPEG
@@ -132,11 +133,17 @@ def test_a_survey_opened_filled_and_completed_offline_with_a_photo_arrives_compl
 def test_a_field_screen_opened_once_opens_without_signal(phone, live_server, survey, cmo_a):
     _login(phone, cmo_a)
     _kept(phone, "/")
+    phone.goto("/quotes/new/")
+    _kept(phone, "/quotes/new/")
     phone.context.set_offline(True)
     phone.goto("/")
     phone.wait_for_selector("[data-testid=home-title]")
     assert phone.is_visible("[data-testid=offline-banner]")
     phone.screenshot(path="/tmp/offline_home.png", full_page=True)
+    # the quote screen: the copy, and the banner saying only the last prices are shown
+    phone.goto("/quotes/new/")
+    phone.wait_for_selector("[data-testid=prospects-link]")
+    assert "hanya harga terakhir" in phone.inner_text("[data-testid=offline-banner]")
 
     # a screen never opened on this phone: our offline page, listing what is kept
     phone.goto("/applications/")
@@ -156,7 +163,7 @@ def test_logging_out_clears_the_phones_copy(phone, live_server, survey, cmo_a):
     _fill(phone)
     phone.click("[data-testid=complete-survey]")
     phone.wait_for_selector("[data-testid=submit-notice]:has-text('Belum terkirim')")
-    assert phone.evaluate("Object.keys(localStorage).filter(k => k.startsWith('angsur-survey-')).length") >= 1
+    assert phone.evaluate(f"Object.keys(localStorage).filter(k => k.startsWith('angsur-u{cmo_a.pk}-survey-')).length") >= 1
     phone.context.set_offline(False)
     # (the outbox may already be sending it; stop the send so the unsent item stays for the question below)
     phone.route(f"**/surveys/{survey.pk}/", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
@@ -172,7 +179,7 @@ def test_logging_out_clears_the_phones_copy(phone, live_server, survey, cmo_a):
     phone.wait_for_selector("#id_username")
     assert dialogs and "belum terkirim" in dialogs[0]
     assert phone.evaluate("Object.keys(localStorage).filter(k => k.startsWith('angsur-')).length") == 0
-    assert phone.evaluate("caches.keys()") == []
+    assert "angsur-pages" not in phone.evaluate("caches.keys()")
     databases = phone.evaluate("indexedDB.databases().then(list => list.map(d => d.name))")
     assert not [name for name in databases if name.startswith("angsur-")]
     survey.refresh_from_db()
@@ -200,7 +207,7 @@ def test_a_survey_reassigned_meanwhile_is_shown_as_a_conflict_and_kept(phone, li
     assert "tidak lagi ditugaskan" in phone.inner_text("[data-testid=submit-notice]")
     phone.wait_for_selector("[data-testid=outbox] [data-outbox-item^=survey-][data-status=conflict]")
     # nothing typed is dropped: the copy and the outbox item stay until the CMO removes them
-    assert phone.evaluate(f"localStorage.getItem('angsur-survey-{survey.pk}')")
+    assert phone.evaluate(f"localStorage.getItem('angsur-u{cmo_a.pk}-survey-{survey.pk}')")
     phone.screenshot(path="/tmp/offline_conflict.png", full_page=True)
 
 
@@ -238,3 +245,44 @@ def test_only_field_staff_keep_screens_on_the_device(phone, live_server, branch_
     phone.wait_for_timeout(500)
     assert phone.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
     assert phone.evaluate("caches.keys()") == []
+
+
+def test_another_user_on_the_same_phone_sees_nothing_of_the_first(phone, live_server, survey, cmo_a, branch_a):
+    survey_photo_add(
+        actor=cmo_a,
+        survey=survey,
+        uploaded=SimpleUploadedFile("rumah.jpg", JPEG, content_type="image/jpeg"),
+        taken_at=timezone.now(),
+        latitude=None,
+        longitude=None,
+    )
+    _login(phone, cmo_a)
+    phone.goto(f"/surveys/{survey.pk}/")
+    phone.wait_for_selector("#survey-form [data-geo-status]:has-text('GPS:')")
+    _kept(phone, f"/surveys/{survey.pk}/")
+    phone.context.set_offline(True)
+    _fill(phone)
+    phone.click("[data-testid=complete-survey]")
+    phone.wait_for_selector("[data-testid=submit-notice]:has-text('Belum terkirim')")
+
+    # the CMO's session ends without a logout (8 idle hours); a colleague logs in on the same phone
+    phone.context.clear_cookies()
+    phone.context.set_offline(False)
+    colleague = make_user(Role.CMO, branch_a, username="cmo.colleague")
+    _login(phone, colleague)
+    phone.wait_for_timeout(300)
+    assert phone.is_hidden("[data-testid=outbox]")
+    assert phone.evaluate("caches.open('angsur-pages').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname))") in ([], ["/"])
+    assert phone.evaluate("window.AngsurOutbox.list().then(items => items.length)") == 0
+    survey.refresh_from_db()
+    assert survey.status != SurveyStatus.COMPLETED
+
+    # the CMO logs in again: the survey kept for them is sent, once
+    phone.click("[data-testid=logout] button")
+    phone.wait_for_selector("#id_username")
+    _login(phone, cmo_a)
+    phone.wait_for_selector("[data-testid=outbox] [data-outbox-item^=survey-][data-status=sent]")
+    survey.refresh_from_db()
+    assert survey.status == SurveyStatus.COMPLETED
+    assert AuditEvent.objects.filter(action="application.complete_survey").count() == 1
+    phone.goto("about:blank")

@@ -101,12 +101,12 @@ def _assert_typed_values_shown(page, skip: tuple[str, ...] = ()) -> None:
 
 
 def _local_copy(page, survey) -> dict | None:
-    raw = page.evaluate("k => localStorage.getItem(k)", f"angsur-survey-{survey.pk}")
+    raw = page.evaluate("k => localStorage.getItem(k)", f"angsur-u{survey.surveyor_id}-survey-{survey.pk}")
     return None if raw is None else json.loads(raw)
 
 
 def _pending_mark(page, survey) -> str | None:
-    return page.evaluate("k => localStorage.getItem(k)", f"angsur-survey-{survey.pk}:pending")
+    return page.evaluate("k => localStorage.getItem(k)", f"angsur-u{survey.surveyor_id}-survey-{survey.pk}:pending")
 
 
 def _open_survey(page, survey) -> None:

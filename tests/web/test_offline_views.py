@@ -38,10 +38,26 @@ def test_the_offline_page_holds_no_personal_data(web, cmo_a):
     assert "data-device-user" not in page
 
 
-def test_logout_tells_the_browser_to_clear_what_the_site_stored(web, cmo_a):
+def test_logout_does_not_wipe_the_whole_site_storage(web, cmo_a):
+    # device.js deletes the user's own copies; a colleague's unsent work on the same phone must survive
     response = web(cmo_a).post("/logout/")
     assert response.status_code == 302
-    assert response["Clear-Site-Data"] == '"storage"'
+    assert "Clear-Site-Data" not in response
+
+
+def test_the_survey_copy_on_the_phone_is_keyed_to_its_user(web, cmo_a, products, dealer_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from angsur.devdata.factories import make_application, make_credit_config
+    from angsur.origination.services import survey_assign
+
+    make_credit_config()
+    app = make_application(actor=cmo_a, dealer=dealer_a, as_of=dt.date.today())
+    survey = survey_assign(actor=cmo_a, application=app, surveyor=cmo_a, scheduled_for=timezone.now())
+    page = web(cmo_a).get(f"/surveys/{survey.pk}/").content.decode()
+    assert f'data-draft-key="angsur-u{cmo_a.pk}-survey-{survey.pk}"' in page
 
 
 def test_pages_name_their_user_for_the_phones_copies_and_the_login_page_none(web, cmo_a):

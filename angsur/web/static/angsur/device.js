@@ -6,8 +6,9 @@
      the session ended), appears, the kept screens are deleted. The outbox (outbox.js) and the survey's
      local copy (field.js) are per user and kept through the end of a session, because they hold work not
      sent yet; another user's pages never open them.
-   - Logging out deletes everything this user left on the phone: kept screens, outbox, local copies. If the
-     outbox still holds work not sent, the user is asked first (it would be lost).
+   - Logging out deletes everything this user left on the phone: kept screens, outbox, local copies (keys
+     "angsur-u<id>-…"). If the outbox still holds work not sent, the user is asked first (it would be lost).
+     Another user's work not sent yet (their session ended without a logout) is left for them.
    - Without signal a banner says so: the page is the phone's copy, and what is sent waits in the outbox.
    - The offline page lists the screens kept on this phone. */
 (function () {
@@ -28,9 +29,11 @@
     if (sw && sw.controller) { sw.controller.postMessage({ type: "forget" }); }
     return done;
   }
+  // this user's local copies only (angsur-u<id>-…): another user's work not sent yet stays for them
   function forgetLocalCopies() {
+    var mine = "angsur-u" + user + "-";
     try {
-      Object.keys(localStorage).filter(function (k) { return k.indexOf("angsur-") === 0; }).forEach(function (k) { localStorage.removeItem(k); });
+      Object.keys(localStorage).filter(function (k) { return k.indexOf(mine) === 0; }).forEach(function (k) { localStorage.removeItem(k); });
     } catch (e) { /* refused */ }
     try { sessionStorage.clear(); } catch (e) { /* refused */ }
   }
