@@ -8,7 +8,6 @@ are serialised by the lock: the second sees the first's payment.
 """
 
 import datetime as dt
-import hashlib
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -21,7 +20,7 @@ from angsur.audit.services import audit_record
 from angsur.errors import Conflict, DomainError, PermissionDenied
 from angsur.finance.errors import FinanceError
 from angsur.finance.money import from_minor, to_minor
-from angsur.finance.servicing import UNAPPLIED, Ledger, virtual_account_number
+from angsur.finance.servicing import UNAPPLIED, Ledger, settlement_figure, virtual_account_number
 from angsur.formatting import format_rupiah
 from angsur.org.models import Branch, User
 from angsur.org.roles import Capability
@@ -504,8 +503,6 @@ def settlement_quote_create(*, actor: User, contract: Contract, as_of: dt.date) 
         _refuse_unless_active(locked)
         valid_until = as_of + dt.timedelta(days=locked.settlement_quote_days)
         late_fees, settlement, order = policies_of(locked)
-        from angsur.finance.servicing import settlement_figure
-
         figure = settlement_figure(
             contract_schedule(locked),
             contract_events(locked),
@@ -586,10 +583,6 @@ def settlement_execute(*, actor: User, quote: SettlementQuote, value_date: dt.da
             extra={"quote": locked.number, "amount": str(payment.amount), "receipt_number": payment.receipt_number},
         )
     return payment
-
-
-def _fingerprint(*parts: Any) -> str:
-    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:40]
 
 
 # --- purchase order and disbursement (maker-checker) -------------------------------------------------
