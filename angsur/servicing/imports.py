@@ -354,7 +354,7 @@ def _write_positions(
     """Store each contract's replayed position: changed installments and totals by executemany, allocations appended."""
     installment_rows: list[tuple] = []
     contract_rows: list[tuple] = []
-    new_allocations: list[Allocation] = []
+    new_allocations: list[tuple] = []
     cut: list[tuple[int, int]] = []
     for contract, payments, ledger in results:
         refs = {f"new:{i}": p.pk for i, p in enumerate(payments)}
@@ -383,14 +383,7 @@ def _write_positions(
         if keep < len(previous):
             cut.append((contract.pk, previous[keep][0]))
         new_allocations.extend(
-            Allocation(
-                contract_id=contract.pk,
-                payment_id=payment_id,
-                installment=by_no.get(number) if number else None,
-                component=component,
-                amount_sen=amount_sen,
-                value_date=value_date,
-            )
+            (contract.pk, payment_id, by_no[number].pk if number else None, component, amount_sen, value_date)
             for payment_id, number, component, amount_sen, value_date in wanted[keep:]
         )
         contract.outstanding_sen = to_minor(ledger.outstanding)
@@ -400,8 +393,14 @@ def _write_positions(
         contract_rows.append((contract.outstanding_sen, contract.paid_sen, contract.unapplied_sen, contract.version, contract.pk))
     for contract_id, first_id in cut:
         Allocation.objects.filter(contract_id=contract_id, id__gte=first_id).delete()
-    Allocation.objects.bulk_create(new_allocations, batch_size=2000)
     with connection.cursor() as cursor:
+        # Raw inserts: the allocation rows are plain values, and building 200,000 model instances was a
+        # third of the import's time.
+        cursor.executemany(
+            f"INSERT INTO {Allocation._meta.db_table} (contract_id, payment_id, installment_id, component, amount_sen, value_date) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            new_allocations,
+        )
         if installment_rows:
             assignments = ", ".join(f"{name} = %s" for name in _INSTALLMENT_COLUMNS)
             cursor.executemany(f"UPDATE {Installment._meta.db_table} SET {assignments} WHERE id = %s", installment_rows)  # noqa: S608
