@@ -5,7 +5,6 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
 from faker import Faker
 
 from angsur.devdata.factories import (
@@ -25,6 +24,7 @@ from angsur.org.models import BranchTimeZone, Company, User
 from angsur.org.roles import Role
 from angsur.products.models import SavedQuote, VehicleKind
 from angsur.products.services import quote_save
+from angsur.workflow.engine import batch
 
 SEED = 20261126
 DEMO_DATE = dt.date(2026, 11, 2)
@@ -73,7 +73,7 @@ def is_seeded() -> bool:
     return Company.objects.filter(code=COMPANY_CODE).exists() and User.objects.filter(username="admin.ho").exists()
 
 
-@transaction.atomic
+@batch()
 def seed_demo() -> None:
     """Create the demo company, idempotently (existing records are kept)."""
     fake = Faker("id_ID")

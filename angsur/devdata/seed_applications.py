@@ -22,7 +22,6 @@ from decimal import ROUND_CEILING, Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
@@ -52,6 +51,7 @@ from angsur.origination.workflow import Status
 from angsur.products.models import Product
 from angsur.scoring import normalize_phone
 from angsur.scoring.errors import ScoringError
+from angsur.workflow.engine import batch
 
 SEED = 20261102
 BRANCH_CODES = ("JKT", "MKS", "JYP")
@@ -509,7 +509,7 @@ class _Seeder:
             )
 
 
-@transaction.atomic
+@batch()
 def seed_applications(as_of: dt.date) -> None:
     """Seed demo applications in every workflow state (once: nothing happens if any application exists)."""
     if Application.objects.exists():

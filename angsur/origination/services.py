@@ -72,7 +72,7 @@ from angsur.products.services import CounterOffer, counter_offers, quote_price
 from angsur.scoring import check_nik_against_declared, normalize_phone, parse_nik, validate_kk
 from angsur.scoring.errors import ScoringError
 from angsur.scoring.identity import normalize_nik, normalize_vehicle_number
-from angsur.workflow.engine import lock
+from angsur.workflow.engine import lock, service
 
 
 @dataclass(frozen=True)
@@ -341,7 +341,7 @@ def _claim_key(actor: User, key: str, fingerprint: str) -> OrderRequestKey | App
         return existing
 
 
-@transaction.atomic
+@service
 def application_create(
     *,
     actor: User,
@@ -487,7 +487,7 @@ def application_create(
         },
     )
     if submit:
-        app = application_submit(actor=actor, application=app, expected_version=app.version)
+        app = _submit(actor, app, app.version)
     return app
 
 
@@ -499,16 +499,21 @@ def _require_owner_or_branch_marketing(actor: User, app: Application) -> None:
         raise refused.error()
 
 
-@transaction.atomic
+@service
 def application_submit(*, actor: User, application: Application, expected_version: int | None = None) -> Application:
     """Submit a captured order for survey and analysis."""
+    return _submit(actor, application, expected_version)
+
+
+def _submit(actor: User, application: Application, expected_version: int | None) -> Application:
+    """The submit step, inside the caller's transaction (application_submit, or application_create's own)."""
     app = _lock(application, expected_version, action=Action.SUBMIT, actor=actor)
     app.submitted_at = timezone.now()
     _transition(app, Action.SUBMIT, actor=actor, fields=["submitted_at"])
     return app
 
 
-@transaction.atomic
+@service
 def application_cancel(*, actor: User, application: Application, reason: str, expected_version: int | None = None) -> Application:
     """Withdraw an order (customer cancelled, dealer sold for cash, …)."""
     if not reason.strip():
@@ -518,7 +523,7 @@ def application_cancel(*, actor: User, application: Application, reason: str, ex
     return app
 
 
-@transaction.atomic
+@service
 def survey_assign(
     *, actor: User, application: Application, surveyor: User, scheduled_for: dt.datetime, expected_version: int | None = None
 ) -> Survey:
@@ -580,7 +585,7 @@ def _survey_for(actor: User, survey: Survey) -> Survey:
     return survey
 
 
-@transaction.atomic
+@service
 def survey_save_draft(*, actor: User, survey: Survey, data: dict[str, Any]) -> Survey:
     """Save the survey form as it is being filled in (survives a lost connection)."""
     require(actor, Capability.SURVEY_DO)
@@ -593,7 +598,7 @@ def survey_save_draft(*, actor: User, survey: Survey, data: dict[str, Any]) -> S
 
 
 @removes_stored_files_on_error
-@transaction.atomic
+@service
 def survey_photo_add(
     *,
     actor: User,
@@ -667,7 +672,7 @@ class InformantData:
     answer: str
 
 
-@transaction.atomic
+@service
 def survey_complete(
     *,
     actor: User,
@@ -810,7 +815,7 @@ def _require_decider(actor: User, app: Application) -> int:
     return decider_level(actor)
 
 
-@transaction.atomic
+@service
 def analysis_start(*, actor: User, application: Application, expected_version: int | None = None) -> Application:
     """An analyst takes a surveyed application."""
     app = _lock(application, expected_version, action=Action.START_ANALYSIS, actor=actor)
@@ -822,7 +827,7 @@ def analysis_start(*, actor: User, application: Application, expected_version: i
 BUREAU_STATES = frozenset({Status.SURVEYED, Status.IN_ANALYSIS, Status.ESCALATED, Status.APPEALED})
 
 
-@transaction.atomic
+@service
 def bureau_check_record(
     *,
     actor: User,
@@ -861,7 +866,7 @@ def bureau_check_record(
     return check
 
 
-@transaction.atomic
+@service
 def obligations_correct(
     *,
     actor: User,
@@ -1014,7 +1019,7 @@ def _clean_conditions(outcome: str, conditions: list[ConditionData]) -> list[Con
     return cleaned
 
 
-@transaction.atomic
+@service
 def decision_record(
     *,
     actor: User,
@@ -1176,7 +1181,7 @@ def decision_record(
     return decision
 
 
-@transaction.atomic
+@service
 def appeal_file(*, actor: User, application: Application, argument: str, expected_version: int | None = None) -> Appeal:
     """The CMO's supervisor appeals a rejection once, with a written argument; the level above the rejecter decides.
 
@@ -1206,7 +1211,7 @@ def appeal_file(*, actor: User, application: Application, argument: str, expecte
     return appeal
 
 
-@transaction.atomic
+@service
 def conditions_accept(*, actor: User, application: Application, as_of: dt.date, expected_version: int | None = None) -> Application:
     """The customer takes the counter-offer: re-price the application on its terms; it becomes approved."""
     app = _lock(application, expected_version, action=Action.ACCEPT_CONDITIONS, actor=actor)
@@ -1262,7 +1267,7 @@ def conditions_accept(*, actor: User, application: Application, as_of: dt.date, 
 CONDITION_RESOLUTIONS = frozenset({ConditionStatus.FULFILLED, ConditionStatus.WAIVED})
 
 
-@transaction.atomic
+@service
 def condition_resolve(*, actor: User, condition: Condition, resolution: str, note: str = "") -> Condition:
     """Mark an approval's condition fulfilled (the order's CMO or branch marketing, or a decider) or waived (a decider).
 
@@ -1301,7 +1306,7 @@ def condition_resolve(*, actor: User, condition: Condition, resolution: str, not
 
 
 @removes_stored_files_on_error
-@transaction.atomic
+@service
 def document_upload(*, actor: User, application: Application, kind: str, uploaded: Any) -> Document:
     """Attach a checklist document (image or PDF, size-limited, stored outside the web root)."""
     from angsur.origination.models import DocumentKind

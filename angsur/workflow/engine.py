@@ -16,8 +16,11 @@ Locks are taken by ``lock``: parents first, then the record, each ``SELECT … F
 table only, in that fixed order everywhere, so two services never wait on each other in a cycle.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import Any
 
 from django.db import models, transaction
@@ -234,3 +237,45 @@ def lock[M: models.Model](
         message = stale_message or _("Someone else changed this record in the meantime. Reload it and try again.")
         raise Conflict("stale_version", str(message))
     return obj
+
+
+# --- transactions of services ------------------------------------------------------------------------------
+
+_in_batch: ContextVar[bool] = ContextVar("angsur_in_batch", default=False)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """One outer transaction around many service calls (the demo seed, set-based jobs, a test that
+    rolls a step back): inside it services are not durable and commit with it, all or nothing.
+
+    Usable as ``with batch():`` or as a decorator.
+    """
+    token = _in_batch.set(True)
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        _in_batch.reset(token)
+
+
+def service[F: Callable[..., Any]](func: F) -> F:
+    """An outermost service: its own durable transaction (``transaction.atomic(durable=True)``).
+
+    Durable, so that no caller wraps it in a longer transaction and rolls it back after its
+    after-commit hooks (file removals, queued tasks) were promised; callers that mean to compose
+    services say so with ``batch()``. Tests' own transactions (Django's TestCase) are allowed by
+    Django itself.
+    """
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with transaction.atomic(durable=not _in_batch.get()):
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def durable() -> transaction.Atomic:
+    """``with durable():`` — the transaction of a service written as a block: durable, except inside ``batch()``."""
+    return transaction.atomic(durable=not _in_batch.get())
