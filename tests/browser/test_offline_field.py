@@ -133,6 +133,7 @@ def test_a_survey_opened_filled_and_completed_offline_with_a_photo_arrives_compl
 def test_a_field_screen_opened_once_opens_without_signal(phone, live_server, survey, cmo_a):
     _login(phone, cmo_a)
     _kept(phone, "/")
+    _kept(phone, f"/surveys/{survey.pk}/")
     phone.goto("/quotes/new/")
     _kept(phone, "/quotes/new/")
     phone.context.set_offline(True)
@@ -140,6 +141,9 @@ def test_a_field_screen_opened_once_opens_without_signal(phone, live_server, sur
     phone.wait_for_selector("[data-testid=home-title]")
     assert phone.is_visible("[data-testid=offline-banner]")
     phone.screenshot(path="/tmp/offline_home.png", full_page=True)
+    # the survey due today, listed on the home page, was kept without being opened
+    phone.goto(f"/surveys/{survey.pk}/")
+    phone.wait_for_selector("#survey-form")
     # the quote screen: the copy, and the banner saying only the last prices are shown
     phone.goto("/quotes/new/")
     phone.wait_for_selector("[data-testid=prospects-link]")

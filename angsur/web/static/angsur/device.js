@@ -1,7 +1,8 @@
 /* What angsur keeps on the phone, and when it goes (our own code; README, "Offline field work").
 
    - Registers the service worker (/sw.js): the shell's files and the last copy of the field screens the
-     user opened (home, survey, quote screen), so they open without signal.
+     user opened (home, survey, quote screen), and of the surveys the home page lists as due (at most ten),
+     so they open without signal.
    - The phone's copies belong to one user: when a page of another user, or the login page (logged out, or
      the session ended), appears, the kept screens are deleted. The outbox (outbox.js) and the survey's
      local copy (field.js) are per user and kept through the end of a session, because they hold work not
@@ -55,8 +56,18 @@
     sw.register("/sw.js", { scope: "/" }).then(function () { return sw.ready; }).then(function (registration) {
       // this screen was opened before the worker controlled the page (the first visit, or while it was
       // installing): ask it to keep the screen now (it keeps field screens only)
-      return caches.open(PAGES).then(function (cache) { return cache.match(location.pathname); }).then(function (kept) {
-        if (!kept && registration.active && navigator.onLine !== false) { registration.active.postMessage({ type: "keep", url: location.pathname }); }
+      // and the surveys this page links to (the home page's surveys due): the user's open work, ready for the road
+      var paths = [location.pathname];
+      document.querySelectorAll("a[href^='/surveys/']").forEach(function (a) {
+        var path = new URL(a.href, location.href).pathname;
+        if (paths.indexOf(path) < 0 && paths.length < 11) { paths.push(path); }
+      });
+      return caches.open(PAGES).then(function (cache) {
+        return Promise.all(paths.map(function (path) {
+          return cache.match(path).then(function (kept) {
+            if (!kept && registration.active && navigator.onLine !== false) { registration.active.postMessage({ type: "keep", url: path }); }
+          });
+        }));
       });
     }).catch(function () { /* no worker: the app works online as before */ });
   } else if (sw && user && !fieldUser && sw.getRegistrations) {
