@@ -81,7 +81,7 @@ from angsur.origination.services import (
 from angsur.origination.visibility import Part, sees
 from angsur.origination.workflow import Status as AppStatus
 from angsur.origination.workflow import allowed_actions
-from angsur.products.selectors import product_get_by_code
+from angsur.products.selectors import product_get_by_code, quote_row
 from angsur.products.services import counter_offers
 from angsur.schemas import BoundedDateTime, InputSchema
 from angsur.scoring import mask_nik, mask_phone, normalize_phone, validate_kk
@@ -1069,6 +1069,7 @@ def _survey_due(s: Survey) -> dict[str, Any]:
 WORKLIST_ROWS = {
     "applications": _rows,
     "surveys": lambda items, user: [_survey_due(s) for s in items],
+    "quotes": lambda items, user: [quote_row(q) for q in items],
 }
 
 

@@ -20,7 +20,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, Tag
 
-from angsur.products.schemas import QuoteResultOut
+from angsur.products.schemas import QuoteResultOut, QuoteRowOut
 from angsur.schemas import DecimalStr, MoneyStr, StoredJSON, projection_by_key
 
 # --- parts -------------------------------------------------------------------------------------------------
@@ -619,3 +619,5 @@ class WorklistOut(Schema):
     recent_decisions: list[StaffApplicationRowOut] | None = None
     orders: list[DealerApplicationRowOut] | None = None
     recent: list[StaffApplicationRowOut] | None = None
+    prospects: list[QuoteRowOut] | None = None
+    books_to_make: list[StaffApplicationRowOut] | None = None

@@ -12,14 +12,12 @@ from pydantic import Field, field_validator
 
 from angsur.dealers.selectors import dealer_get
 from angsur.errors import DomainError
-from angsur.finance.money import money_str
 from angsur.finance.quote import OTR_MAX, ROUNDING_UNIT_MAX, ROUNDING_UNIT_MIN, TENOR_MAX_MONTHS
 from angsur.org.clock import branch_today
 from angsur.org.roles import Capability
 from angsur.org.scoping import require
-from angsur.products.models import SavedQuote
 from angsur.products.schemas import ProductOut, ProductQuoteOut, QuoteDetailOut, QuoteResultOut, QuoteRowOut, SavedQuoteOut
-from angsur.products.selectors import pricing_terms_for_code, product_get_by_code, product_list, prospect_list, quote_get
+from angsur.products.selectors import pricing_terms_for_code, product_get_by_code, product_list, prospect_list, quote_get, quote_row
 from angsur.products.services import quote_down_payment, quote_follow_up_set, quote_from_terms, quote_price, quote_save
 from angsur.schemas import InputSchema, check_date_in_range
 
@@ -151,28 +149,11 @@ def quote_create(request: HttpRequest, payload: QuoteIn) -> HttpResponse:
     )
 
 
-def _row(q: SavedQuote) -> dict:
-    return {
-        "id": q.pk,
-        "prospect_name": q.prospect_name,
-        "prospect_phone": q.prospect_phone,
-        "product": q.product.code,
-        "vehicle": " ".join(part for part in (q.vehicle_brand, q.vehicle_model, str(q.vehicle_year)) if part),
-        "tenor_months": q.tenor_months,
-        "installment": money_str(q.installment),
-        "tdp": money_str(q.tdp),
-        "as_of": q.as_of,
-        "dealer_id": q.dealer_id,
-        "follow_up_on": q.follow_up_on,
-        "follow_up_note": q.follow_up_note,
-    }
-
-
 @router.get("/quotes", response=list[QuoteRowOut])
 def quotes(request: HttpRequest, limit: int = 50) -> list:
     """The caller's saved quotes as prospects: the next follow-up first, then those without one, newest first."""
     require(request.auth, Capability.QUOTE_VIEW)
-    return [_row(q) for q in prospect_list(viewer=request.auth, limit=max(1, min(limit, 200)))]
+    return [quote_row(q) for q in prospect_list(viewer=request.auth, limit=max(1, min(limit, 200)))]
 
 
 class FollowUpIn(InputSchema):
@@ -190,7 +171,7 @@ def quote_follow_up(request: HttpRequest, quote_id: int, payload: FollowUpIn) ->
         note=payload.follow_up_note,
         today=branch_today(request.auth),
     )
-    return _row(saved)
+    return quote_row(saved)
 
 
 @router.get("/quotes/{quote_id}", response=QuoteDetailOut)

@@ -15,3 +15,8 @@ class ProductsConfig(AppConfig):
         from angsur.caching import invalidate_on_change
 
         invalidate_on_change("pricing", [self.get_model(name) for name in PRICING_MODELS])
+
+        from angsur.org.worklists import register
+        from angsur.products.worklists import WORKLISTS
+
+        register(*WORKLISTS)

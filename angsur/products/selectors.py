@@ -13,6 +13,7 @@ from angsur.caching import cached
 from angsur.dealers.selectors import scope_to_dealer
 from angsur.errors import DomainError, NotFound
 from angsur.finance import FeeSpec, RoundingRule, Timing
+from angsur.finance.money import money_str
 from angsur.org.roles import Role
 from angsur.products.models import CompanyNpf, FeeBasis, InsuranceKind, MinDpTier, Product, RateCard, SavedQuote
 
@@ -236,3 +237,21 @@ def quote_get(*, viewer: Any, pk: Any) -> SavedQuote:
     if quote is None:
         raise NotFound("not_found", _("The record was not found or is outside your branch."))
     return quote
+
+
+def quote_row(q: SavedQuote) -> dict[str, Any]:
+    """A saved quote as a prospect row (GET /api/quotes, the CMO's worklist): one projection for both."""
+    return {
+        "id": q.pk,
+        "prospect_name": q.prospect_name,
+        "prospect_phone": q.prospect_phone,
+        "product": q.product.code,
+        "vehicle": " ".join(part for part in (q.vehicle_brand, q.vehicle_model, str(q.vehicle_year)) if part),
+        "tenor_months": q.tenor_months,
+        "installment": money_str(q.installment),
+        "tdp": money_str(q.tdp),
+        "as_of": q.as_of,
+        "dealer_id": q.dealer_id,
+        "follow_up_on": q.follow_up_on,
+        "follow_up_note": q.follow_up_note,
+    }

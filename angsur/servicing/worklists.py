@@ -23,5 +23,5 @@ BOOKS_TO_MAKE = Worklist(
     order=15,
 )
 
-# Registered by ServicingConfig.ready; empty until the API's WorklistOut has a books_to_make field.
-WORKLISTS: tuple[Worklist, ...] = ()
+# Registered by ServicingConfig.ready (WorklistOut declares books_to_make).
+WORKLISTS: tuple[Worklist, ...] = (BOOKS_TO_MAKE,)
