@@ -233,7 +233,7 @@ class SurveyForm(forms.Form):
     employment_months = forms.IntegerField(label=_("Verified length of employment (months)"), min_value=0, max_value=720)
     dependents = forms.IntegerField(label=_("Dependents (from KK)"), min_value=0, max_value=30)
     verified_income = RupiahField(label=_("Verified net monthly income (Rp)"), min_value=0)
-    household_income = RupiahField(label=_("Other household income (Rp)"), min_value=0, required=False)
+    household_income = RupiahField(label=_("Household income besides the applicant's: spouse and others (Rp)"), min_value=0, required=False)
     household_expense = RupiahField(label=_("Household expenses (Rp)"), min_value=0, required=False)
     recommendation = forms.ChoiceField(label=_("Recommendation"), choices=Recommendation.choices, widget=forms.RadioSelect)
     recommendation_reason = forms.CharField(label=_("Reason for the recommendation"), widget=forms.Textarea(attrs={"rows": 3}))

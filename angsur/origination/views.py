@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from angsur.errors import DomainError, NotFound
+from angsur.formatting import format_rupiah
 from angsur.org.clock import branch_today
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require, user_can
@@ -417,6 +418,22 @@ def _survey_or_gone(request: HttpRequest, pk: int) -> Survey | JsonResponse:
         raise
 
 
+def _show_declared(form: Any, app: Application) -> None:
+    """Beside each figure the surveyor verifies, what the order declared (issue 15, item 5: one income model)."""
+    spouse = parties_by_role(app).get("spouse")
+    spouse_income = spouse.monthly_income if spouse else Decimal(0)
+    declared = {
+        "verified_income": _("Declared on the order: %(amount)s") % {"amount": format_rupiah(app.declared_income)},
+        "household_income": _("Declared on the order: spouse %(spouse)s, other %(other)s")
+        % {"spouse": format_rupiah(spouse_income), "other": format_rupiah(app.declared_other_income)},
+        "household_expense": _("Declared on the order: %(amount)s") % {"amount": format_rupiah(app.household_expense)},
+        "dependents": _("Declared on the order: %(count)s") % {"count": app.dependents},
+    }
+    for name, text in declared.items():
+        if name in form.fields:
+            form.fields[name].help_text = text
+
+
 @login_required
 def survey_form(request: HttpRequest, pk: int) -> HttpResponse:
     """The mobile survey form: saved as you go, photos with GPS and time, completed with a recommendation.
@@ -480,6 +497,7 @@ def survey_form(request: HttpRequest, pk: int) -> HttpResponse:
                 **survey.draft,
             }
         )
+    _show_declared(form, app)
     return render(
         request,
         "origination/survey.html",

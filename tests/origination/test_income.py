@@ -54,3 +54,17 @@ def test_the_income_given_once_in_the_old_field_is_the_applicants(api, credit, c
     assert response.status_code == 201, response.content
     app = Application.objects.get(pk=response.json()["id"])
     assert app.declared_income == Decimal("4500000") == app.parties.get(role="applicant").monthly_income
+
+
+def test_the_survey_shows_what_the_order_declared_beside_each_figure_to_verify(api, credit, cmo_a, dealer_a, web):
+    from angsur.origination.services import survey_assign
+
+    body = api_order(dealer_a, household={"declared_income": None, "other_income": "500000"}, spouse=SPOUSE)
+    app = Application.objects.get(pk=post(api(cmo_a), "/api/applications", body).json()["id"])
+    survey = survey_assign(actor=cmo_a, application=app, surveyor=cmo_a, scheduled_for=app.created_at)
+
+    page = web(cmo_a).get(f"/surveys/{survey.pk}/").content.decode()
+    declared_income = page.split('data-testid="declared-verified_income"', 1)[1].split("</small>", 1)[0]
+    declared_household = page.split('data-testid="declared-household_income"', 1)[1].split("</small>", 1)[0]
+    assert "Rp6.000.000" in declared_income
+    assert "Rp2.000.000" in declared_household and "Rp500.000" in declared_household
