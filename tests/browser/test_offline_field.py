@@ -290,3 +290,24 @@ def test_another_user_on_the_same_phone_sees_nothing_of_the_first(phone, live_se
     assert survey.status == SurveyStatus.COMPLETED
     assert AuditEvent.objects.filter(action="application.complete_survey").count() == 1
     phone.goto("about:blank")
+
+
+def test_a_phone_that_refuses_to_store_the_outbox_item_posts_the_form_as_before(phone, live_server, survey, cmo_a):
+    survey_photo_add(
+        actor=cmo_a,
+        survey=survey,
+        uploaded=SimpleUploadedFile("rumah.jpg", JPEG, content_type="image/jpeg"),
+        taken_at=timezone.now(),
+        latitude=None,
+        longitude=None,
+    )
+    _login(phone, cmo_a)
+    phone.goto(f"/surveys/{survey.pk}/")
+    phone.wait_for_selector("#survey-form [data-geo-status]:has-text('GPS:')")
+    _fill(phone)
+    phone.evaluate("() => { window.AngsurOutbox.put = () => Promise.reject(new Error('QuotaExceededError')); }")  # storage full
+    phone.click("[data-testid=complete-survey]")
+    phone.wait_for_selector("[data-testid=status]:has-text('Sudah disurvei')")
+    survey.refresh_from_db()
+    assert survey.status == SurveyStatus.COMPLETED and survey.submit_key  # the key went with the plain post
+    phone.goto("about:blank")

@@ -147,9 +147,11 @@
         photoForm.reset();
         var taken = photoForm.querySelector("input[name=taken_at]");
         if (taken) { taken.value = ""; }
-        return outbox.flush();
-      }).catch(function () {
-        // the phone refused to store it: send it as a plain form post instead
+        outbox.flush().catch(function () { /* it waits in the outbox */ });
+      }, function () {
+        // the phone refused to store it: send it as a plain form post instead (with the file still chosen)
+        var clientKey = photoForm.elements.namedItem("client_key");
+        if (clientKey) { clientKey.value = key; }
         HTMLFormElement.prototype.submit.call(photoForm);
       });
     });
@@ -329,12 +331,18 @@
       key: submitKey ? submitKey.value : undefined, keyField: "submit_key", fields: fields()
     }).then(function () {
       return outbox.flush();
+    }, function (error) {
+      // the phone refused to store it (storage full or blocked): post the form as without JavaScript (the local copy stays)
+      leaving = true;
+      HTMLFormElement.prototype.submit.call(draft);
+      throw error;
     }).then(function () {
       return outbox.get(slot);
     }).then(function (item) {
       if (item && item.status === "waiting" && !item.answer) { item.answer = { state: "offline" }; }
       settle(item);
     }, function () {
+      if (leaving) { return; }
       setBusy(false);
       showNotice("failed");
     });

@@ -34,9 +34,10 @@
   if (!user || !window.indexedDB) { return; }
   var DB_NAME = "angsur-outbox-" + user, STORE = "items";
   var SENT_KEPT_MS = 24 * 3600 * 1000, RETRY_MS = 30000, TIMEOUT_MS = 60000;
-  var listeners = [], held = {}, flushing = null, dbPromise = null, retryTimer = null;
+  var listeners = [], held = {}, flushing = null, dbPromise = null, retryTimer = null, wiped = false;
 
   function open() {
+    if (wiped) { return Promise.reject(new Error("the outbox was deleted (logout)")); }
     if (dbPromise) { return dbPromise; }
     dbPromise = new Promise(function (resolve, reject) {
       var request = indexedDB.open(DB_NAME, 1);
@@ -70,6 +71,7 @@
     return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
   function now() { return new Date().toISOString(); }
+  function quiet() { /* storage refused or deleted (logout): the item, if any, stays where it was */ }
 
   function get(slot) {
     return all().then(function (items) {
@@ -170,9 +172,9 @@
     if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
     all().then(function (items) {
       if (items.some(function (i) { return i.status === "waiting"; })) {
-        retryTimer = setTimeout(function () { retryTimer = null; flush(); }, RETRY_MS);
+        retryTimer = setTimeout(function () { retryTimer = null; flush().catch(quiet); }, RETRY_MS);
       }
-    });
+    }).catch(quiet);
   }
   function prune() {
     var limit = Date.now() - SENT_KEPT_MS;
@@ -182,7 +184,9 @@
   }
   function wipe() {
     if (retryTimer) { clearTimeout(retryTimer); }
-    return open().then(function (db) { db.close(); dbPromise = null; }).catch(function () { /* never opened */ }).then(function () {
+    var opened = dbPromise;
+    wiped = true;  // nothing opens (and so re-creates) the database after this, on this page
+    return Promise.resolve(opened).then(function (db) { if (db) { db.close(); } dbPromise = null; }).catch(function () { /* never opened */ }).then(function () {
       return new Promise(function (resolve) {
         var r = indexedDB.deleteDatabase(DB_NAME);
         r.onsuccess = r.onerror = r.onblocked = function () { resolve(); };
@@ -245,12 +249,12 @@
   listeners.push(render);
   if (panel) {
     var sendNow = panel.querySelector("[data-outbox-send]");
-    if (sendNow) { sendNow.addEventListener("click", function () { flush(); }); }
+    if (sendNow) { sendNow.addEventListener("click", function () { flush().catch(quiet); }); }
   }
-  window.addEventListener("online", function () { flush(); });
+  window.addEventListener("online", function () { flush().catch(quiet); });
   document.addEventListener("DOMContentLoaded", function () {
     prune().then(render).then(function () {
-      if (navigator.onLine !== false) { flush({ skipHeld: true }); } else { schedule(); }
+      if (navigator.onLine !== false) { flush({ skipHeld: true }).catch(quiet); } else { schedule(); }
     }).catch(render);
   });
 })();
