@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -238,8 +238,14 @@ def _post_chunk(*, actor: User, bank: str, as_of: dt.date, rows_by_contract: dic
         contracts = {c.pk: c for c in Contract.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")}
         keys = [row.key for rows in rows_by_contract.values() for row in rows]
         taken = set(Payment.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
-        installments: dict[int, list[Installment]] = {}
-        for row in Installment.objects.filter(contract_id__in=ids).order_by("contract_id", "no"):
+        installments: dict[int, list[_InstallmentRow]] = {}
+        # Plain rows, not model instances: the replay and the writes read a few attributes of each.
+        for values in (
+            Installment.objects.filter(contract_id__in=ids)
+            .order_by("contract_id", "no")
+            .values_list("id", "contract_id", "no", "due_date", "principal_sen", "interest_sen", *_INSTALLMENT_COLUMNS)
+        ):
+            row = _InstallmentRow(*values)
             installments.setdefault(row.contract_id, []).append(row)
         events = _events_by_contract(ids)
         stored: dict[int, list[tuple]] = {}
@@ -337,6 +343,22 @@ def _events_by_contract(ids: list[int]) -> dict[int, list[Any]]:
     return events
 
 
+class _InstallmentRow(NamedTuple):
+    pk: int
+    contract_id: int
+    no: int
+    due_date: dt.date
+    principal_sen: int
+    interest_sen: int
+    principal_paid_sen: int
+    interest_paid_sen: int
+    interest_rebated_sen: int
+    late_fee_sen: int
+    late_fee_paid_sen: int
+    late_fee_waived_sen: int
+    paid_on: dt.date | None
+
+
 _INSTALLMENT_COLUMNS = (
     "principal_paid_sen",
     "interest_paid_sen",
@@ -349,7 +371,7 @@ _INSTALLMENT_COLUMNS = (
 
 
 def _write_positions(
-    results: list[tuple[Contract, list[Payment], Ledger]], installments: dict[int, list[Installment]], stored: dict[int, list[tuple]]
+    results: list[tuple[Contract, list[Payment], Ledger]], installments: dict[int, list[Any]], stored: dict[int, list[tuple]]
 ) -> None:
     """Store each contract's replayed position: changed installments and totals by executemany, allocations appended."""
     installment_rows: list[tuple] = []
