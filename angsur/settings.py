@@ -199,6 +199,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        # One line per record: Django's own console handler (DEBUG) would print each again beside the root's.
+        "django": {"handlers": [], "propagate": True},
+        # A 4xx is an answer the user gets with a message (a refused quote, a stale version), not a warning
+        # for the operator: only server errors are logged. Refused logins are in the audit trail.
+        "django.request": {"level": env.str("ANGSUR_REQUEST_LOG_LEVEL", default="ERROR")},
+    },
 }
 
 # Money: installment rounding defaults (products override per rate card).
