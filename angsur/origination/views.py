@@ -50,7 +50,7 @@ from angsur.origination.selectors import (
     service_levels,
 )
 from angsur.origination.visibility import Part, sees, visibility
-from angsur.origination.workflow import Status, allowed_actions
+from angsur.origination.workflow import OPEN_STATES, Status, allowed_actions
 from angsur.products.selectors import quote_get
 from angsur.products.services import counter_offers
 from angsur.scoring import mask_nik, mask_phone
@@ -147,7 +147,14 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     app = application_get(viewer=user, pk=pk)
     if user.role == Role.DEALER:
-        return render(request, "origination/dealer_detail.html", {"app": app, "notice": dealer_notice(app)})
+        context = {
+            "app": app,
+            "notice": dealer_notice(app),
+            "document_form": DocumentForm(),
+            # documents can be attached until the order is booked, rejected or cancelled (services.document_upload)
+            "can_attach": app.status in {*OPEN_STATES, Status.APPROVED},
+        }
+        return render(request, "origination/dealer_detail.html", context)
     return render(request, "origination/detail.html", _detail_context(request, app))
 
 
