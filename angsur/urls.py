@@ -21,6 +21,7 @@ urlpatterns = [
     path("logout/", web_views.logout_view, name="logout"),
     path("sw.js", offline_views.service_worker, name="service_worker"),
     path("offline/", offline_views.offline_page, name="offline"),
+    path("i18n/setlang/", web_views.language_set, name="set_language"),  # kept per user, not only per browser
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("audit/", audit_views.audit_list, name="audit_list"),

@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,9 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     failed_login_count = models.PositiveIntegerField(_("failed logins"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    # The language this person chose with the switch (empty: the company's default, Bahasa Indonesia).
+    # Kept per person, not per browser: on a shared phone each user gets their own.
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
 
     class Meta:
         verbose_name = _("user")

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -106,3 +107,36 @@ class IndonesianFirstMiddleware:
         if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and not request.path.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in person's pages in their own chosen language (``User.language``), else Indonesian.
+
+    The language cookie belongs to the browser; a shared phone would hand the last user's choice to the
+    next. After authentication, the person's stored choice (or the default) wins over the cookie, and
+    the cookie is set to it. The API keeps following Accept-Language. Place it after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith("/api/"):
+            return self.get_response(request)
+        wanted = getattr(user, "language", "") or settings.LANGUAGE_CODE
+        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == wanted and wanted == request.LANGUAGE_CODE:
+            return self.get_response(request)
+        translation.activate(wanted)
+        request.LANGUAGE_CODE = wanted
+        response = self.get_response(request)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            wanted,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        return response

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from angsur.errors import DomainError
 from angsur.org.roles import Role
@@ -103,3 +105,14 @@ def api_not_found(request: HttpRequest) -> HttpResponse:
     from django.http import JsonResponse
 
     return JsonResponse({"code": "not_found", "message": _("No such API endpoint.")}, status=404)
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switch: Django's set_language (the cookie), and for a signed-in person their own choice."""
+    response = set_language(request)
+    code = request.POST.get("language", "")
+    if request.user.is_authenticated and code in dict(settings.LANGUAGES) and request.user.language != code:
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+    return response
