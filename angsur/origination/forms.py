@@ -40,16 +40,26 @@ def _identifier(value: str, normalise: Any) -> str:
 
 
 class PartyForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name (as on KTP)"), max_length=120)
+    # The CMO types the customer's data on their own phone: the browser must not offer the CMO's own name or number.
+    full_name = forms.CharField(label=_("Full name (as on KTP)"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     nik = forms.CharField(label=_("NIK"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    kk_number = forms.CharField(label=_("Family card (KK) number"), max_length=20, required=False)
+    kk_number = forms.CharField(
+        label=_("Family card (KK) number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     birth_place = forms.CharField(label=_("Place of birth"), max_length=60)
     birth_date = BoundedDateField(label=_("Date of birth"), widget=DATE)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
     marital_status = forms.ChoiceField(label=_("Marital status"), choices=MaritalStatus.choices)
     mother_maiden_name = forms.CharField(label=_("Mother's maiden name"), max_length=120, required=False)
-    phone = forms.CharField(label=_("Mobile phone"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    phone_alt = forms.CharField(label=_("Other phone"), max_length=20, required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})
+    )
+    phone_alt = forms.CharField(
+        label=_("Other phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})
+    )
     ktp_address = forms.CharField(label=_("Address on KTP"), widget=forms.Textarea(attrs={"rows": 2}))
     domicile_address = forms.CharField(label=_("Domicile address (if different)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     employment_type = forms.ChoiceField(label=_("Employment"), choices=EmploymentType.choices)
