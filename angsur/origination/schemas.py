@@ -611,6 +611,9 @@ class WorklistOut(Schema):
 
     role: str
     surveys_due: list[SurveyDueOut] | None = None
+    # the fields in the registry's order (org/worklists.py: order=), as the home page shows them
+    prospects: list[QuoteRowOut] | None = None
+    books_to_make: list[StaffApplicationRowOut] | None = None
     open_orders: list[StaffApplicationRowOut] | None = None
     queue: list[StaffApplicationRowOut] | None = None
     escalations: list[StaffApplicationRowOut] | None = None
@@ -619,5 +622,3 @@ class WorklistOut(Schema):
     recent_decisions: list[StaffApplicationRowOut] | None = None
     orders: list[DealerApplicationRowOut] | None = None
     recent: list[StaffApplicationRowOut] | None = None
-    prospects: list[QuoteRowOut] | None = None
-    books_to_make: list[StaffApplicationRowOut] | None = None

@@ -78,6 +78,18 @@ def test_order_walks_from_dealer_to_decision_and_back(chromium, live_server, log
     assert page.inner_text("[data-testid=status]") == "Diajukan"
     app = Application.objects.get()
     assert app.cmo == cmo_a and app.created_by == dealer_user
+    # ... and attaches the customer's documents from the portal (a decision waits for them), seeing the
+    # assigned CMO and the order's milestones on the same page (issue 15, item 12)
+    assert page.inner_text("[data-testid=dealer-cmo]").strip()
+    assert page.locator("[data-testid=dealer-timeline] li").count() == 2  # received, submitted
+    for kind in ("ektp", "kk", "pbb_or_electricity", "applicant_photo", "payslip"):
+        page.select_option("[data-testid=dealer-upload] select", kind)
+        page.set_input_files(
+            "[data-testid=dealer-upload] input[type=file]", files=[{"name": f"{kind}.jpg", "mimeType": "image/jpeg", "buffer": JPEG}]
+        )
+        page.click("[data-testid=dealer-upload] button[type=submit]")
+        page.wait_for_load_state()
+    assert page.locator("[data-testid=dealer-documents] li").count() == 5
     ctx.close()
 
     # 2. the CMO, on a phone at the applicant's home, takes the survey with a photo and a GPS position
@@ -171,6 +183,10 @@ def test_order_walks_from_dealer_to_decision_and_back(chromium, live_server, log
     assert page.locator("[data-testid=counter-offer]").count() == 1
     for private in ("3.000.000", "Angsuran 37%", "Kol", "Pak RT", app.applicant_nik):
         assert private not in notice
+    # at phone width the dealer follows the order: its milestones in time order, the conditions, the documents
+    assert "Survei" in page.inner_text("[data-testid=dealer-timeline]")
+    assert page.locator("[data-testid=dealer-conditions] li").count() == 1  # the new DP, open until accepted
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
     ctx.close()
 
     app.refresh_from_db()
