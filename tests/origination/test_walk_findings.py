@@ -59,3 +59,9 @@ def test_rule_findings_write_percents_in_the_readers_language():
 def test_djangos_empty_choice_is_translated():
     with translation.override("id"):
         assert str(BLANK_CHOICE_LABEL) != "- Select an option -"
+
+
+def test_the_analyst_sees_when_and_where_the_survey_was_done(surveyed, staff, web):
+    app = surveyed()
+    page = web(staff["ca"]).get(f"/applications/{app.pk}/").content.decode()
+    assert 'data-testid="survey-times"' in page and 'data-testid="received-at"' in page
