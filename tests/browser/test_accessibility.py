@@ -376,3 +376,31 @@ def test_the_documents_form_labels_its_select_and_file_and_the_cancel_reason_is_
     reason = page.locator("[data-testid=cancel-form] input:not([type=hidden]), [data-testid=cancel-form] textarea").first
     assert reason.evaluate("el => el.labels.length") == 1
     context.close()
+
+
+# --- the same rules in the HTML itself (run with or without Chromium) --------------------------------------
+
+
+def _broken_describedby(html: str) -> list[str]:
+    import re
+
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    return [ref for refs in re.findall(r'aria-describedby="([^"]+)"', html) for ref in refs.split() if ref not in ids]
+
+
+def test_refused_forms_name_messages_that_exist_in_the_html(web, branch_people, applications):
+    order = web(branch_people["cmo"]).post("/applications/new/", {"applicant-nik": "1234", "applicant-full_name": "Siti"})
+    assert order.status_code == 400
+    html = order.content.decode()
+    assert 'class="error-summary" role="alert"' in html and 'href="#id_applicant-nik"' in html
+    assert 'aria-describedby="id_applicant-nik_error"' in html
+    assert _broken_describedby(html) == []
+
+    app = applications["in_analysis"]
+    decision = web(branch_people["ca"]).post(
+        f"/applications/{app.pk}/decide/", {"version": app.version, "outcome": "reject", "rationale": "Tanpa alasan."}
+    )
+    html = decision.content.decode()
+    assert 'data-testid="decision-errors"' in html and 'id="id_reason_codes_error"' in html
+    assert _broken_describedby(html) == []
+    assert _broken_describedby(web(branch_people["cmo"]).get("/applications/new/").content.decode()) == []
