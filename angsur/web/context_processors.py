@@ -12,7 +12,9 @@ from angsur.org.scoping import user_can
 MENU = [
     ("home", _("Home"), None),
     ("quote_new", _("Quote"), Capability.QUOTE_CREATE),
+    ("quote_list", _("Prospects"), Capability.QUOTE_VIEW),
     ("application_list", _("Applications"), Capability.APPLICATION_VIEW),
+    ("contract_list", _("Contracts"), Capability.CONTRACT_VIEW),
     ("dealer_list", _("Dealers"), Capability.DEALER_VIEW),
     ("product_list", _("Products"), Capability.PRODUCT_VIEW),
     ("audit_list", _("Audit trail"), Capability.AUDIT_VIEW),
