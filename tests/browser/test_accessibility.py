@@ -131,8 +131,9 @@ def test_the_pages_of_field_staff_pass_axe_and_the_hand_checks_at_390_px(
     chromium, live_server, login, branch_people, applications, dealer_a
 ):
     context, page = _phone(chromium, live_server)
-    page.goto("/login/")
-    assert_accessible(page)
+    for path in ("/login/", "/offline/"):
+        page.goto(path)
+        assert_accessible(page)
     login(page, branch_people["cmo"].username, DEMO_PASSWORD)
     _visit_all(
         page,
@@ -161,6 +162,14 @@ def test_the_pages_of_analysts_managers_and_dealers_pass_axe_and_the_hand_checks
     context, page = _phone(chromium, live_server)
     login(page, branch_people["ca"].username, DEMO_PASSWORD)
     _visit_all(page, ["/", f"/applications/{applications['in_analysis'].pk}/", f"/applications/{applications['approved'].pk}/"])
+    context.close()
+
+    # the analyst's desk: axe and the contrast checks at desktop width too
+    context, page = _phone(chromium, live_server, viewport={"width": 1280, "height": 900})
+    login(page, branch_people["ca"].username, DEMO_PASSWORD)
+    for path in ("/", "/applications/", f"/applications/{applications['in_analysis'].pk}/"):
+        page.goto(path)
+        assert_accessible(page, phone=False)
     context.close()
 
     context, page = _phone(chromium, live_server)
