@@ -262,10 +262,7 @@ def _quote(quote: SettlementQuote) -> dict[str, Any]:
 @router.get("/contracts", response=list[ContractRowOut])
 def contract_list(request: HttpRequest, status: str = "", limit: int = 50) -> list:
     """Contracts in the viewer's scope (a CMO: their own), newest first."""
-    qs = selectors.contract_scope(viewer=request.auth).select_related("branch", "cmo")
-    if status:
-        qs = qs.filter(status=status)
-    return [_row(c) for c in qs[: max(1, min(limit, 200))]]
+    return [_row(c) for c in selectors.contract_rows(viewer=request.auth, status=status, limit=max(1, min(limit, 200)))]
 
 
 @router.post("/contracts", response={201: ContractOut})

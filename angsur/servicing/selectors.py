@@ -30,6 +30,14 @@ def contract_scope(*, viewer: Any) -> QuerySet[Contract]:
     return qs
 
 
+def contract_rows(*, viewer: Any, status: str = "", limit: int = 50) -> list[Contract]:
+    """The viewer's contracts for a list, newest first; an unknown status filters nothing."""
+    qs = contract_scope(viewer=viewer).select_related("branch", "cmo")
+    if status in ContractStatus.values:
+        qs = qs.filter(status=status)
+    return list(qs[:limit])
+
+
 def contract_get(*, viewer: Any, pk: Any) -> Contract:
     contract = contract_scope(viewer=viewer).select_related("branch", "dealer", "cmo", "product", "application").filter(pk=pk).first()
     if contract is None:

@@ -38,11 +38,9 @@ def _invalid(form: Any) -> DomainError:
 
 @login_required
 def contract_list(request: HttpRequest) -> HttpResponse:
-    contracts = selectors.contract_scope(viewer=request.user).select_related("branch", "cmo")
     status = request.GET.get("status", "")
-    if status in ContractStatus.values:
-        contracts = contracts.filter(status=status)
-    return render(request, "servicing/list.html", {"contracts": contracts[:200], "status": status, "statuses": ContractStatus.choices})
+    contracts = selectors.contract_rows(viewer=request.user, status=status, limit=200)
+    return render(request, "servicing/list.html", {"contracts": contracts, "status": status, "statuses": ContractStatus.choices})
 
 
 @login_required

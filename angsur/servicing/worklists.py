@@ -1,9 +1,8 @@
 """Servicing's worklists, registered in the one registry (org/worklists.py) when the app is ready.
 
-BOOKS_TO_MAKE's items are applications, a kind the home page and GET /api/worklist already show; it is
-registered once WorklistOut (origination/schemas.py) declares its key, since the home page and the API
-must show the same lists (tests/origination/test_worklists.py). Contract lists (a CMO's overdue young
-contracts, reversals waiting for the branch manager) need a "contracts" row shape in both first.
+BOOKS_TO_MAKE's items are applications, a kind the home page and GET /api/worklist already show
+(WorklistOut declares its key: the home page and the API show the same lists). Contract lists (a CMO's
+overdue young contracts, reversals waiting for the branch manager) need a "contracts" row shape in both first.
 """
 
 from django.utils.translation import gettext_lazy as _

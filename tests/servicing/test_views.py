@@ -3,8 +3,6 @@
 import datetime as dt
 import re
 
-import pytest
-
 from angsur.servicing.documents import terbilang
 from angsur.servicing.models import Contract, Payment, Reversal
 from angsur.servicing.workflow import ContractStatus
@@ -126,7 +124,6 @@ def test_the_books_to_make_list_holds_approved_applications_not_yet_booked(appro
     assert BOOKS_TO_MAKE.fetch(people["adm"], SIGNED) == []
 
 
-@pytest.mark.xfail(strict=True, reason="registered once WorklistOut (origination/schemas.py) has books_to_make: asked of its owner")
 def test_admin_finds_approved_applications_to_book_on_the_home_page(web, approved, people):
     app = approved()
     home = web(people["adm"]).get("/")
@@ -137,7 +134,6 @@ def test_admin_finds_approved_applications_to_book_on_the_home_page(web, approve
     assert app.number.encode() not in web(people["adm"]).get("/").content
 
 
-@pytest.mark.xfail(strict=True, reason="WorklistOut (origination/schemas.py) has no books_to_make field yet: asked of its owner")
 def test_admin_finds_approved_applications_to_book_in_the_worklist_api(api, approved, people):
     app = approved()
     rows = api(people["adm"]).get("/api/worklist").json()["books_to_make"]
