@@ -146,15 +146,24 @@ def surveys_due(*, viewer: Any, today: dt.date) -> list[Survey]:
     )
 
 
+def _own_rows(viewer: Any) -> QuerySet[Application]:
+    """The viewer's own orders (as their CMO), in their branch: a subset of their scope read straight from
+    the (cmo, status) index, without the scope's "owned or surveyed by me" union (bench/pages.py: the
+    CMO's home at 200,000 applications spent half its SQL time building that union twice)."""
+    require(viewer, Capability.APPLICATION_VIEW)
+    mine = scope_to_dealer(Application.objects.filter(cmo=viewer), viewer)
+    return mine.select_related("dealer", "cmo").only(*_LIST_ROW)
+
+
 def own_open_orders(*, viewer: Any) -> list[Application]:
     """The orders the viewer owns (as CMO) that are still in progress, newest first."""
-    mine = _list_rows(viewer).filter(cmo=viewer)
+    mine = _own_rows(viewer)
     return list(mine.exclude(status__in=[Status.CANCELLED, Status.APPROVED, Status.REJECTED]).order_by("-created_at")[:50])
 
 
 def own_recent_decisions(*, viewer: Any) -> list[Application]:
     """The latest decisions on the viewer's own orders."""
-    return list(_list_rows(viewer).filter(cmo=viewer, status__in=_DECIDED).order_by("-decided_at")[:20])
+    return list(_own_rows(viewer).filter(status__in=_DECIDED).order_by("-decided_at")[:20])
 
 
 def escalations_waiting(*, viewer: Any) -> list[Application]:
