@@ -104,7 +104,11 @@ def main() -> None:
         )
         Installment.objects.bulk_create(
             Installment(
-                contract_id=contract.pk, no=line.no, due_date=line.due_date, principal_sen=line.principal_sen, interest_sen=line.interest_sen
+                contract_id=contract.pk,
+                no=line.no,
+                due_date=line.due_date,
+                principal_sen=line.principal_sen,
+                interest_sen=line.interest_sen,
             )
             for contract in contracts
             for line in lines
