@@ -38,6 +38,7 @@ def branch_people(branch_a, cmo_a, dealer_a, products):
         "ca": make_user(Role.CREDIT_ANALYST, branch_a, username="ca.a11y"),
         "bm": make_user(Role.BRANCH_MANAGER, branch_a, username="bm.a11y"),
         "dealer": make_dealer_user(dealer_a, username="dealer.a11y"),
+        "admin": make_user(Role.ADMIN, branch_a, username="adm.a11y"),
     }
 
 
@@ -106,6 +107,15 @@ def applications(branch_people, dealer_a):
     return apps
 
 
+@pytest.fixture
+def contract(branch_people, applications):
+    """The approved application booked as a contract (the contracts list and page)."""
+    from angsur.servicing.services import contract_book
+
+    today = timezone.localdate()
+    return contract_book(actor=branch_people["admin"], application=applications["approved"], signing_date=today, as_of=today)
+
+
 def _phone(chromium, live_server, **extra):
     options = {"viewport": PHONE, "locale": "id-ID", "base_url": live_server.url, **extra}
     context = chromium.new_context(**options)
@@ -157,7 +167,7 @@ def test_the_pages_of_field_staff_pass_axe_and_the_hand_checks_at_390_px(
 
 
 def test_the_pages_of_analysts_managers_and_dealers_pass_axe_and_the_hand_checks_at_390_px(
-    chromium, live_server, login, branch_people, applications
+    chromium, live_server, login, branch_people, applications, contract
 ):
     context, page = _phone(chromium, live_server)
     login(page, branch_people["ca"].username, DEMO_PASSWORD)
@@ -174,7 +184,11 @@ def test_the_pages_of_analysts_managers_and_dealers_pass_axe_and_the_hand_checks
 
     context, page = _phone(chromium, live_server)
     login(page, branch_people["bm"].username, DEMO_PASSWORD)
-    _visit_all(page, ["/", "/audit/", "/contracts/", f"/applications/{applications['approved'].pk}/"])
+    _visit_all(page, ["/", "/audit/", "/contracts/", f"/contracts/{contract.pk}/", f"/applications/{applications['approved'].pk}/"])
+    # the contracts list at 390 px: the status of the contract is on its card
+    page.goto("/contracts/")
+    box = page.locator("[data-testid=contract-table] .badge").first.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
     context.close()
 
     context, page = _phone(chromium, live_server)
