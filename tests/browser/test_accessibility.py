@@ -67,6 +67,8 @@ def applications(branch_people, dealer_a):
     people = branch_people
     as_of = timezone.localdate()
     apps = {"submitted": make_application(actor=people["cmo"], dealer=dealer_a, as_of=as_of)}
+    apps["survey_assigned"] = make_application(actor=people["cmo"], dealer=dealer_a, as_of=as_of)
+    survey_assign(actor=people["cmo"], application=apps["survey_assigned"], surveyor=people["cmo"], scheduled_for=timezone.now())
     apps["in_analysis"] = _in_analysis(people, dealer_a, as_of)
     approved = _in_analysis(people, dealer_a, as_of)
     decision_record(
@@ -163,6 +165,18 @@ def test_the_pages_of_field_staff_pass_axe_and_the_hand_checks_at_390_px(
             "/applications/999999/",  # the error page
         ],
     )
+    context.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="survey.html (another change's file) renders no help texts: their fields name ids that do not exist; "
+    "it should render <small id='{{ field.auto_id }}_helptext'> and error lists with id='{{ field.auto_id }}_error'",
+)
+def test_the_survey_form_passes_axe_and_the_hand_checks_at_390_px(chromium, live_server, login, branch_people, applications):
+    context, page = _phone(chromium, live_server)
+    login(page, branch_people["cmo"].username, DEMO_PASSWORD)
+    _visit_all(page, [f"/surveys/{applications['survey_assigned'].surveys.get().pk}/"])
     context.close()
 
 
