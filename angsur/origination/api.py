@@ -14,7 +14,6 @@ import zoneinfo
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from ninja import Body, File, Form, Header, Router, Status, UploadedFile
 from pydantic import Field
 
 from angsur.dealers.selectors import dealer_get, dealer_of
-from angsur.errors import DomainError, NotFound, PermissionDenied
+from angsur.errors import DomainError, PermissionDenied
 from angsur.finance.money import from_minor, money_str
 from angsur.org.clock import branch_today
 from angsur.org.models import User
@@ -36,7 +35,6 @@ from angsur.origination.models import (
     Decision,
     Document,
     Flag,
-    Party,
     Survey,
     SurveyPhoto,
 )
@@ -543,16 +541,7 @@ def _flag(f: Flag, *, with_detail: bool = True) -> dict[str, Any]:
 def _staff_detail(app: Application, viewer: Any) -> dict[str, Any]:
     """The full application for staff: parties unmasked, trail, SLAs; bureau and analysis snapshots for deciders only."""
     credit = sees(viewer, Part.BUREAU)
-    prefetch_related_objects(
-        [app],
-        Prefetch("parties", queryset=Party.objects.order_by("id")),
-        "obligations",
-        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
-        Prefetch("surveys", queryset=Survey.objects.select_related("surveyor", "assigned_by").prefetch_related("photos", "informants")),
-        Prefetch("decisions", queryset=Decision.objects.select_related("decided_by").order_by("created_at", "id")),
-        Prefetch("appeals", queryset=Appeal.objects.select_related("appellant").order_by("created_at", "id")),
-        Prefetch("flags", queryset=Flag.objects.order_by("created_at", "id")),
-    )
+    selectors.application_with_records(app)
     body: dict[str, Any] = {
         **_state(app),
         "allowed_actions": allowed_actions(app, viewer),
@@ -608,7 +597,7 @@ def _staff_detail(app: Application, viewer: Any) -> dict[str, Any]:
         **_timestamps(app),
     }
     if credit:
-        body["bureau_checks"] = [_bureau(b) for b in app.bureau_checks.select_related("entered_by")]
+        body["bureau_checks"] = [_bureau(b) for b in selectors.bureau_checks(app)]
     return body
 
 
@@ -669,13 +658,7 @@ def _survey_data(payload: SurveyFieldsIn) -> dict[str, Any]:
 
 def _survey_get(viewer: Any, pk: int) -> Survey:
     """A survey of an application in the viewer's scope; dealer users never see surveys."""
-    if _is_dealer(viewer):
-        raise NotFound("not_found", _("The record was not found or is outside your branch."))
-    in_scope = selectors.application_scope(viewer=viewer).values("pk")
-    survey = Survey.objects.select_related("application", "surveyor", "assigned_by").filter(pk=pk, application__in=in_scope).first()
-    if survey is None:
-        raise NotFound("not_found", _("The record was not found or is outside your branch."))
-    return survey
+    return selectors.survey_for_staff(viewer=viewer, pk=pk)
 
 
 def _draft_out(survey: Survey) -> dict[str, Any]:
@@ -761,10 +744,7 @@ def application_list(request: HttpRequest, status: str = "", q: str = "", limit:
     if q.strip():
         apps = [a for a in selectors.application_search(viewer=user, query=q[:100], limit=limit) if not status or a.status == status]
     else:
-        qs = selectors.application_scope(viewer=user).select_related("dealer").only(*selectors.LIST_FIELDS, "dealer__name")
-        if status:
-            qs = qs.filter(status=status)
-        apps = list(qs.order_by("-created_at", "-id")[:limit])
+        apps = selectors.application_page(viewer=user, status=status, limit=limit)
     return _rows(apps, user)
 
 
@@ -870,7 +850,7 @@ def survey_assign_endpoint(request: HttpRequest, application_id: int, payload: S
     """Give the survey to marketing staff of the application's branch (a CMO may take their own order's survey)."""
     user = request.auth
     app = selectors.application_get(viewer=user, pk=application_id)
-    surveyor = User.objects.filter(pk=payload.surveyor_id, branch_id=app.branch_id, is_active=True).first()
+    surveyor = selectors.surveyor_of_branch(app, payload.surveyor_id)
     if surveyor is None:
         raise DomainError("surveyor_invalid", _("The surveyor must be marketing staff of the application's branch."), field="surveyor_id")
     survey = survey_assign(
@@ -972,7 +952,7 @@ def document_upload_endpoint(
     user = request.auth
     app = selectors.application_get(viewer=user, pk=application_id)
     document = document_upload(actor=user, application=app, kind=kind, uploaded=file)
-    return Status(201, _document(Document.objects.select_related("uploaded_by").get(pk=document.pk)))
+    return Status(201, _document(selectors.document_with_uploader(document.pk)))
 
 
 # --- surveys -----------------------------------------------------------------------------------------------

@@ -758,3 +758,55 @@ def application_precheck(app: Application, *, as_of: dt.date) -> PreCheck:
         rules=tuple(r for r in analysis.policy if r.code not in DECIDER_ONLY_RULES),
         missing_documents=analysis.missing_documents,
     )
+
+
+def application_with_records(app: Application) -> Application:
+    """The application with every record the staff projection shows, each read in one query (API detail)."""
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    from angsur.origination.models import Appeal, Decision, Flag
+
+    prefetch_related_objects(
+        [app],
+        Prefetch("parties", queryset=Party.objects.order_by("id")),
+        "obligations",
+        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
+        Prefetch("surveys", queryset=Survey.objects.select_related("surveyor", "assigned_by").prefetch_related("photos", "informants")),
+        Prefetch("decisions", queryset=Decision.objects.select_related("decided_by").order_by("created_at", "id")),
+        Prefetch("appeals", queryset=Appeal.objects.select_related("appellant").order_by("created_at", "id")),
+        Prefetch("flags", queryset=Flag.objects.order_by("created_at", "id")),
+    )
+    return app
+
+
+def bureau_checks(app: Application) -> list[BureauCheck]:
+    """The application's SLIK results, with who entered them (deciders' projection)."""
+    return list(app.bureau_checks.select_related("entered_by"))
+
+
+def survey_for_staff(*, viewer: Any, pk: Any) -> Survey:
+    """A survey of an application in the viewer's scope, with its people; dealer users never see surveys."""
+    if viewer.role == Role.DEALER:
+        return _in_scope(None)
+    surveys = Survey.objects.select_related("application", "surveyor", "assigned_by")
+    return _in_scope(surveys.filter(pk=pk, application__in=application_scope(viewer=viewer).values("pk")).first())
+
+
+def application_page(*, viewer: Any, status: str = "", limit: int = 100) -> list[Application]:
+    """The API list: the viewer's scope newest first, the list columns and the dealer's name only."""
+    qs = application_scope(viewer=viewer).select_related("dealer").only(*LIST_FIELDS, "dealer__name")
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs.order_by("-created_at", "-id")[:limit])
+
+
+def surveyor_of_branch(app: Application, pk: Any) -> Any:
+    """An active person of the application's branch by id (the service checks they may survey), or None."""
+    from angsur.org.models import User
+
+    return User.objects.filter(pk=pk, branch_id=app.branch_id, is_active=True).first()
+
+
+def document_with_uploader(pk: int) -> Document:
+    """A document just stored, with who uploaded it (the API's answer to an upload)."""
+    return Document.objects.select_related("uploaded_by").get(pk=pk)
