@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from angsur.audit.services import audit_record
@@ -42,6 +42,7 @@ from angsur.servicing.models import (
 )
 from angsur.servicing.services import MAX_PAYMENT, payment_key
 from angsur.servicing.workflow import CONTRACT, ContractAction, ContractStatus
+from angsur.workflow.engine import durable
 
 DEFAULT_MAPPING = {"date": "date", "amount": "amount", "reference": "reference", "account": "account"}
 
@@ -234,7 +235,7 @@ def statement_import(
 def _post_chunk(*, actor: User, bank: str, as_of: dt.date, rows_by_contract: dict[int, list[_Row]], report: ImportReport) -> None:
     """Post one chunk of contracts' rows in one transaction: lock, replay each contract once, write in bulk."""
     ids = list(rows_by_contract)
-    with transaction.atomic(durable=True):
+    with durable():
         contracts = {c.pk: c for c in Contract.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")}
         keys = [row.key for rows in rows_by_contract.values() for row in rows]
         taken = set(Payment.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))

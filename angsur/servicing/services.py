@@ -1,6 +1,7 @@
 """Writes for servicing: booking, payments, reversals, late-fee waivers, early settlement.
 
-Each service is one durable transaction: it locks the contract (``select_for_update``; a booking locks
+Each service is one durable transaction (``workflow.engine.durable()``, composable inside ``batch()``): it
+locks the contract (``select_for_update``; a booking locks
 the application), checks, writes its immutable money row, re-derives the contract's position from all
 its rows through the finance core (``replay``), moves the contract's workflow when the position says so
 (paid off, reopened, settled), and writes the audit row. Two cashiers posting to one contract at once
@@ -57,7 +58,7 @@ from angsur.servicing.workflow import (
     ReversalAction,
     ReversalStatus,
 )
-from angsur.workflow.engine import lock
+from angsur.workflow.engine import durable, lock
 
 # Late fee per day when a product has no servicing terms of its own (domain.md §3: practice).
 DEFAULT_LATE_FEE_PCT = {"motorcycle": Decimal("0.5"), "car": Decimal("0.2")}
@@ -109,7 +110,7 @@ def contract_book(
     _same_branch(actor, application.branch_id)
     if signing_date > as_of:
         raise DomainError("signing_date_future", _("The signing date cannot be after today."), field="signing_date")
-    with transaction.atomic(durable=True):
+    with durable():
         app = lock(Application, application.pk)
         if Contract.objects.filter(application_id=app.pk).exists():
             raise Conflict("already_booked", _("This application is already booked as a contract."))
@@ -346,7 +347,7 @@ def payment_post(
     found = _existing(key, contract, amount_sen)
     if found is not None:
         return found
-    with transaction.atomic(durable=True):
+    with durable():
         locked = lock(Contract, contract.pk)
         found = _existing(key, locked, amount_sen)
         if found is not None:
@@ -413,7 +414,7 @@ def payment_reverse_request(*, actor: User, payment: Payment, reason: str) -> Re
     _same_branch(actor, payment.branch_id)
     if not reason.strip():
         raise DomainError("reason_required", _("Write the reason for the reversal."), field="reason")
-    with transaction.atomic(durable=True):
+    with durable():
         contract = lock(Contract, payment.contract_id)
         if payment.kind == PaymentKind.SETTLEMENT or contract.status == ContractStatus.SETTLED:
             raise Conflict("settled", _("A settled contract's payments cannot be reversed."))
@@ -435,7 +436,7 @@ def payment_reverse_request(*, actor: User, payment: Payment, reason: str) -> Re
 def payment_reverse_decide(*, actor: User, reversal: Reversal, approve: bool, as_of: dt.date, note: str = "") -> Reversal:
     """Approve (the payment leaves the ledger) or reject a reversal; never by whoever asked for it or took the payment."""
     action = ReversalAction.APPROVE if approve else ReversalAction.REJECT
-    with transaction.atomic(durable=True):
+    with durable():
         contract = lock(Contract, reversal.contract_id)
         locked = Reversal.objects.select_for_update(of=("self",)).select_related("payment").get(pk=reversal.pk)
         REVERSAL.check(locked, action, actor)
@@ -466,7 +467,7 @@ def late_fee_waive(*, actor: User, contract: Contract, amount: Decimal, reason: 
     amount_sen = _money(amount)
     if not reason.strip():
         raise DomainError("reason_required", _("Write the reason for the waiver."), field="reason")
-    with transaction.atomic(durable=True):
+    with durable():
         locked = lock(Contract, contract.pk)
         _refuse_unless_active(locked)
         unpaid = contract_ledger(locked, as_of=as_of).late_fee_unpaid
@@ -498,7 +499,7 @@ def settlement_quote_create(*, actor: User, contract: Contract, as_of: dt.date) 
     """Quote what settles the contract, valid until a date (interest and late fees computed to that date)."""
     require(actor, Capability.SETTLEMENT_QUOTE)
     _same_branch(actor, contract.branch_id)
-    with transaction.atomic(durable=True):
+    with durable():
         locked = lock(Contract, contract.pk)
         _refuse_unless_active(locked)
         valid_until = as_of + dt.timedelta(days=locked.settlement_quote_days)
@@ -541,7 +542,7 @@ def settlement_execute(*, actor: User, quote: SettlementQuote, value_date: dt.da
     """Receive the quoted amount and close the contract as settled (its later interest is rebated)."""
     require(actor, Capability.SETTLEMENT_EXECUTE)
     _same_branch(actor, quote.contract.branch_id)
-    with transaction.atomic(durable=True):
+    with durable():
         contract = lock(Contract, quote.contract_id)
         locked = SettlementQuote.objects.select_for_update(of=("self",)).get(pk=quote.pk)
         if locked.payment_id is not None:
@@ -593,7 +594,7 @@ def disbursement_prepare(*, actor: User, contract: Contract, dealer_deduction: D
     require(actor, Capability.DISBURSEMENT_PREPARE)
     _same_branch(actor, contract.branch_id)
     deduction_sen = 0 if not dealer_deduction else _money(dealer_deduction, "dealer_deduction")
-    with transaction.atomic(durable=True):
+    with durable():
         locked = lock(Contract, contract.pk)
         if Disbursement.objects.filter(contract=locked).exists():
             raise Conflict("disbursement_exists", _("This contract already has its purchase order."))
@@ -628,7 +629,7 @@ def disbursement_prepare(*, actor: User, contract: Contract, dealer_deduction: D
 
 def disbursement_release(*, actor: User, disbursement: Disbursement, expected_version: int | None = None) -> Disbursement:
     """Release the payment to the dealer: a second person with the authority, never the one who prepared it."""
-    with transaction.atomic(durable=True):
+    with durable():
         locked = lock(Disbursement, disbursement.pk, expected_version=expected_version)
         locked.released_by = actor
         locked.released_at = timezone.now()
@@ -644,7 +645,7 @@ def disbursement_mark_paid(
         raise DomainError("reference_required", _("A transfer needs the bank's reference."), field="bank_reference")
     if paid_on > as_of:
         raise DomainError("value_date_future", _("The payment date cannot be after today."), field="paid_on")
-    with transaction.atomic(durable=True):
+    with durable():
         locked = lock(Disbursement, disbursement.pk)
         locked.bank_reference = bank_reference.strip()[:60]
         locked.paid_on = paid_on
@@ -701,7 +702,7 @@ def fiduciary_record(
             _("A registration needs the certificate number and a date on or after the deed."),
             field="certificate_number",
         )
-    with transaction.atomic(durable=True):
+    with durable():
         locked = lock(Contract, contract.pk)
         collateral = _collateral_for(locked)
         before = {"deed_number": collateral.deed_number, "certificate_number": collateral.certificate_number}
@@ -757,7 +758,7 @@ def bpkb_move(
         raise DomainError("invalid_action", _("Unknown action."), field="action")
     if on > as_of:
         raise DomainError("date_future", _("The date cannot be after today."), field="on")
-    with transaction.atomic(durable=True):
+    with durable():
         locked = lock(Contract, contract.pk)
         collateral = _collateral_for(locked)
         sources, target = BPKB_MOVES[action]

@@ -3,6 +3,8 @@
 import datetime as dt
 import re
 
+import pytest
+
 from angsur.servicing.documents import terbilang
 from angsur.servicing.models import Contract, Payment, Reversal
 from angsur.servicing.workflow import ContractStatus
@@ -154,4 +156,15 @@ def test_the_demo_seed_books_contracts_with_history(credit, people, cmo_a, deale
     late = [c for c in contracts.values() if contract_position(c, as_of=later).days_past_due > 0]
     assert len(late) >= 2  # the late and the partly paid customers are in arrears
     seed_contracts(as_of=SIGNED)  # idempotent
+    assert Contract.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction around it: Django checks durability only then
+def test_the_demo_contracts_compose_inside_one_batch(credit, people, cmo_a, dealer_a):
+    """The demo seed may run in one outer transaction (workflow.engine.batch): servicing's services join it."""
+    from angsur.devdata.seed_contracts import seed_contracts
+    from angsur.workflow.engine import batch
+
+    with batch():
+        seed_contracts(as_of=SIGNED)
     assert Contract.objects.count() == 5
