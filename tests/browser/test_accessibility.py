@@ -168,11 +168,6 @@ def test_the_pages_of_field_staff_pass_axe_and_the_hand_checks_at_390_px(
     context.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="survey.html (another change's file) renders no help texts: their fields name ids that do not exist; "
-    "it should render <small id='{{ field.auto_id }}_helptext'> and error lists with id='{{ field.auto_id }}_error'",
-)
 def test_the_survey_form_passes_axe_and_the_hand_checks_at_390_px(chromium, live_server, login, branch_people, applications):
     context, page = _phone(chromium, live_server)
     login(page, branch_people["cmo"].username, DEMO_PASSWORD)
@@ -348,9 +343,6 @@ def test_the_header_and_menu_take_under_a_fifth_of_a_phone_screen(chromium, live
     context.close()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the skip link is one line in angsur/templates/base.html (owned by another change; see app.css .skip-link)"
-)
 def test_a_skip_link_takes_the_keyboard_past_the_header(chromium, live_server, login, branch_people):
     context, page = _phone(chromium, live_server)
     login(page, branch_people["cmo"].username, DEMO_PASSWORD)
