@@ -7,6 +7,7 @@ from num2words import num2words
 from angsur.documents.pdf import render_pdf
 from angsur.finance.money import from_minor
 from angsur.servicing.models import Disbursement, Payment, SettlementQuote
+from angsur.servicing.selectors import ContractPosition
 
 
 def terbilang(amount: Decimal) -> str:
@@ -72,3 +73,8 @@ def purchase_order_pdf(disbursement: Disbursement) -> bytes:
         "words": terbilang(amount),
     }
     return render_pdf("servicing/pdf_purchase_order.html", context)
+
+
+def statement_pdf(position: ContractPosition) -> bytes:
+    """The customer's installment card and statement: every installment paid, due or overdue, and every payment."""
+    return render_pdf("servicing/pdf_statement.html", {"position": position, "contract": position.contract, "ledger": position.ledger})

@@ -5,6 +5,7 @@ from angsur.servicing import views
 urlpatterns = [
     path("contracts/", views.contract_list, name="contract_list"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/statement.pdf", views.contract_statement, name="contract_statement"),
     path("contracts/<int:pk>/pay/", views.step_pay, name="contract_pay"),
     path("contracts/<int:pk>/waive/", views.step_waive, name="contract_waive"),
     path("contracts/<int:pk>/settlement-quote/", views.step_settlement_quote, name="contract_settlement_quote"),

@@ -24,7 +24,7 @@ from angsur.org.roles import Capability
 from angsur.org.scoping import require, user_can
 from angsur.origination.selectors import application_get, booking_blockers
 from angsur.servicing import selectors, services
-from angsur.servicing.documents import purchase_order_pdf, receipt_pdf, settlement_quote_pdf
+from angsur.servicing.documents import purchase_order_pdf, receipt_pdf, settlement_quote_pdf, statement_pdf
 from angsur.servicing.forms import BookForm, BpkbForm, DecideForm, FiduciaryForm, PaymentForm, ReasonForm, WaiverForm
 from angsur.servicing.models import Contract
 from angsur.servicing.workflow import ContractStatus
@@ -319,4 +319,14 @@ def purchase_order(request: HttpRequest, pk: int) -> HttpResponse:
     disbursement = selectors.disbursement_get(viewer=request.user, pk=pk)
     response = HttpResponse(purchase_order_pdf(disbursement), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="po-{disbursement.po_number.replace("/", "-")}.pdf"'
+    return response
+
+
+@login_required
+def contract_statement(request: HttpRequest, pk: int) -> HttpResponse:
+    """The customer's installment card and statement as of the branch's business date (PDF)."""
+    contract = selectors.contract_get(viewer=request.user, pk=pk)
+    position = selectors.contract_position(contract, as_of=business_date(contract.branch))
+    response = HttpResponse(statement_pdf(position), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="kartu-angsuran-{contract.number.replace("/", "-")}.pdf"'
     return response

@@ -67,6 +67,7 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("post", "/api/contracts/{id}/late-fee-waivers"),
         ("post", "/api/contracts/{id}/settlement-quotes"),
         ("get", "/contracts/{id}/"),
+        ("get", "/contracts/{id}/statement.pdf"),
         ("post", "/contracts/{id}/pay/"),
         ("post", "/contracts/{id}/waive/"),
         ("post", "/contracts/{id}/settlement-quote/"),

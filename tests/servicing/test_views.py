@@ -168,3 +168,23 @@ def test_the_demo_contracts_compose_inside_one_batch(credit, people, cmo_a, deal
     with batch():
         seed_contracts(as_of=SIGNED)
     assert Contract.objects.count() == 5
+
+
+def test_the_installment_card_pdf(web, contract, people, cmo_a):
+    from decimal import Decimal
+
+    from angsur.servicing.services import payment_post
+
+    first = contract.installments.get(no=1)
+    payment_post(
+        actor=people["fo"],
+        contract=contract,
+        amount=Decimal(first.amount_sen // 100),
+        channel="counter",
+        value_date=first.due_date,
+        as_of=first.due_date,
+    )
+    for viewer in (people["fo"], cmo_a):
+        pdf = web(viewer).get(f"/contracts/{contract.pk}/statement.pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert web(people["fo_b"]).get(f"/contracts/{contract.pk}/statement.pdf").status_code == 404
