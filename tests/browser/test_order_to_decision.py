@@ -10,6 +10,7 @@ from angsur.devdata.factories import DEMO_PASSWORD, make_credit_config, make_dea
 from angsur.org.roles import Role
 from angsur.origination.models import Application
 from angsur.origination.workflow import Status
+from tests.browser.a11y import assert_accessible
 from tests.origination.conftest import JPEG  # a real image: uploads are decoded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -128,6 +129,7 @@ def test_order_walks_from_dealer_to_decision_and_back(chromium, live_server, log
     page.check("input[name=recommendation][value=recommend]")
     page.wait_for_selector("[data-testid=draft-status]:has-text('Draf')")  # saved as you go
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    assert_accessible(page)  # axe (WCAG 2.1 AA, serious/critical) and the hand checks at 390 px
     page.click("[data-testid=complete-survey]")
     page.wait_for_selector("[data-testid=status]")
     assert page.inner_text("[data-testid=status]") == "Sudah disurvei"
@@ -163,6 +165,7 @@ def test_order_walks_from_dealer_to_decision_and_back(chromium, live_server, log
     page.fill("#id_argument", "Konsumen loyal dealer, bersedia menambah DP; mohon dipertimbangkan dengan DP lebih besar.")
     page.click("[data-testid=appeal-form] button[type=submit]")
     page.wait_for_selector("[data-testid=status]:has-text('Banding')")
+    assert_accessible(page)  # the supervisor's application page at 390 px
     ctx.close()
 
     ctx, page = context(1280)
@@ -187,6 +190,7 @@ def test_order_walks_from_dealer_to_decision_and_back(chromium, live_server, log
     assert "Survei" in page.inner_text("[data-testid=dealer-timeline]")
     assert page.locator("[data-testid=dealer-conditions] li").count() == 1  # the new DP, open until accepted
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    assert_accessible(page)
     ctx.close()
 
     app.refresh_from_db()
