@@ -10,14 +10,17 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Header, Router, Status
+from django.utils.translation import gettext as _
+from ninja import File, Form, Header, Router, Status, UploadedFile
 from pydantic import Field
 
+from angsur.errors import DomainError
 from angsur.finance.money import from_minor, money_str
 from angsur.org.clock import business_date
 from angsur.origination.selectors import application_get
 from angsur.schemas import InputSchema
 from angsur.servicing import selectors
+from angsur.servicing.imports import statement_import
 from angsur.servicing.models import Contract, Disbursement, LateFeeWaiver, Payment, Reversal, SettlementQuote
 from angsur.servicing.schemas import (
     CollateralOut,
@@ -25,10 +28,12 @@ from angsur.servicing.schemas import (
     ContractRowOut,
     DisbursementOut,
     FiduciaryDueOut,
+    ImportReportOut,
     LateBpkbsOut,
     PaymentOut,
     ReversalOut,
     SettlementQuoteOut,
+    UnmatchedOut,
     WaiverOut,
 )
 from angsur.servicing.services import (
@@ -44,6 +49,7 @@ from angsur.servicing.services import (
     payment_reverse_request,
     settlement_execute,
     settlement_quote_create,
+    unmatched_resolve,
 )
 
 router = Router(tags=["servicing"])
@@ -109,6 +115,10 @@ class BpkbIn(InputSchema):
     note: str = Field("", max_length=200)
     bpkb_number: str = Field("", max_length=40)
     vault_location: str = Field("", max_length=60)
+
+
+class MatchIn(InputSchema):
+    contract_id: int
 
 
 class PaidIn(InputSchema):
@@ -476,3 +486,52 @@ def bpkb_late_endpoint(request: HttpRequest) -> list:
     user = request.auth
     as_of = business_date(user.branch) if user.branch_id else dt.date.today()
     return [vars(row) for row in selectors.bpkb_late_by_dealer(viewer=user, as_of=as_of)]
+
+
+MAX_STATEMENT_BYTES = 20 * 1024 * 1024
+
+
+@router.post("/payment-imports", response=ImportReportOut)
+def payment_import_endpoint(request: HttpRequest, bank: Form[str], file: File[UploadedFile]) -> dict:
+    """Import a bank statement (multipart: bank, file; CSV or .xlsx): good rows post, bad rows are reported by line."""
+    user = request.auth
+    if file.size and file.size > MAX_STATEMENT_BYTES:
+        raise DomainError("file_too_large", _("The file is too large."), field="file")
+    if not bank.strip() or len(bank) > 40:
+        raise DomainError("bank_required", _("Name the bank (at most 40 characters)."), field="bank")
+    as_of = business_date(user.branch) if user.branch_id else dt.date.today()
+    report = statement_import(actor=user, content=file.read(), name=file.name or "statement.csv", bank=bank.strip(), as_of=as_of)
+    return {
+        "rows": report.rows,
+        "posted": report.posted,
+        "already_posted": report.already_posted,
+        "unmatched": report.unmatched,
+        "errors": [{"line": line, "message": message} for line, message in report.errors],
+    }
+
+
+@router.get("/unmatched-payments", response=list[UnmatchedOut])
+def unmatched_list(request: HttpRequest) -> list:
+    """The review queue: statement rows that named no contract, imported in your branch."""
+    return [
+        {
+            "id": row.pk,
+            "bank": row.bank,
+            "reference": row.reference,
+            "line": row.line,
+            "account": row.account,
+            "amount": money_str(from_minor(row.amount_sen)),
+            "value_date": row.value_date,
+        }
+        for row in selectors.unmatched_rows(viewer=request.auth)
+    ]
+
+
+@router.post("/unmatched-payments/{unmatched_id}/match", response={201: PaymentOut})
+def unmatched_match(request: HttpRequest, unmatched_id: int, payload: MatchIn) -> Status:
+    """Post a queued row to the contract it belongs to (the same reference never posts twice)."""
+    user = request.auth
+    row = selectors.unmatched_get(viewer=user, pk=unmatched_id)
+    contract = selectors.contract_get(viewer=user, pk=payload.contract_id)
+    payment = unmatched_resolve(actor=user, unmatched=row, contract=contract, as_of=business_date(contract.branch))
+    return Status(201, _payment_out(payment))

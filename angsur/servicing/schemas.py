@@ -175,3 +175,26 @@ class LateBpkbsOut(Schema):
     count: int
     oldest_days_late: int
     contracts: list[str]
+
+
+class ImportErrorOut(Schema):
+    line: int
+    message: str
+
+
+class ImportReportOut(Schema):
+    rows: int
+    posted: int
+    already_posted: int
+    unmatched: int
+    errors: list[ImportErrorOut]
+
+
+class UnmatchedOut(Schema):
+    id: int
+    bank: str
+    reference: str
+    line: int
+    account: str
+    amount: MoneyStr
+    value_date: dt.date

@@ -15,7 +15,7 @@ from angsur.finance.servicing import Ledger
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require, scope_to_branch
 from angsur.servicing.ledger import contract_ledger
-from angsur.servicing.models import Contract, Disbursement, Payment, Reversal, SettlementQuote
+from angsur.servicing.models import Contract, Disbursement, Payment, Reversal, SettlementQuote, UnmatchedPayment
 from angsur.servicing.workflow import ContractStatus, ReversalStatus
 
 OPEN_STATUSES = (ContractStatus.ACTIVE,)
@@ -276,3 +276,23 @@ def bpkb_late_by_dealer(*, viewer: Any, as_of: dt.date) -> list[LateBpkbs]:
         for name, items in by_dealer.items()
     ]
     return sorted(result, key=lambda row: -row.oldest_days_late)
+
+
+def unmatched_scope(*, viewer: Any) -> QuerySet[UnmatchedPayment]:
+    """Statement rows that named no contract, imported in the viewer's branch (head office: all), oldest first."""
+    require(viewer, Capability.PAYMENT_POST)
+    qs = UnmatchedPayment.objects.filter(resolved_payment__isnull=True).order_by("created_at", "id")
+    if viewer.is_head_office:
+        return qs
+    return qs.filter(imported_by__branch_id=viewer.branch_id)
+
+
+def unmatched_rows(*, viewer: Any, limit: int = 200) -> list[UnmatchedPayment]:
+    return list(unmatched_scope(viewer=viewer)[:limit])
+
+
+def unmatched_get(*, viewer: Any, pk: Any) -> UnmatchedPayment:
+    row = unmatched_scope(viewer=viewer).filter(pk=pk).first()
+    if row is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return row

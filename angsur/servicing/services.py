@@ -47,6 +47,7 @@ from angsur.servicing.models import (
     ProductServicingTerms,
     Reversal,
     SettlementQuote,
+    UnmatchedPayment,
 )
 from angsur.servicing.workflow import (
     CONTRACT,
@@ -791,3 +792,30 @@ def bpkb_move(
             after={"bpkb_status": target, "contract": locked.number, "on": on.isoformat(), "note": note[:200]},
         )
     return collateral
+
+
+def unmatched_resolve(*, actor: User, unmatched: UnmatchedPayment, contract: Contract, as_of: dt.date) -> Payment:
+    """Post a statement row that named no contract to the contract a person found for it (from the review queue)."""
+    if unmatched.resolved_payment_id is not None:
+        raise Conflict("already_resolved", _("This row was already posted."))
+    payment = payment_post(
+        actor=actor,
+        contract=contract,
+        amount=from_minor(unmatched.amount_sen),
+        channel=Channel.IMPORT,
+        value_date=unmatched.value_date,
+        as_of=as_of,
+        reference=unmatched.reference,
+        bank=unmatched.bank,
+    )
+    with durable():
+        updated = UnmatchedPayment.objects.filter(pk=unmatched.pk, resolved_payment__isnull=True).update(resolved_payment=payment)
+        if updated:
+            audit_record(
+                actor=actor,
+                action="payment.unmatched_resolve",
+                obj=unmatched,
+                branch=contract.branch,
+                after={"bank": unmatched.bank, "reference": unmatched.reference, "contract": contract.number, "payment": payment.pk},
+            )
+    return payment

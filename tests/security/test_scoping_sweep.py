@@ -26,6 +26,8 @@ from angsur.origination.models import Condition, Decision
 from angsur.origination.services import document_upload, survey_assign, survey_photo_add
 from angsur.products.models import Product
 from angsur.products.services import quote_save
+from angsur.servicing.imports import statement_import
+from angsur.servicing.models import UnmatchedPayment
 from angsur.servicing.services import disbursement_prepare, payment_post, payment_reverse_request, settlement_quote_create
 from tests.conftest import login_client, token_client
 from tests.security.conftest import real_jpeg
@@ -78,6 +80,7 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("post", "/contracts/{id}/fiduciary/"),
         ("post", "/contracts/{id}/bpkb/"),
     ],
+    "unmatched": [("post", "/api/unmatched-payments/{id}/match")],
     "disbursement": [
         ("get", "/api/disbursements/{id}"),
         ("post", "/api/disbursements/{id}/release"),
@@ -137,7 +140,7 @@ LISTS = {
 # Routes that take an id but are no object's: the admin (/config/, head office, audited) is its own screen.
 NOT_OBJECTS = re.compile(r"^/config/")
 
-SERVICING = ["contract", "payment", "reversal", "settlement_quote", "disbursement"]
+SERVICING = ["contract", "payment", "reversal", "settlement_quote", "disbursement", "unmatched"]
 ROLES_IN_BRANCH = [r for r in Role.values if r not in {Role.HO_ADMIN, Role.DEALER}]
 
 
@@ -174,6 +177,9 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
     paid = payment_post(actor=fo, contract=contract, amount=Decimal(1000), channel="counter", value_date=day, as_of=day)
     reversal = payment_reverse_request(actor=fo, payment=paid, reason="Sweep")
     settlement = settlement_quote_create(actor=fo, contract=contract, as_of=day)
+    statement = f"date,amount,reference,account\n{day.isoformat()},1000,SWEEP-{tag},000{tag}\n".encode()
+    statement_import(actor=fo, content=statement, name="sweep.csv", bank="SWEEP", as_of=day)
+    unmatched = UnmatchedPayment.objects.get(reference=f"SWEEP-{tag}")
     disbursement = disbursement_prepare(actor=make_user(Role.ADMIN, branch, username=f"sweep.adm.{tag}"), contract=contract)
     # A condition of an approval (rows made directly: reaching a conditional approval takes the whole flow).
     decision = Decision.objects.create(
@@ -197,6 +203,7 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
             "reversal": reversal.pk,
             "settlement_quote": settlement.pk,
             "disbursement": disbursement.pk,
+            "unmatched": unmatched.pk,
         },
         markers=[app.number, f"Prospek {tag}", dealer.name, f"Penjamin {tag}", contract.number],
     )
@@ -228,6 +235,7 @@ BODIES: dict[str, dict] = {
     "paid": {"bank_reference": "Sweep"},
     "fiduciary": {"deed_number": "Sweep", "deed_date": "2026-11-02"},
     "bpkb": {"action": "borrow", "note": "Sweep"},
+    "match": {"contract_id": 1},
 }
 BODIES_BY_PATTERN = [(re.compile(r"/conditions/\d+$"), {"resolution": "fulfilled", "note": "Sudah"})]
 

@@ -151,3 +151,25 @@ def test_an_import_row_over_what_is_owed_is_refused_and_the_rest_posts(contract,
     )
     report = statement_import(actor=people["adm"], content=content, name="m.csv", bank="BCA", as_of=contract.first_due_date)
     assert report.posted == 2 and [line for line, _m in report.errors] == [3]
+
+
+def test_the_api_imports_a_file_and_the_review_queue_posts_what_did_not_match(api, contract, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    day = contract.first_due_date.isoformat()
+    content = _csv([f"{day},1000,Q-1,{contract.va_number}", f"{day},2000,Q-2,12345", f"{day},xyz,Q-3,{contract.va_number}"])
+    client = api(people["adm"])
+    response = client.post("/api/payment-imports", {"bank": "BCA", "file": SimpleUploadedFile("m.csv", content)})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["posted"], body["unmatched"], [e["line"] for e in body["errors"]]) == (1, 1, [4])
+    queue = client.get("/api/unmatched-payments").json()
+    assert [(row["reference"], row["amount"]) for row in queue] == [("Q-2", "2000")]
+    # another branch's staff do not see the row
+    assert api(people["fo_b"]).get("/api/unmatched-payments").json() == []
+    matched = client.post(f"/api/unmatched-payments/{queue[0]['id']}/match", {"contract_id": contract.pk}, content_type="application/json")
+    assert matched.status_code == 201 and matched.json()["amount"] == "2000"
+    assert client.get("/api/unmatched-payments").json() == []
+    # the same file again posts nothing new
+    again = client.post("/api/payment-imports", {"bank": "BCA", "file": SimpleUploadedFile("m.csv", content)}).json()
+    assert again["posted"] == 0 and Payment.objects.count() == 2
