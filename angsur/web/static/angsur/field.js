@@ -32,16 +32,21 @@
     setStatus(form, "GPS: " + coords.latitude.toFixed(5) + ", " + coords.longitude.toFixed(5) + " (±" + Math.round(coords.accuracy || 0) + " m)");
     gpsReason(form, false);
   }
-  function noPosition(form, text) {
+  function geoText(form, name, fallback) {
+    // the page gives the words in the user's language (survey.html: data-msg-denied, data-msg-unavailable)
+    var el = form.querySelector("[data-geo-status]");
+    return (el && el.getAttribute("data-msg-" + name)) || fallback;
+  }
+  function noPosition(form, name) {
     var lat = form.querySelector("input[name=latitude]");
-    setStatus(form, text);
+    setStatus(form, geoText(form, name, "GPS: " + name));
     // a position from earlier (restored from this phone) still stands; otherwise the CMO must say why
     if (!lat || !lat.value) { gpsReason(form, true); }
   }
   function locate(form) {
-    if (!navigator.geolocation) { noPosition(form, "GPS tidak tersedia / not available"); return; }
+    if (!navigator.geolocation) { noPosition(form, "unavailable"); return; }
     navigator.geolocation.getCurrentPosition(function (p) { fill(form, p); },
-      function () { noPosition(form, "GPS ditolak / denied"); }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
+      function () { noPosition(form, "denied"); }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
   }
   document.querySelectorAll("form[data-geo-form]").forEach(function (form) {
     locate(form);
