@@ -45,6 +45,15 @@ def contract_get(*, viewer: Any, pk: Any) -> Contract:
     return contract
 
 
+def contract_by_number(*, viewer: Any, number: str) -> Contract:
+    """A contract of the viewer's scope by its number or virtual account."""
+    qs = contract_scope(viewer=viewer).select_related("branch")
+    contract = qs.filter(number=number).first() or qs.filter(va_number=number).first() if number else None
+    if contract is None:
+        raise NotFound("not_found", _("No contract with this number in your branch."))
+    return contract
+
+
 def payment_get(*, viewer: Any, pk: Any) -> Payment:
     payment = Payment.objects.filter(pk=pk, contract__in=contract_scope(viewer=viewer)).select_related("contract", "received_by").first()
     if payment is None:

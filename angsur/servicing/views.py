@@ -330,3 +330,25 @@ def contract_statement(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(statement_pdf(position), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="kartu-angsuran-{contract.number.replace("/", "-")}.pdf"'
     return response
+
+
+@login_required
+def unmatched_queue(request: HttpRequest) -> HttpResponse:
+    """The review queue: statement rows that named no contract, to post to the contract a person finds."""
+    rows = [(row, from_minor(row.amount_sen)) for row in selectors.unmatched_rows(viewer=request.user)]
+    return render(request, "servicing/unmatched.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def unmatched_match(request: HttpRequest, pk: int) -> HttpResponse:
+    row = selectors.unmatched_get(viewer=request.user, pk=pk)
+    number = request.POST.get("contract_number", "").strip()[:40]
+    try:
+        contract = selectors.contract_by_number(viewer=request.user, number=number)
+        payment = services.unmatched_resolve(actor=request.user, unmatched=row, contract=contract, as_of=business_date(contract.branch))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Posted to %(number)s.") % {"number": payment.contract.number})
+    return redirect("unmatched_queue")

@@ -80,7 +80,7 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("post", "/contracts/{id}/fiduciary/"),
         ("post", "/contracts/{id}/bpkb/"),
     ],
-    "unmatched": [("post", "/api/unmatched-payments/{id}/match")],
+    "unmatched": [("post", "/api/unmatched-payments/{id}/match"), ("post", "/payments/unmatched/{id}/match/")],
     "disbursement": [
         ("get", "/api/disbursements/{id}"),
         ("post", "/api/disbursements/{id}/release"),

@@ -173,3 +173,18 @@ def test_the_api_imports_a_file_and_the_review_queue_posts_what_did_not_match(ap
     # the same file again posts nothing new
     again = client.post("/api/payment-imports", {"bank": "BCA", "file": SimpleUploadedFile("m.csv", content)}).json()
     assert again["posted"] == 0 and Payment.objects.count() == 2
+
+
+def test_the_review_queue_page_posts_a_row_to_the_contract_found(web, contract, people):
+    day = contract.first_due_date.isoformat()
+    statement_import(actor=people["adm"], content=_csv([f"{day},3000,R-1,999"]), name="m.csv", bank="BCA", as_of=contract.first_due_date)
+    client = web(people["adm"])
+    page = client.get("/payments/unmatched/")
+    assert b'data-testid="unmatched-row"' in page.content
+    row = UnmatchedPayment.objects.get()
+    client.post(f"/payments/unmatched/{row.pk}/match/", {"contract_number": "nope"})
+    assert not Payment.objects.exists()
+    client.post(f"/payments/unmatched/{row.pk}/match/", {"contract_number": contract.number})
+    assert Payment.objects.get().amount_sen == 300000
+    assert b'data-testid="unmatched-row"' not in client.get("/payments/unmatched/").content
+    assert web(people["fo_b"]).post(f"/payments/unmatched/{row.pk}/match/", {"contract_number": contract.number}).status_code == 404
