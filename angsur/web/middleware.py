@@ -110,11 +110,13 @@ class IndonesianFirstMiddleware:
 
 
 class UserLanguageMiddleware:
-    """A signed-in person's pages in their own chosen language (``User.language``), else Indonesian.
+    """A signed-in person's pages in their own chosen language (``User.language``).
 
     The language cookie belongs to the browser; a shared phone would hand the last user's choice to the
-    next. After authentication, the person's stored choice (or the default) wins over the cookie, and
-    the cookie is set to it. The API keeps following Accept-Language. Place it after AuthenticationMiddleware.
+    next. A person's stored choice wins over the cookie (and the cookie is set to it); logging out deletes
+    the cookie, so the next person starts from the default; a person who never chose keeps what the
+    browser has (e.g. a choice made on the login page). The API keeps following Accept-Language.
+    Place it after AuthenticationMiddleware.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -124,8 +126,8 @@ class UserLanguageMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.path.startswith("/api/"):
             return self.get_response(request)
-        wanted = getattr(user, "language", "") or settings.LANGUAGE_CODE
-        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == wanted and wanted == request.LANGUAGE_CODE:
+        wanted = getattr(user, "language", "")
+        if not wanted or (request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) == wanted and wanted == request.LANGUAGE_CODE):
             return self.get_response(request)
         translation.activate(wanted)
         request.LANGUAGE_CODE = wanted

@@ -61,7 +61,10 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     # What the user left on a shared phone (kept screens, outbox, local copies) is deleted by device.js
     # before this post, asking first if work is not sent yet. Not `Clear-Site-Data: "storage"`: it would
     # also delete the unsent work of a colleague whose session ended on the same phone without a logout.
-    return redirect("login")
+    response = redirect("login")
+    # The language is the person's (User.language), not the phone's: the next user starts from the default.
+    response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH, samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
 
 
 @login_required
