@@ -3,6 +3,7 @@
 import pytest
 
 from angsur.devdata.factories import DEMO_PASSWORD
+from tests.browser.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +27,7 @@ def test_cmo_quotes_three_tenors_and_downloads_the_pdf(phone, cmo_a, dealer_a, p
     assert [rows.nth(i).locator("td").first.inner_text() for i in range(3)] == ["12", "24", "36"]
     # the page fits the phone: no horizontal scrolling of the whole document
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    assert_accessible(phone)
     phone.screenshot(path=str(tmp_path / "quote-phone.png"), full_page=True)
 
     # a DP below the minimum is refused with the reason, without losing what was typed
@@ -103,15 +105,18 @@ def test_cmo_follows_up_a_prospect_and_opens_the_prefilled_order(phone, cmo_a, p
     phone.wait_for_selector("[data-testid=follow-up-note]")
     assert phone.inner_text("[data-testid=follow-up-note]") == "telepon setelah gajian"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    assert_accessible(phone)
     phone.screenshot(path=str(tmp_path / "prospects-phone.png"), full_page=True)
 
     phone.click(f"[data-testid=create-order-{saved.pk}]")
     phone.wait_for_url(f"**/applications/new/?quote={saved.pk}")
     assert "Siti Aminah" in phone.content()
+    assert_accessible(phone)  # the prefilled order form
 
     # the saved quote discloses what is financed on top of OTR − DP, and the all-in rate beside the contractual one
     phone.goto(f"/quotes/{saved.pk}/")
     assert phone.locator("[data-testid=financed-items]").count() == 1
     assert "%" in phone.inner_text("[data-testid=all-in-rate]")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    assert_accessible(phone)
     phone.screenshot(path=str(tmp_path / "quote-detail-phone.png"), full_page=True)
