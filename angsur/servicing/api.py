@@ -389,6 +389,12 @@ def disbursement_prepare_endpoint(request: HttpRequest, contract_id: int, payloa
     return Status(201, _disbursement(disbursement_prepare(actor=request.auth, contract=contract, dealer_deduction=deduction)))
 
 
+@router.get("/disbursements", response=list[DisbursementOut])
+def disbursement_list(request: HttpRequest) -> list:
+    """POs and disbursements: a dealer's portal sees its own dealer's only; staff their branch's."""
+    return [_disbursement(d) for d in selectors.disbursement_rows(viewer=request.auth)]
+
+
 @router.get("/disbursements/{disbursement_id}", response=DisbursementOut)
 def disbursement_detail(request: HttpRequest, disbursement_id: int) -> dict:
     return _disbursement(selectors.disbursement_get(viewer=request.auth, pk=disbursement_id))

@@ -76,10 +76,24 @@ def settlement_quote_get(*, viewer: Any, pk: Any) -> SettlementQuote:
     return quote
 
 
-def disbursement_get(*, viewer: Any, pk: Any) -> Disbursement:
-    disbursement = (
-        Disbursement.objects.filter(pk=pk, contract__in=contract_scope(viewer=viewer)).select_related("contract", "dealer").first()
+def disbursement_scope(*, viewer: Any) -> QuerySet[Disbursement]:
+    """POs and disbursements the viewer may see: a dealer user its own dealer's only, staff their contracts'."""
+    from angsur.dealers.selectors import dealer_of
+
+    if getattr(viewer, "role", None) == Role.DEALER:
+        dealer = dealer_of(viewer)
+        return Disbursement.objects.filter(dealer=dealer) if dealer is not None else Disbursement.objects.none()
+    return Disbursement.objects.filter(contract__in=contract_scope(viewer=viewer))
+
+
+def disbursement_rows(*, viewer: Any, limit: int = 100) -> list[Disbursement]:
+    return list(
+        disbursement_scope(viewer=viewer).select_related("contract", "dealer", "prepared_by", "released_by").order_by("-id")[:limit]
     )
+
+
+def disbursement_get(*, viewer: Any, pk: Any) -> Disbursement:
+    disbursement = disbursement_scope(viewer=viewer).select_related("contract", "contract__branch", "dealer").filter(pk=pk).first()
     if disbursement is None:
         raise NotFound("not_found", _("The record was not found or is outside your branch."))
     return disbursement

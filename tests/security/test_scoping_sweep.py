@@ -136,6 +136,7 @@ LISTS = {
     "dealer": "/api/dealers",
     "branch": "/api/branches",
     "contract": "/api/contracts",
+    "disbursement": "/api/disbursements",
 }
 # Routes that take an id but are no object's: the admin (/config/, head office, audited) is its own screen.
 NOT_OBJECTS = re.compile(r"^/config/")

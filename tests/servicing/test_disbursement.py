@@ -57,3 +57,18 @@ def test_through_the_api_and_the_po_pdf(api, web, contract, people):
     assert paid.status_code == 200 and paid.json()["status"] == "paid"
     pdf = web(people["adm"]).get(f"/disbursements/{did}/po.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_a_dealer_sees_its_own_purchase_orders_only(api, web, contract, people, dealer_a, dealer_a2):
+    from angsur.devdata.factories import make_dealer_user
+
+    disbursement = disbursement_prepare(actor=people["adm"], contract=contract)
+    own = make_dealer_user(dealer_a, username="dealer.own")
+    other = make_dealer_user(dealer_a2, username="dealer.other")
+    assert [row["po_number"] for row in api(own).get("/api/disbursements").json()] == [disbursement.po_number]
+    assert api(own).get(f"/api/disbursements/{disbursement.pk}").status_code == 200
+    assert web(own).get(f"/disbursements/{disbursement.pk}/po.pdf").status_code == 200
+    assert api(other).get("/api/disbursements").json() == []
+    assert api(other).get(f"/api/disbursements/{disbursement.pk}").status_code == 404
+    # a dealer never releases its own payment
+    assert api(own).post(f"/api/disbursements/{disbursement.pk}/release", {}, content_type="application/json").status_code == 403
