@@ -20,6 +20,7 @@ from angsur.devdata.factories import (
     make_user,
 )
 from angsur.devdata.seed_applications import seed_applications
+from angsur.devdata.seed_contracts import seed_contracts
 from angsur.org.models import BranchTimeZone, Company, User
 from angsur.org.roles import Role
 from angsur.products.models import SavedQuote, VehicleKind
@@ -138,6 +139,7 @@ def seed_demo() -> None:
     _seed_quotes(fake, rng)
     make_credit_config()
     seed_applications(as_of=DEMO_DATE)
+    seed_contracts(as_of=DEMO_DATE)  # booked contracts with months of payments: on time, late, partly paid, settled, reversed
 
 
 def _seed_quotes(fake: Faker, rng: random.Random) -> None:

@@ -203,6 +203,8 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
         "can_decide": can_decide,
         "can_order": user_can(user, Capability.ORDER_CREATE),
         "can_resolve_conditions": user_can(user, Capability.ORDER_CREATE) or can_decide,
+        # servicing books it (its page shows what still blocks it); origination only links to it by URL name
+        "can_book": app.status == Status.APPROVED and user_can(user, Capability.CONTRACT_BOOK),
         "assign_form": forms.get("assign_form")
         or SurveyAssignForm(
             surveyors=selectors.surveyors_for(app),

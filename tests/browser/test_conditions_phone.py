@@ -11,7 +11,7 @@ from angsur.origination.services import ConditionData, analysis_start, bureau_ch
 from tests.browser.a11y import assert_accessible
 from tests.origination.conftest import AS_OF, INFORMANTS, SURVEY_DATA, photo
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_cmo_fulfils_a_condition_on_the_phone(phone, login, products, branch_a, cmo_a, dealer_a):

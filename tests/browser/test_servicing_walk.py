@@ -10,9 +10,8 @@ from angsur.devdata.factories import DEMO_PASSWORD, make_credit_config, make_use
 from angsur.devdata.seed_contracts import approved_application
 from angsur.org.roles import Role
 from angsur.servicing.models import Contract, Payment, Reversal
-from tests.browser.conftest import chromium, desktop, login, phone  # noqa: F401 (fixtures)
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _as(page, sign_in, user):
@@ -20,7 +19,7 @@ def _as(page, sign_in, user):
     sign_in(page, user.username, DEMO_PASSWORD)
 
 
-def test_book_pay_reverse_and_settle_in_the_browser(desktop, phone, login, products, branch_a, cmo_a, dealer_a, tmp_path):  # noqa: F811
+def test_book_pay_reverse_and_settle_in_the_browser(desktop, phone, login, products, branch_a, cmo_a, dealer_a, tmp_path):
     make_credit_config()
     admin = make_user(Role.ADMIN, branch_a, username="adm.browser")
     cashier = make_user(Role.FRONT_OFFICE, branch_a, username="fo.browser")
