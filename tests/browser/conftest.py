@@ -11,6 +11,30 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
+def _serial_live_server() -> None:
+    """One request at a time in the live server.
+
+    With the in-memory SQLite test database, Django's live server shares the test's one connection with
+    every request thread; the browser (and the field screens' service worker) send requests in parallel,
+    and two threads on one SQLite connection corrupted each other's reads now and then (a session "returned
+    2" rows, a page answered 500, then every later test failed on the broken transaction). Served one at a
+    time, each request has the connection to itself; Django closes each HTTP connection after its answer
+    when the server is not threaded, so no idle keep-alive blocks the next one.
+    """
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.connections_override = connections_override  # the server thread already uses them
+
+    LiveServerThread.server_class = SerialWSGIServer
+
+
+_serial_live_server()
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
