@@ -68,7 +68,8 @@ from angsur.origination.workflow import (
     same_branch,
 )
 from angsur.products.models import Product
-from angsur.products.services import CounterOffer, counter_offers, quote_price
+from angsur.products.selectors import pricing_terms
+from angsur.products.services import counter_offer_at, counter_offers, quote_price
 from angsur.scoring import check_nik_against_declared, normalize_phone, parse_nik, validate_kk
 from angsur.scoring.errors import ScoringError
 from angsur.scoring.identity import normalize_nik, normalize_vehicle_number
@@ -937,27 +938,25 @@ MAX_CONDITIONS = 10
 
 def _tenor_offer(app: Application, analysis: Any, *, tenor_months: int, as_of: dt.date) -> dict[str, Any]:
     """A counter-offer at another tenor chosen by the decider (e.g. shorter than asked), same DP, checked like the engine's."""
-    from angsur.finance.policy import dsr, dsr_within, pct_shown_up
-
     if tenor_months == app.tenor_months:
         raise DomainError("same_tenor", _("Choose a tenor other than the one asked for."), field="counter_offer_tenor")
-    priced = quote_price(
-        product=app.product,
-        branch_id=app.branch_id,
+    offer = counter_offer_at(
+        terms=pricing_terms(product=app.product, branch_id=app.branch_id, as_of=as_of),
         as_of=as_of,
+        kind="tenor",
         otr=app.otr,
         down_payment=app.down_payment,
         tenor_months=tenor_months,
         vehicle_year=app.vehicle_year,
+        income=analysis.income,
+        existing_installments=analysis.existing_installments,
+        max_dsr_pct=analysis.policy_config.max_dsr_pct,
     )
-    ratio = dsr(priced.quote.installment, analysis.existing_installments, analysis.income) if analysis.income > 0 else None
-    if ratio is None or not dsr_within(ratio, analysis.policy_config.max_dsr_pct):
+    if offer is None:
         raise DomainError(
             "tenor_offer_dsr", _("At %(tenor)d months the DSR is above the limit.") % {"tenor": tenor_months}, field="counter_offer_tenor"
         )
-    return CounterOffer(
-        "tenor", app.down_payment, tenor_months, priced.quote.installment, priced.quote.tdp.total, pct_shown_up(ratio)
-    ).as_dict()
+    return offer.as_dict()
 
 
 APPROVALS = frozenset({DecisionOutcome.APPROVE, DecisionOutcome.APPROVE_WITH_CONDITIONS})
@@ -1055,7 +1054,8 @@ def decision_record(
     if counter_offer_tenor is not None and outcome != DecisionOutcome.APPROVE_WITH_CONDITIONS:
         raise DomainError("conditions_not_allowed", _("Conditions go with an approval with conditions only."), field="counter_offer_tenor")
     analysis = application_analysis(app, as_of=as_of)
-    contradicted = contradicted_reasons(reason_codes, analysis.as_dict().get("policy", []))
+    snapshot = analysis.as_dict()  # checked against, and stored with the decision
+    contradicted = contradicted_reasons(reason_codes, snapshot["policy"])
     if contradicted and not reasons_override:
         raise DomainError(
             "reason_contradicts_analysis",
@@ -1129,7 +1129,7 @@ def decision_record(
         reason_codes=reason_codes,
         rationale=rationale.strip(),
         counter_offer=offer,
-        analysis=analysis.as_dict(),
+        analysis=snapshot,
         on_appeal=on_appeal,
         reasons_override=bool(contradicted),
         documents_override_reason=documents_override.strip()[:300] if analysis.missing_documents and outcome in APPROVALS else "",

@@ -395,6 +395,34 @@ class CounterOffer:
         }
 
 
+def counter_offer_at(
+    *,
+    terms: PricingTerms,
+    as_of: dt.date,
+    kind: str,
+    otr: Decimal,
+    down_payment: Decimal,
+    tenor_months: int,
+    vehicle_year: int,
+    income: Decimal,
+    existing_installments: Decimal,
+    max_dsr_pct: Decimal,
+) -> CounterOffer | None:
+    """The deal at these terms as a counter-offer, or None when its DSR breaks the ceiling.
+
+    The one check of an offer: the engine's offers (counter_offers) and a tenor of the decider's choice
+    (origination's decision) are priced and compared with the same DSR (finance.policy.dsr). A price the
+    product refuses (a tenor it does not offer, a DP under its minimum) raises its DomainError.
+    """
+    p = quote_price(terms=terms, as_of=as_of, otr=otr, down_payment=down_payment, tenor_months=tenor_months, vehicle_year=vehicle_year)
+    if income <= 0:
+        return None
+    ratio = dsr(p.quote.installment, existing_installments, income)
+    if not dsr_within(ratio, max_dsr_pct):
+        return None
+    return CounterOffer(kind, down_payment, tenor_months, p.quote.installment, p.quote.tdp.total, pct_shown_up(ratio))
+
+
 def counter_offers(
     *,
     product: Product,
@@ -433,12 +461,22 @@ def counter_offers(
 
     def priced(kind: str, dp: Decimal, tenor: int) -> None:
         try:
-            p = quote_price(terms=terms, as_of=as_of, otr=otr, down_payment=dp, tenor_months=tenor, vehicle_year=vehicle_year)
+            offer = counter_offer_at(
+                terms=terms,
+                as_of=as_of,
+                kind=kind,
+                otr=otr,
+                down_payment=dp,
+                tenor_months=tenor,
+                vehicle_year=vehicle_year,
+                income=income,
+                existing_installments=existing_installments,
+                max_dsr_pct=max_dsr_pct,
+            )
         except DomainError:
             return
-        ratio = dsr(p.quote.installment, existing_installments, income)
-        if dsr_within(ratio, max_dsr_pct):
-            offers.append(CounterOffer(kind, dp, tenor, p.quote.installment, p.quote.tdp.total, pct_shown_up(ratio)))
+        if offer is not None:
+            offers.append(offer)
 
     try:
         data, _rate, tenors = _quote_input(
