@@ -49,6 +49,19 @@ class Capability(models.TextChoices):
     DISBURSEMENT_PREPARE = "disbursement.prepare", _("Prepare purchase orders and disbursements")
     DISBURSEMENT_RELEASE = "disbursement.release", _("Release disbursements to dealers")
     COLLATERAL_MANAGE = "collateral.manage", _("Register fiduciary deeds and keep BPKBs")
+    # end-of-day and collection (issue 11)
+    EOD_RUN = "eod.run", _("Run the end-of-day")
+    COLLECTION_VIEW = "collection.view", _("View collection cases and portfolio delinquency")
+    COLLECTION_WORK = "collection.work", _("Log collection contacts, visits and promises")
+    COLLECTION_ASSIGN = "collection.assign", _("Hand over and assign collection cases")
+    COLLECTION_CASH = "collection.cash", _("Take cash in the field against a receipt booklet")
+    CASH_DEPOSIT_RECEIVE = "cash_deposit.receive", _("Receive and reconcile collectors' cash deposits")
+    WARNING_LETTER = "warning_letter.issue", _("Issue warning letters (SP1-SP3)")
+    REPOSSESSION = "repossession.manage", _("Create and manage repossession tasks")
+    # performance (issue 12)
+    PERFORMANCE_VIEW = "performance.view", _("View dealer and CMO performance and portfolio dashboards")
+    TARGET_MANAGE = "target.manage", _("Set CMO targets and the incentive scheme")
+    INCENTIVE_APPROVE = "incentive.approve", _("Approve incentive statements")
 
 
 _ALL = frozenset(Capability)
@@ -63,9 +76,11 @@ _MARKETING = frozenset(
         Capability.APPLICATION_VIEW,
         Capability.SURVEY_DO,
         Capability.CONTRACT_VIEW,  # a CMO sees their own contracts (months 1-12 are theirs to keep current)
+        Capability.COLLECTION_VIEW,  # ... and collects their young installments (angsuran prematur)
+        Capability.COLLECTION_WORK,
     }
 )
-_SUPERVISION = frozenset({Capability.SURVEY_ASSIGN, Capability.APPEAL})
+_SUPERVISION = frozenset({Capability.SURVEY_ASSIGN, Capability.APPEAL, Capability.PERFORMANCE_VIEW})
 _CREDIT = frozenset(
     {
         Capability.DEALER_VIEW,
@@ -94,6 +109,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.LATE_FEE_WAIVE,
         Capability.SETTLEMENT_QUOTE,
         Capability.DISBURSEMENT_RELEASE,  # the checker of what Admin prepares
+        # collection: the branch's delinquency, hand-over, warning letters, repossession, cash reconciliation
+        Capability.COLLECTION_ASSIGN,
+        Capability.CASH_DEPOSIT_RECEIVE,
+        Capability.WARNING_LETTER,
+        Capability.REPOSSESSION,
+        # performance: targets, incentive approval, dashboards
+        Capability.PERFORMANCE_VIEW,
+        Capability.TARGET_MANAGE,
+        Capability.INCENTIVE_APPROVE,
     },
     Role.ADMIN: frozenset(
         {
@@ -109,6 +133,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.PAYMENT_POST,  # transfers and statement imports
             Capability.PAYMENT_REVERSE_REQUEST,
             Capability.SETTLEMENT_QUOTE,
+            Capability.EOD_RUN,  # the night run (also the scheduled task)
+            Capability.COLLECTION_VIEW,
+            Capability.WARNING_LETTER,  # prints and sends the SP letters
         }
     ),
     Role.FRONT_OFFICE: frozenset(
@@ -122,10 +149,29 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.PAYMENT_REVERSE_REQUEST,
             Capability.SETTLEMENT_QUOTE,
             Capability.SETTLEMENT_EXECUTE,
+            Capability.CASH_DEPOSIT_RECEIVE,  # the cashier who takes the collectors' deposits
         }
     ),
-    Role.COLLECTOR: frozenset({Capability.API_TOKEN, Capability.CONTRACT_VIEW}),
-    Role.REMEDIAL: frozenset({Capability.API_TOKEN}),
+    Role.COLLECTOR: frozenset(
+        {
+            Capability.API_TOKEN,
+            Capability.CONTRACT_VIEW,
+            Capability.COLLECTION_VIEW,
+            Capability.COLLECTION_WORK,
+            Capability.COLLECTION_CASH,
+        }
+    ),
+    Role.REMEDIAL: frozenset(
+        {
+            Capability.API_TOKEN,
+            Capability.CONTRACT_VIEW,
+            Capability.COLLECTION_VIEW,
+            Capability.COLLECTION_WORK,
+            Capability.COLLECTION_CASH,
+            Capability.WARNING_LETTER,
+            Capability.REPOSSESSION,
+        }
+    ),
     Role.DEALER: frozenset(
         {
             Capability.ORDER_CREATE,

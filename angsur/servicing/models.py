@@ -236,6 +236,7 @@ class Channel(models.TextChoices):
     TRANSFER = "transfer", _("Bank transfer")  # a transfer to the company's account, with the bank's reference
     VIRTUAL_ACCOUNT = "va", _("Virtual account")  # a transfer to the contract's virtual account
     IMPORT = "import", _("Statement import")  # a row of a bank statement file
+    FIELD = "field", _("Field collection")  # cash a collector took against a numbered receipt of their booklet
 
 
 class PaymentKind(models.TextChoices):
@@ -496,3 +497,120 @@ class BpkbMovement(Immutable):
 
     def __str__(self) -> str:
         return f"{self.action} {self.on}"
+
+
+# --- end-of-day (issue 11): the nightly picture of every contract -----------------------------------
+
+
+class DelinquencyBucket(models.Model):
+    """A days-past-due band (configurable; default B0 current, B1 1-30 ... B6 over 180)."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    min_dpd = models.PositiveIntegerField(_("from days past due"))
+    max_dpd = models.PositiveIntegerField(_("to days past due"), null=True, blank=True, help_text=_("Empty: no upper bound."))
+
+    class Meta:
+        verbose_name = _("delinquency bucket")
+        verbose_name_plural = _("delinquency buckets")
+        ordering = ["min_dpd"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class EodStatus(models.TextChoices):
+    RUNNING = "running", _("Running")  # chunks are being computed (or a run was killed: run it again)
+    CLOSED = "closed", _("Closed")  # every chunk done; the branches' business date moved on
+    FAILED = "failed", _("Failed")  # a chunk raised; running the date again resumes it
+
+
+class EodRun(models.Model):
+    """One end-of-day for a business date (company-wide); its chunks are claimed by workers."""
+
+    business_date = models.DateField(_("business date"), unique=True)
+    status = models.CharField(max_length=10, choices=EodStatus.choices, default=EodStatus.RUNNING, db_index=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    chunk_size = models.PositiveIntegerField(default=20000)
+    chunks_total = models.PositiveIntegerField(default=0)
+    contracts = models.PositiveIntegerField(default=0)
+    runs = models.PositiveIntegerField(default=1)  # 1 + re-runs of the same date
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("end-of-day run")
+        verbose_name_plural = _("end-of-day runs")
+        ordering = ["-business_date"]
+
+    def __str__(self) -> str:
+        return f"{self.business_date}: {self.status}"
+
+
+class EodChunkStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+
+
+class EodChunk(models.Model):
+    """A contract-id range of a run: one worker claims it (FOR UPDATE SKIP LOCKED), computes it in one transaction."""
+
+    run = models.ForeignKey(EodRun, on_delete=models.CASCADE, related_name="chunks")
+    lo_id = models.BigIntegerField()
+    hi_id = models.BigIntegerField()
+    status = models.CharField(max_length=10, choices=EodChunkStatus.choices, default=EodChunkStatus.PENDING)
+    worker = models.CharField(max_length=80, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "lo_id"]
+        constraints = [models.UniqueConstraint(fields=["run", "lo_id"], name="one_chunk_per_run_and_start")]
+        indexes = [models.Index(fields=["run", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} [{self.lo_id}, {self.hi_id}]: {self.status}"
+
+
+class ContractDay(models.Model):
+    """A contract's position at the close of a business date: the daily snapshot every report reads.
+
+    Written only by the end-of-day (delete-and-insert per chunk in one transaction, so a re-run of the
+    same date gives the same rows). Dimensions are copied (branch, dealer, CMO, product, booking month)
+    so portfolio reports group one table without joins.
+    """
+
+    business_date = models.DateField()
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="days")
+    branch = models.ForeignKey("org.Branch", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    dealer = models.ForeignKey("dealers.Dealer", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    cmo = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    booked_month = models.DateField()  # the first day of the signing month (vintage cohort)
+    status = models.CharField(max_length=16)  # the contract's status that day
+    dpd = models.PositiveIntegerField(default=0)  # days past due of the oldest unpaid installment
+    bucket = models.CharField(max_length=4)
+    collectibility = models.PositiveSmallIntegerField()  # OJK Kol 1-5
+    mob = models.PositiveSmallIntegerField()  # months on book
+    premature = models.BooleanField()  # MOB <= 12: the CMO's to collect
+    fpd = models.BooleanField()  # first payment default: installment 1 unpaid 30+ days after its due date
+    overdue_installments = models.PositiveSmallIntegerField(default=0)
+    overdue_sen = models.BigIntegerField(default=0)  # unpaid principal + interest of installments due by the date
+    late_fee_sen = models.BigIntegerField(default=0)  # late fees accrued to the date, less paid and waived
+    outstanding_principal_sen = models.BigIntegerField(default=0)
+    next_due_date = models.DateField(null=True, blank=True)  # the first installment due after the date, unpaid
+    next_due_sen = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("contract day")
+        verbose_name_plural = _("contract days")
+        constraints = [models.UniqueConstraint(fields=["contract", "business_date"], name="one_snapshot_per_contract_and_day")]
+        indexes = [
+            models.Index(fields=["business_date", "branch", "bucket"]),
+            models.Index(fields=["business_date", "cmo", "dpd"]),
+            models.Index(fields=["business_date", "dealer"]),
+            models.Index(fields=["booked_month", "mob"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.business_date}: {self.dpd} DPD"
