@@ -175,6 +175,9 @@ api.add_router("", "angsur.dealers.api.router")
 api.add_router("", "angsur.audit.api.router")
 api.add_router("", "angsur.origination.api.router")
 api.add_router("", "angsur.servicing.api.router")
+api.add_router("", "angsur.collection.api.router")
+api.add_router("", "angsur.remedial.api.router")
+api.add_router("", "angsur.performance.api.router")
 
 
 @api.get("/health", auth=None, tags=["system"])

@@ -58,6 +58,9 @@ urlpatterns = [
     path("files/documents/<int:pk>/", origination_views.document_file, name="document_file"),
     path("files/survey-photos/<int:pk>/", origination_views.photo_file, name="photo_file"),
     path("", include("angsur.servicing.urls")),
+    path("", include("angsur.collection.urls")),
+    path("", include("angsur.remedial.urls")),
+    path("", include("angsur.performance.urls")),
     # The admin logs in through the app's login (counted, throttled, audited), never its own form.
     path("config/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("config/", admin.site.urls),

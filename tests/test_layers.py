@@ -1,7 +1,7 @@
 """Dependencies point one way: a module imports only from its own layer or the layers below.
 
 finance | scoring < audit < org < audit screens | workflow | documents < products < dealers
-< origination < servicing < collection < performance < web | api | devdata
+< origination < servicing < collection | remedial < performance < web | api | devdata
 
 The base modules (errors, schemas, caching, formatting, fields) sit under every app and import
 none. ``scoring`` may use ``finance`` (the one DSR lives there), never the reverse. The audit trail
@@ -27,7 +27,7 @@ LAYERS = [
     {"dealers"},
     {"origination"},
     {"servicing"},
-    {"collection"},
+    {"collection", "remedial"},
     {"performance"},
     {"web", "api", "devdata", "urls", "settings", "wsgi", "cli", "asgi"},
 ]
