@@ -58,6 +58,7 @@ urlpatterns = [
     path("files/documents/<int:pk>/", origination_views.document_file, name="document_file"),
     path("files/survey-photos/<int:pk>/", origination_views.photo_file, name="photo_file"),
     path("", include("angsur.servicing.urls")),
+    path("", include("angsur.servicing.eod_urls")),
     path("", include("angsur.collection.urls")),
     path("", include("angsur.remedial.urls")),
     path("", include("angsur.performance.urls")),

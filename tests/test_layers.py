@@ -124,7 +124,7 @@ def _queries(path: Path) -> list[str]:
 
 def test_screens_and_api_routes_hold_no_queries():
     offenders = {}
-    for path in [*ROOT.glob("*/views.py"), *ROOT.glob("*/api.py"), ROOT / "api.py"]:
+    for path in [*ROOT.glob("*/views.py"), *ROOT.glob("*/*_views.py"), *ROOT.glob("*/api.py"), *ROOT.glob("*/*_api.py"), ROOT / "api.py"]:
         name = str(path.relative_to(ROOT.parent))
         found = _queries(path)
         if found and name not in API_WITH_QUERIES:

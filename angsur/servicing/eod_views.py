@@ -1,0 +1,1 @@
+"""The end-of-day screens (issue 11)."""
