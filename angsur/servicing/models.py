@@ -391,6 +391,38 @@ class BankColumnMapping(models.Model):
         super().save(*args, **kwargs)
 
 
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")  # waiting for a worker (a big file runs in the background)
+    RUNNING = "running", _("Running")  # rows are being posted; rows_done counts them
+    DONE = "done", _("Done")  # the report is complete
+    FAILED = "failed", _("Failed")  # stopped on an error: what was posted stays posted; import the file again
+
+
+class PaymentImport(models.Model):
+    """One uploaded bank statement: its file, its progress and its report (the same file twice posts once)."""
+
+    branch = models.ForeignKey("org.Branch", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    bank = models.CharField(_("bank"), max_length=40)
+    file_name = models.CharField(max_length=200)
+    content = models.BinaryField()
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    as_of = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statement import")
+        verbose_name_plural = _("statement imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.bank} {self.file_name}: {self.status}"
+
+
 class UnmatchedPayment(models.Model):
     """A statement row that names no contract: waits in the review queue."""
 
