@@ -337,7 +337,7 @@ def payment_post(
     bank: str = "",
 ) -> Payment:
     """Record money received and allocate it; the same reference or idempotency key records it once."""
-    require(actor, Capability.PAYMENT_POST)
+    require(actor, Capability.COLLECTION_CASH if channel == Channel.FIELD else Capability.PAYMENT_POST)  # field cash: remedial.services
     _same_branch(actor, contract.branch_id)
     if channel not in Channel.values:
         raise DomainError("channel_invalid", _("Unknown payment channel."), field="channel")
