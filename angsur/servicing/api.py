@@ -20,16 +20,16 @@ from angsur.org.clock import business_date
 from angsur.origination.selectors import application_get
 from angsur.schemas import InputSchema
 from angsur.servicing import selectors
-from angsur.servicing.imports import statement_import
-from angsur.servicing.models import Contract, Disbursement, LateFeeWaiver, Payment, Reversal, SettlementQuote
+from angsur.servicing.imports import MAX_STATEMENT_BYTES, payment_import_start
+from angsur.servicing.models import Contract, Disbursement, ImportStatus, LateFeeWaiver, Payment, PaymentImport, Reversal, SettlementQuote
 from angsur.servicing.schemas import (
     CollateralOut,
     ContractOut,
     ContractRowOut,
     DisbursementOut,
     FiduciaryDueOut,
-    ImportReportOut,
     LateBpkbsOut,
+    PaymentImportOut,
     PaymentOut,
     ReversalOut,
     SettlementQuoteOut,
@@ -494,26 +494,37 @@ def bpkb_late_endpoint(request: HttpRequest) -> list:
     return [vars(row) for row in selectors.bpkb_late_by_dealer(viewer=user, as_of=as_of)]
 
 
-MAX_STATEMENT_BYTES = 20 * 1024 * 1024
+def _import_out(record: PaymentImport) -> dict:
+    return {
+        "id": record.pk,
+        "bank": record.bank,
+        "file_name": record.file_name,
+        "status": record.status,
+        "rows_total": record.rows_total,
+        "rows_done": record.rows_done,
+        "report": record.report if record.status == ImportStatus.DONE else None,
+        "created_at": record.created_at,
+        "finished_at": record.finished_at,
+    }
 
 
-@router.post("/payment-imports", response=ImportReportOut)
-def payment_import_endpoint(request: HttpRequest, bank: Form[str], file: File[UploadedFile]) -> dict:
-    """Import a bank statement (multipart: bank, file; CSV or .xlsx): good rows post, bad rows are reported by line."""
+@router.post("/payment-imports", response={200: PaymentImportOut, 202: PaymentImportOut})
+def payment_import_endpoint(request: HttpRequest, bank: Form[str], file: File[UploadedFile]) -> Status:
+    """Import a bank statement (multipart: bank, file; CSV or .xlsx). A small file is posted at once (200, with
+    its report: good rows post, bad rows are reported by line); a big one goes to the worker (202: follow
+    `GET /payment-imports/{id}` for its progress and report)."""
     user = request.auth
     if file.size and file.size > MAX_STATEMENT_BYTES:
         raise DomainError("file_too_large", _("The file is too large."), field="file")
-    if not bank.strip() or len(bank) > 40:
-        raise DomainError("bank_required", _("Name the bank (at most 40 characters)."), field="bank")
     as_of = business_date(user.branch) if user.branch_id else dt.date.today()
-    report = statement_import(actor=user, content=file.read(), name=file.name or "statement.csv", bank=bank.strip(), as_of=as_of)
-    return {
-        "rows": report.rows,
-        "posted": report.posted,
-        "already_posted": report.already_posted,
-        "unmatched": report.unmatched,
-        "errors": [{"line": line, "message": message} for line, message in report.errors],
-    }
+    record = payment_import_start(actor=user, bank=bank, name=file.name or "statement.csv", content=file.read(), as_of=as_of)
+    return Status(200 if record.status == ImportStatus.DONE else 202, _import_out(record))
+
+
+@router.get("/payment-imports/{import_id}", response=PaymentImportOut)
+def payment_import_detail(request: HttpRequest, import_id: int) -> dict:
+    """A statement import's progress and, once done, its report."""
+    return _import_out(selectors.payment_import_get(viewer=request.auth, pk=import_id))
 
 
 @router.get("/unmatched-payments", response=list[UnmatchedOut])

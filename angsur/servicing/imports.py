@@ -9,18 +9,23 @@ Rows that name no contract go to the review queue (UnmatchedPayment).
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
+import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
-from django.db import connection
+from django.db import connection, transaction
+from django.tasks import task
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from angsur.audit.services import audit_record
+from angsur.errors import DomainError
 from angsur.finance.money import from_minor, to_minor
 from angsur.finance.servicing import UNAPPLIED, Ledger, Settlement, Waiver
 from angsur.finance.servicing import Payment as FinancePayment
@@ -33,9 +38,11 @@ from angsur.servicing.models import (
     BankColumnMapping,
     Channel,
     Contract,
+    ImportStatus,
     Installment,
     LateFeeWaiver,
     Payment,
+    PaymentImport,
     PaymentKind,
     ReversalStatus,
     UnmatchedPayment,
@@ -43,6 +50,8 @@ from angsur.servicing.models import (
 from angsur.servicing.services import MAX_PAYMENT, payment_key
 from angsur.servicing.workflow import CONTRACT, ContractAction, ContractStatus
 from angsur.workflow.engine import durable
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAPPING = {"date": "date", "amount": "amount", "reference": "reference", "account": "account"}
 
@@ -160,13 +169,14 @@ def statement_import(
     name: str,
     bank: str,
     as_of: dt.date,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import a bank statement: post the good rows, report the bad ones by line, queue the unmatched.
 
     Set-based: the rows are parsed and matched in a few queries, then posted contract by contract in
     chunks of CHUNK_CONTRACTS contracts per transaction (locked in id order), each contract replayed once
     with all its new payments by the same finance core as a single posting (`payment_post`).
+    `progress(done, total)` is called after the file is read and after each chunk (rows handled, rows).
     """
     require(actor, Capability.PAYMENT_POST)
     mapping = _mapping(bank)
@@ -174,9 +184,7 @@ def statement_import(
     seen: dict[str, int] = {}
     parsed: list[_Row] = []
     accounts: dict[int, str] = {}
-    for count, (line, row) in enumerate(_rows(content, name, mapping["delimiter"]), start=1):
-        if progress is not None:
-            progress(count)
+    for line, row in _rows(content, name, mapping["delimiter"]):
         try:
             day = parse_date(row.get(mapping["date"]), mapping["date_format"])
             amount = parse_amount(row.get(mapping["amount"]))
@@ -225,9 +233,14 @@ def statement_import(
         row.contract_id = contract_id
         rows_by_contract.setdefault(contract_id, []).append(row)
     contract_ids = sorted(rows_by_contract)
+    total = report.rows + sum(len(rows) for rows in rows_by_contract.values())
+    if progress is not None:
+        progress(report.rows, total)
     for start in range(0, len(contract_ids), CHUNK_CONTRACTS):
         chunk = contract_ids[start : start + CHUNK_CONTRACTS]
         _post_chunk(actor=actor, bank=bank, as_of=as_of, rows_by_contract={cid: rows_by_contract[cid] for cid in chunk}, report=report)
+        if progress is not None:
+            progress(report.rows, total)
     report.errors.sort()
     return report
 
@@ -432,3 +445,98 @@ def _write_positions(
                 f"UPDATE {Contract._meta.db_table} SET outstanding_sen = %s, paid_sen = %s, unapplied_sen = %s, version = %s WHERE id = %s",  # noqa: S608
                 contract_rows,
             )
+
+
+# --- imports as rows: small files at once, big files in the background worker ----------------------
+
+MAX_STATEMENT_BYTES = 20 * 1024 * 1024
+# A file of at most this many rows is posted while the person waits; a bigger one goes to the worker
+# (`angsur db_worker`) and its page shows the progress.
+INLINE_ROWS = 2_000
+
+
+def _count_rows(content: bytes, name: str, bank: str) -> int:
+    try:
+        return sum(1 for _row in _rows(content, name, _mapping(bank)["delimiter"]))
+    except Exception as error:  # a file that is not the CSV or Excel it says: refused, never a 500
+        raise DomainError("file_unreadable", _("The file cannot be read as CSV or Excel (.xlsx)."), field="file") from error
+
+
+def payment_import_start(*, actor: User, bank: str, name: str, content: bytes, as_of: dt.date) -> PaymentImport:
+    """Take a statement file: refuse what cannot be read, record it, post it now or hand it to the worker."""
+    require(actor, Capability.PAYMENT_POST)
+    bank = (bank or "").strip()
+    if not bank or len(bank) > 40:
+        raise DomainError("bank_required", _("Name the bank (at most 40 characters)."), field="bank")
+    if len(content) > MAX_STATEMENT_BYTES:
+        raise DomainError("file_too_large", _("The file is too large."), field="file")
+    if not content:
+        raise DomainError("file_empty", _("The file is empty."), field="file")
+    rows = _count_rows(content, name, bank)
+    with durable():
+        record = PaymentImport.objects.create(
+            branch_id=actor.branch_id,
+            bank=bank,
+            file_name=(name or "statement.csv")[:200],
+            content=content,
+            rows_total=rows,
+            imported_by=actor,
+            as_of=as_of,
+        )
+        audit_record(
+            actor=actor,
+            action="payment.import_start",
+            obj=record,
+            branch=actor.branch,
+            after={"bank": bank, "file": record.file_name, "rows": rows},
+        )
+        if rows > INLINE_ROWS:
+            transaction.on_commit(functools.partial(payment_import_task.enqueue, record.pk))
+    if rows <= INLINE_ROWS:
+        payment_import_run(import_id=record.pk)
+        record.refresh_from_db()
+    return record
+
+
+def payment_import_run(*, import_id: int) -> None:
+    """Post a queued import (once: a second worker, or a retried task, finds it taken and does nothing)."""
+    claimed = PaymentImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(status=ImportStatus.RUNNING)
+    if not claimed:
+        return
+    record = PaymentImport.objects.select_related("imported_by").get(pk=import_id)
+
+    def progress(done: int, total: int) -> None:
+        PaymentImport.objects.filter(pk=import_id).update(rows_done=done, rows_total=total)
+
+    try:
+        report = statement_import(
+            actor=record.imported_by,
+            content=bytes(record.content),
+            name=record.file_name,
+            bank=record.bank,
+            as_of=record.as_of,
+            progress=progress,
+        )
+    except Exception:
+        logger.exception("statement import %s failed", import_id)
+        PaymentImport.objects.filter(pk=import_id).update(status=ImportStatus.FAILED, finished_at=timezone.now())
+        return
+    PaymentImport.objects.filter(pk=import_id).update(
+        status=ImportStatus.DONE,
+        rows_done=report.rows,
+        rows_total=report.rows,
+        finished_at=timezone.now(),
+        report={
+            "rows": report.rows,
+            "posted": report.posted,
+            "already_posted": report.already_posted,
+            "unmatched": report.unmatched,
+            "errors": [{"line": line, "message": str(message)} for line, message in report.errors],
+        },
+    )
+
+
+@task(queue_name="default")
+def payment_import_task(import_id: int) -> None:
+    """The worker's side of a big statement import."""
+    payment_import_run(import_id=import_id)

@@ -190,6 +190,18 @@ class ImportReportOut(Schema):
     errors: list[ImportErrorOut]
 
 
+class PaymentImportOut(Schema):
+    id: int
+    bank: str
+    file_name: str
+    status: str  # queued, running, done, failed
+    rows_total: int
+    rows_done: int
+    report: ImportReportOut | None  # when done
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
 class UnmatchedOut(Schema):
     id: int
     bank: str

@@ -15,7 +15,7 @@ from angsur.finance.servicing import Ledger
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require, scope_to_branch
 from angsur.servicing.ledger import contract_ledger
-from angsur.servicing.models import Contract, Disbursement, Payment, Reversal, SettlementQuote, UnmatchedPayment
+from angsur.servicing.models import Contract, Disbursement, Payment, PaymentImport, Reversal, SettlementQuote, UnmatchedPayment
 from angsur.servicing.workflow import ContractStatus, ReversalStatus
 
 OPEN_STATUSES = (ContractStatus.ACTIVE,)
@@ -319,3 +319,23 @@ def unmatched_get(*, viewer: Any, pk: Any) -> UnmatchedPayment:
     if row is None:
         raise NotFound("not_found", _("The record was not found or is outside your branch."))
     return row
+
+
+def payment_import_scope(*, viewer: Any) -> QuerySet[PaymentImport]:
+    """Statement imports of the viewer's branch (head office: all), newest first; the file itself is not read."""
+    require(viewer, Capability.PAYMENT_POST)
+    qs = PaymentImport.objects.defer("content").select_related("imported_by").order_by("-created_at", "-id")
+    if viewer.is_head_office:
+        return qs
+    return qs.filter(branch_id=viewer.branch_id)
+
+
+def payment_imports_recent(*, viewer: Any, limit: int = 20) -> list[PaymentImport]:
+    return list(payment_import_scope(viewer=viewer)[:limit])
+
+
+def payment_import_get(*, viewer: Any, pk: Any) -> PaymentImport:
+    record = payment_import_scope(viewer=viewer).filter(pk=pk).first()
+    if record is None:
+        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    return record

@@ -26,6 +26,7 @@ from angsur.origination.selectors import application_get, booking_blockers
 from angsur.servicing import selectors, services
 from angsur.servicing.documents import purchase_order_pdf, receipt_pdf, settlement_quote_pdf, statement_pdf
 from angsur.servicing.forms import BookForm, BpkbForm, DecideForm, FiduciaryForm, PaymentForm, ReasonForm, WaiverForm
+from angsur.servicing.imports import MAX_STATEMENT_BYTES, payment_import_start
 from angsur.servicing.models import Contract
 from angsur.servicing.workflow import ContractStatus
 
@@ -352,3 +353,36 @@ def unmatched_match(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Posted to %(number)s.") % {"number": payment.contract.number})
     return redirect("unmatched_queue")
+
+
+@login_required
+def payment_imports(request: HttpRequest) -> HttpResponse:
+    """Upload a bank statement (small files post at once, big ones go to the worker) and see the recent imports."""
+    require(request.user, Capability.PAYMENT_POST)
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise DomainError("file_required", _("Choose the statement file."), field="file")
+            if upload.size and upload.size > MAX_STATEMENT_BYTES:
+                raise DomainError("file_too_large", _("The file is too large."), field="file")
+            user = request.user
+            as_of = business_date(user.branch) if user.branch_id else timezone.localdate()
+            record = payment_import_start(
+                actor=user, bank=request.POST.get("bank", ""), name=upload.name or "statement.csv", content=upload.read(), as_of=as_of
+            )
+        except DomainError as refused:
+            error = refused.message
+        else:
+            return redirect("payment_import_detail", pk=record.pk)
+    context = {"imports": selectors.payment_imports_recent(viewer=request.user), "error": error, "bank": request.POST.get("bank", "")}
+    return render(request, "servicing/imports.html", context)
+
+
+@login_required
+def payment_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import's progress bar while it runs (the page asks again every second), then its report."""
+    record = selectors.payment_import_get(viewer=request.user, pk=pk)
+    template = "servicing/_import_status.html" if request.htmx else "servicing/import_detail.html"
+    return render(request, template, {"record": record, "running": record.status in ("queued", "running")})

@@ -15,6 +15,7 @@ MENU = [
     ("quote_list", _("Prospects"), Capability.QUOTE_VIEW),
     ("application_list", _("Applications"), Capability.APPLICATION_VIEW),
     ("contract_list", _("Contracts"), Capability.CONTRACT_VIEW),
+    ("payment_imports", _("Statement import"), Capability.PAYMENT_POST),
     ("dealer_list", _("Dealers"), Capability.DEALER_VIEW),
     ("product_list", _("Products"), Capability.PRODUCT_VIEW),
     ("audit_list", _("Audit trail"), Capability.AUDIT_VIEW),

@@ -26,7 +26,7 @@ from angsur.origination.models import Condition, Decision
 from angsur.origination.services import document_upload, survey_assign, survey_photo_add
 from angsur.products.models import Product
 from angsur.products.services import quote_save
-from angsur.servicing.imports import statement_import
+from angsur.servicing.imports import payment_import_start
 from angsur.servicing.models import UnmatchedPayment
 from angsur.servicing.services import disbursement_prepare, payment_post, payment_reverse_request, settlement_quote_create
 from tests.conftest import login_client, token_client
@@ -81,6 +81,7 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("post", "/contracts/{id}/bpkb/"),
     ],
     "unmatched": [("post", "/api/unmatched-payments/{id}/match"), ("post", "/payments/unmatched/{id}/match/")],
+    "payment_import": [("get", "/api/payment-imports/{id}"), ("get", "/payments/imports/{id}/")],
     "disbursement": [
         ("get", "/api/disbursements/{id}"),
         ("post", "/api/disbursements/{id}/release"),
@@ -141,7 +142,7 @@ LISTS = {
 # Routes that take an id but are no object's: the admin (/config/, head office, audited) is its own screen.
 NOT_OBJECTS = re.compile(r"^/config/")
 
-SERVICING = ["contract", "payment", "reversal", "settlement_quote", "disbursement", "unmatched"]
+SERVICING = ["contract", "payment", "reversal", "settlement_quote", "disbursement", "unmatched", "payment_import"]
 ROLES_IN_BRANCH = [r for r in Role.values if r not in {Role.HO_ADMIN, Role.DEALER}]
 
 
@@ -179,7 +180,7 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
     reversal = payment_reverse_request(actor=fo, payment=paid, reason="Sweep")
     settlement = settlement_quote_create(actor=fo, contract=contract, as_of=day)
     statement = f"date,amount,reference,account\n{day.isoformat()},1000,SWEEP-{tag},000{tag}\n".encode()
-    statement_import(actor=fo, content=statement, name="sweep.csv", bank="SWEEP", as_of=day)
+    payment_import = payment_import_start(actor=fo, content=statement, name="sweep.csv", bank="SWEEP", as_of=day)
     unmatched = UnmatchedPayment.objects.get(reference=f"SWEEP-{tag}")
     disbursement = disbursement_prepare(actor=make_user(Role.ADMIN, branch, username=f"sweep.adm.{tag}"), contract=contract)
     # A condition of an approval (rows made directly: reaching a conditional approval takes the whole flow).
@@ -205,6 +206,7 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
             "settlement_quote": settlement.pk,
             "disbursement": disbursement.pk,
             "unmatched": unmatched.pk,
+            "payment_import": payment_import.pk,
         },
         markers=[app.number, f"Prospek {tag}", dealer.name, f"Penjamin {tag}", contract.number],
     )

@@ -162,7 +162,12 @@ def test_the_api_imports_a_file_and_the_review_queue_posts_what_did_not_match(ap
     response = client.post("/api/payment-imports", {"bank": "BCA", "file": SimpleUploadedFile("m.csv", content)})
     assert response.status_code == 200, response.content
     body = response.json()
-    assert (body["posted"], body["unmatched"], [e["line"] for e in body["errors"]]) == (1, 1, [4])
+    assert body["status"] == "done" and body["rows_done"] == body["rows_total"] == 3
+    report = body["report"]
+    assert (report["posted"], report["unmatched"], [e["line"] for e in report["errors"]]) == (1, 1, [4])
+    assert client.get(f"/api/payment-imports/{body['id']}").json()["report"] == report
+    # another branch's staff do not see the import
+    assert api(people["fo_b"]).get(f"/api/payment-imports/{body['id']}").status_code == 404
     queue = client.get("/api/unmatched-payments").json()
     assert [(row["reference"], row["amount"]) for row in queue] == [("Q-2", "2000")]
     # another branch's staff do not see the row
@@ -172,7 +177,7 @@ def test_the_api_imports_a_file_and_the_review_queue_posts_what_did_not_match(ap
     assert client.get("/api/unmatched-payments").json() == []
     # the same file again posts nothing new
     again = client.post("/api/payment-imports", {"bank": "BCA", "file": SimpleUploadedFile("m.csv", content)}).json()
-    assert again["posted"] == 0 and Payment.objects.count() == 2
+    assert again["report"]["posted"] == 0 and Payment.objects.count() == 2
 
 
 def test_the_review_queue_page_posts_a_row_to_the_contract_found(web, contract, people):
@@ -188,3 +193,67 @@ def test_the_review_queue_page_posts_a_row_to_the_contract_found(web, contract, 
     assert Payment.objects.get().amount_sen == 300000
     assert b'data-testid="unmatched-row"' not in client.get("/payments/unmatched/").content
     assert web(people["fo_b"]).post(f"/payments/unmatched/{row.pk}/match/", {"contract_number": contract.number}).status_code == 404
+
+
+def test_a_big_file_goes_to_the_worker_and_its_page_shows_the_progress_then_the_report(web, contract, people, monkeypatch, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from angsur.servicing import imports
+    from angsur.servicing.models import ImportStatus, PaymentImport
+
+    # Given a file bigger than what is posted while the person waits, and a queue that holds the task
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    monkeypatch.setattr(imports, "INLINE_ROWS", 2)
+    day = contract.first_due_date.isoformat()
+    content = _csv([f"{day},1000,W-1,{contract.va_number}", f"{day},2000,W-2,{contract.va_number}", f"{day},3000,W-3,999"])
+    client = web(people["adm"])
+    # When Admin uploads it
+    with _captured_on_commit():
+        response = client.post("/payments/imports/", {"bank": "BCA", "file": SimpleUploadedFile("big.csv", content)})
+    record = PaymentImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/payments/imports/{record.pk}/"
+    # Then it waits for the worker: nothing is posted yet and the page says so, and asks again
+    assert record.status == ImportStatus.QUEUED and record.rows_total == 3 and not Payment.objects.exists()
+    page = client.get(f"/payments/imports/{record.pk}/").content.decode()
+    assert 'data-testid="import-progress"' in page and "hx-trigger" in page
+    # When the worker runs it
+    imports.payment_import_task.call(record.pk)
+    # Then the page shows the report, stops asking, and a second run of the task posts nothing again
+    record.refresh_from_db()
+    assert record.status == ImportStatus.DONE and record.rows_done == 3
+    page = client.get(f"/payments/imports/{record.pk}/").content.decode()
+    assert 'data-testid="import-report"' in page and "hx-trigger" not in page
+    assert Payment.objects.count() == 2 and UnmatchedPayment.objects.count() == 1
+    imports.payment_import_task.call(record.pk)
+    assert Payment.objects.count() == 2
+    # and another branch does not see it
+    assert web(people["fo_b"]).get(f"/payments/imports/{record.pk}/").status_code == 404
+
+
+def test_an_unreadable_file_or_a_missing_bank_is_refused_with_a_message_and_nothing_is_recorded(web, api, contract, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from angsur.servicing.models import PaymentImport
+
+    client = web(people["adm"])
+    page = client.post("/payments/imports/", {"bank": "BCA", "file": SimpleUploadedFile("x.xlsx", b"not a workbook")})
+    assert page.status_code == 200 and "tidak dapat dibaca" in page.content.decode().lower()
+    page = client.post("/payments/imports/", {"bank": "", "file": SimpleUploadedFile("m.csv", _csv([]))})
+    assert page.status_code == 200 and not PaymentImport.objects.exists()
+    body = api(people["adm"]).post("/api/payment-imports", {"bank": "BCA", "file": SimpleUploadedFile("x.xlsx", b"nope")})
+    assert body.status_code == 400 and body.json()["code"] == "file_unreadable"
+    # someone who does not post payments may not import
+    assert web(people["ca"]).get("/payments/imports/").status_code == 403
+
+
+class _captured_on_commit:
+    """Run on_commit callbacks when the block ends (the test runs inside a transaction)."""
+
+    def __enter__(self):
+        from django.test import TestCase
+
+        self._context = TestCase.captureOnCommitCallbacks(execute=True)
+        return self._context.__enter__()
+
+    def __exit__(self, *exc):
+        return self._context.__exit__(*exc)

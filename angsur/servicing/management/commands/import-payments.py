@@ -30,9 +30,10 @@ class Command(BaseCommand):
             raise CommandError(_("Unknown user: %(user)s") % {"user": user})
         content = path.read_bytes()
 
-        def progress(count: int) -> None:
-            if not quiet and count % 500 == 0:
-                sys.stderr.write(f"\r{count} …")
+        def progress(done: int, total: int) -> None:
+            if not quiet:
+                filled = 30 * done // total if total else 30
+                sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
                 sys.stderr.flush()
 
         as_of = business_date(actor.branch) if actor.branch else timezone.localdate()
