@@ -6,3 +6,23 @@ class CollectionConfig(AppConfig):
     name = "angsur.collection"
     label = "collection"
     verbose_name = _("Collection")
+
+    def ready(self) -> None:
+        from angsur.collection.worklists import WORKLISTS
+        from angsur.org.worklists import register
+
+        register(*WORKLISTS)
+        self._after_end_of_day()
+
+    @staticmethod
+    def _after_end_of_day() -> None:
+        """The nightly collection work runs after each end-of-day closes (servicing/eod.py), when that hook exists."""
+        try:
+            from angsur.servicing import eod
+        except ImportError:
+            return
+        hook = getattr(eod, "register_after_close", None)
+        if hook is not None:
+            from angsur.collection.services import collection_nightly
+
+            hook(collection_nightly)
