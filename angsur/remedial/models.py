@@ -225,8 +225,8 @@ class WarningLetter(models.Model):
         return self.number
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        letter = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        letter = super().from_db(db, field_names, values, *args, **kwargs)
         letter._stored_status = letter.__dict__.get("status")
         return letter
 
