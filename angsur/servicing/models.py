@@ -289,6 +289,8 @@ class Allocation(models.Model):
 
     class Meta:
         ordering = ["payment", "id"]
+        # The end-of-day adds back what was allocated after its date (value_date > date, per contract range).
+        indexes = [models.Index(fields=["value_date", "contract"], name="allocation_value_date_contract")]
 
     def __str__(self) -> str:
         return f"{self.component} {self.amount_sen}"
@@ -569,6 +571,15 @@ class EodRun(models.Model):
     contracts = models.PositiveIntegerField(default=0)
     runs = models.PositiveIntegerField(default=1)  # 1 + re-runs of the same date
     version = models.PositiveIntegerField(default=1)
+    # The process driving the run holds a lease it renews after each chunk: a second run of the same
+    # date is refused while the lease is fresh; a killed run's lease goes stale and the date can resume.
+    owner = models.CharField(max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The rules the chunks computed with (buckets, FPD days, premature months), fixed for the whole run.
+    parameters = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)  # why the run failed (a chunk raised), for the screen
+    # After-close hooks (collection, performance): name -> "ok" or the error; a failed hook is re-runnable.
+    hooks = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("end-of-day run")
