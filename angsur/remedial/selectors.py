@@ -420,3 +420,39 @@ def open_work(*, viewer: Any) -> dict[str, list]:
             .order_by("-opened_on")[:100]
         ),
     }
+
+
+def staff_get(*, viewer: Any, pk: Any) -> Any:
+    """A user of the viewer's branch (head office: any branch), e.g. the collector of a booklet or a deposit."""
+    from angsur.org.models import User
+
+    user = scope_to_branch(User.objects.filter(is_active=True), viewer).filter(pk=pk).first()
+    if user is None:
+        raise NotFound("not_found", _("No such user in your branch."))
+    return user
+
+
+def contract_for_cash(*, viewer: Any, pk: Any = None, number: str = "") -> Contract:
+    """The contract a collector takes cash for: by id, or by its number or virtual account (servicing's scope)."""
+    from angsur.servicing.selectors import contract_by_number, contract_get
+
+    if pk:
+        return contract_get(viewer=viewer, pk=pk)
+    return contract_by_number(viewer=viewer, number=number.strip())
+
+
+def repossession_blockers(contract: Contract) -> list[str]:
+    """What POJK 22/2023 Pasal 64 still misses for this contract (empty: a task may be opened)."""
+    missing = []
+    if latest_sent_letter(contract) is None:
+        missing.append(_("no warning letter was sent"))
+    collateral = collateral_of(contract)
+    if collateral is None or not collateral.certificate_number or collateral.registered_on is None:
+        missing.append(_("the fiduciary certificate is not held (not registered)"))
+    if not evidence_rows(contract=contract):
+        missing.append(_("default is neither acknowledged by the debtor nor established by a court order"))
+    return missing
+
+
+def deposit_receipt_numbers(deposit: CashDeposit) -> list[str]:
+    return [r.display_number for r in deposit.receipts.order_by("number")]

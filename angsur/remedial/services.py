@@ -466,19 +466,6 @@ def default_evidence_record(
     return evidence
 
 
-def repossession_blockers(contract: Contract) -> list[str]:
-    """What POJK 22/2023 Pasal 64 still misses for this contract (empty: a task may be opened)."""
-    missing = []
-    if selectors.latest_sent_letter(contract) is None:
-        missing.append(_("no warning letter was sent"))
-    collateral = selectors.collateral_of(contract)
-    if collateral is None or not collateral.certificate_number or collateral.registered_on is None:
-        missing.append(_("the fiduciary certificate is not held (not registered)"))
-    if not selectors.evidence_rows(contract=contract):
-        missing.append(_("default is neither acknowledged by the debtor nor established by a court order"))
-    return missing
-
-
 def repossession_create(*, actor: User, contract: Contract, officer: User, as_of: dt.date) -> RepossessionTask:
     """Open a repossession task, only when a warning letter was sent, the certificate is held and default is established."""
     require(actor, Capability.REPOSSESSION)
@@ -491,7 +478,7 @@ def repossession_create(*, actor: User, contract: Contract, officer: User, as_of
             raise Conflict(
                 "contract_closed", _("The contract is %(status)s: nothing to repossess.") % {"status": locked.get_status_display()}
             )
-        missing = repossession_blockers(locked)
+        missing = selectors.repossession_blockers(locked)
         if missing:
             raise Conflict(
                 "repossession_preconditions", _("A repossession cannot be opened: %(missing)s.") % {"missing": "; ".join(missing)}
