@@ -110,8 +110,10 @@ RISK_SCALED = (LATE, CHRONIC_LATE, FIRST_PAYMENT_DEFAULT, ROLL_TO_DEFAULT)
 # Day offsets from the due date, per behaviour: a few variants each, so that shapes repeat (the cache
 # hits) while customers still differ. Offsets stay within [-5, 22]: a payment never reaches the next
 # installment's due date (28 days away at least), which keeps a shape's replay calendar-free.
-OFFSET_RANGES = {ON_TIME: (-5, 1), LATE: (1, 9), CHRONIC_LATE: (12, 22), ROLL_TO_DEFAULT: (-2, 6), EARLY_SETTLEMENT: (-4, 1)}
-VARIANTS = 4
+# An on-time payment (offset <= the grace days) accrues nothing, so every on-time customer of a quote
+# shares one replay; rolls to default and first payment defaults are its first k (or no) payments.
+OFFSET_RANGES = {ON_TIME: (-5, 0), LATE: (1, 9), CHRONIC_LATE: (12, 22)}
+VARIANTS = 3
 MAX_TENOR = 120
 
 # Orders that do not become contracts: the share rejected grows with the dealer's risk.
@@ -156,7 +158,9 @@ CARS = {
     "Honda": [("Brio Satya", 175_000_000), ("HR-V 1.5", 380_000_000)],
 }
 COLOURS = ["Hitam", "Putih", "Merah", "Abu-abu", "Biru", "Silver"]
-TENOR_WEIGHTS = {12: 2, 18: 2, 24: 4, 30: 1, 36: 4, 48: 2, 60: 1}
+TENOR_WEIGHTS = {12: 2, 18: 1, 24: 4, 36: 4, 48: 2, 60: 1}
+TENORS_MOTORCYCLE = (12, 18, 24, 36)
+TENORS_CAR = (24, 36, 48, 60)
 USED_SHARE = 0.15
 
 # Branches made when the database has none (the first three are the demo's: one per time zone).
@@ -789,20 +793,15 @@ class _Generator:
             draw -= share
         return ON_TIME
 
-    def pattern(self, quote: _Quote, behaviour: str, variant: int, k: int) -> tuple[tuple[int, int], ...]:
-        """(installment no, day offset from its due date) per payment of the whole life of the contract."""
-        tenor = quote.tenor
+    def pattern(self, quote: _Quote, behaviour: str, variant: int) -> tuple[tuple[int, int], ...]:
+        """(installment no, day offset from its due date) per payment over the whole tenor."""
+        offsets = self.offsets[(behaviour, variant)]
         pays: list[tuple[int, int]] = []
         start = 1
         if quote.timing == "addm":
             pays.append((1, 0))  # paid at signing with the down payment (TDP)
             start = 2
-        if behaviour == FIRST_PAYMENT_DEFAULT:
-            return tuple(pays)
-        offsets = self.offsets[(behaviour if behaviour in OFFSET_RANGES else ON_TIME, variant)]
-        last = min(tenor, start - 1 + k) if behaviour in (ROLL_TO_DEFAULT, EARLY_SETTLEMENT) else tenor
-        for no in range(start, last + 1):
-            pays.append((no, offsets[no - 1]))
+        pays.extend((no, offsets[no - 1]) for no in range(start, quote.tenor + 1))
         return tuple(pays)
 
     def build_shape(self, quote: _Quote, pattern, dues, signing: dt.date, settle: tuple | None = None) -> tuple[_Shape, bool, list]:
@@ -1028,15 +1027,15 @@ class _Generator:
         model, otr = rng.choice(models)
         used = rng.random() < USED_SHARE
         product_code = ("UCAR" if used else "NCAR") if car else ("UMC" if used else "NMC")
-        age = rng.choice((2, 4, 6)) if used else 0
+        age = rng.choice((3, 5)) if used else 0
         if used:
             otr = otr * (65 - 5 * age) // 100 // 100_000 * 100_000
         terms = b.terms.get(product_code)
         if terms is None:
             return None
         minimum = math.ceil(max(terms.product_min_dp_pct, terms.regulatory_min_dp_pct))
-        dp_pct = minimum + rng.choice((0, 0, 5, 5, 10, 15))
-        tenors = [t for t in TENOR_WEIGHTS if t <= (48 if used else 60) and (car or t <= 36)]
+        dp_pct = minimum + rng.choice((0, 0, 5, 5, 10))
+        tenors = [t for t in (TENORS_CAR if car else TENORS_MOTORCYCLE) if t <= (48 if used else 60)]
         tenor = rng.choices(tenors, weights=[TENOR_WEIGHTS[t] for t in tenors])[0]
         return self.quote(b, product_code, dealer.brand, model, otr, dp_pct, tenor, age)
 
@@ -1191,22 +1190,25 @@ class _Generator:
 
         behaviour = self.behaviour(rng, risk)
         variant = rng.randrange(VARIANTS)
-        k = rng.randint(1, min(11, max(1, quote.tenor - 2)))
+        at_signing = 1 if quote.timing == "addm" else 0  # ADDM: the first installment is paid with the DP
         settle = None
+        stop = None  # payments made before the customer stops paying
         if behaviour == EARLY_SETTLEMENT:
             k = rng.randint(3, max(3, quote.tenor - 2))
-            first_paid = 2 if quote.timing == "addm" else 1
-            if k + first_paid - 1 >= quote.tenor:
-                k = quote.tenor - first_paid
-            quoted_on = dues[min(quote.tenor - 1, k + first_paid - 2)] + dt.timedelta(days=rng.randint(3, 20))
+            k = min(k, quote.tenor - 1 - at_signing)
+            quoted_on = dues[k + at_signing - 1] + dt.timedelta(days=rng.randint(3, 20))
+            pattern = self.pattern(quote, ON_TIME, variant)
             if quoted_on <= self.as_of:
                 settle = (quoted_on, quoted_on + dt.timedelta(days=quote.settlement_quote_days))
-                pattern = self.pattern(quote, EARLY_SETTLEMENT, variant, k)
-            else:
-                # Settles after as_of: so far an on-time customer.
-                pattern = self.pattern(quote, ON_TIME, variant, k)
+                pattern = pattern[: k + at_signing]
+        elif behaviour in (LATE, CHRONIC_LATE):
+            pattern = self.pattern(quote, behaviour, variant)
         else:
-            pattern = self.pattern(quote, behaviour, variant, k)
+            pattern = self.pattern(quote, ON_TIME, variant)
+            if behaviour == FIRST_PAYMENT_DEFAULT:
+                stop = at_signing
+            elif behaviour == ROLL_TO_DEFAULT:
+                stop = at_signing + rng.randint(1, min(11, max(1, quote.tenor - 2)))
         s.behaviours[behaviour] += 1
 
         if settle is not None:
@@ -1216,7 +1218,10 @@ class _Generator:
         else:
             dates = [dues[no - 1] + dt.timedelta(days=offset) for no, offset in pattern]
             m = bisect.bisect_right(dates, self.as_of)
-            key = (quote.key, pattern)
+            if stop is not None:
+                m = min(m, stop)
+            grace = quote.late_fee[2]
+            key = (quote.key, tuple((no, offset if offset > grace else 0) for no, offset in pattern))
             shape = self.shapes.get(key, lambda: self._calendar_free_shape(quote, pattern, dues, signing))
             if shape is None or not shape.prefix_ok[m]:
                 # This calendar matters: replay exactly these m payments on these dates.
