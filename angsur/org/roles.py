@@ -49,6 +49,7 @@ class Capability(models.TextChoices):
     DISBURSEMENT_PREPARE = "disbursement.prepare", _("Prepare purchase orders and disbursements")
     DISBURSEMENT_RELEASE = "disbursement.release", _("Release disbursements to dealers")
     COLLATERAL_MANAGE = "collateral.manage", _("Register fiduciary deeds and keep BPKBs")
+    PURCHASE_ORDER_VIEW = "purchase_order.view", _("View purchase orders and payments to dealers")
     # end-of-day and collection (issue 11)
     EOD_RUN = "eod.run", _("Run the end-of-day")
     COLLECTION_VIEW = "collection.view", _("View collection cases and portfolio delinquency")
@@ -109,6 +110,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.LATE_FEE_WAIVE,
         Capability.SETTLEMENT_QUOTE,
         Capability.DISBURSEMENT_RELEASE,  # the checker of what Admin prepares
+        Capability.PURCHASE_ORDER_VIEW,
         # collection: the branch's delinquency, hand-over, warning letters, repossession, cash reconciliation
         Capability.COLLECTION_ASSIGN,
         Capability.CASH_DEPOSIT_RECEIVE,
@@ -129,6 +131,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.CONTRACT_VIEW,
             Capability.CONTRACT_BOOK,
             Capability.DISBURSEMENT_PREPARE,
+            Capability.PURCHASE_ORDER_VIEW,
             Capability.COLLATERAL_MANAGE,  # fiduciary registration and BPKB custody
             Capability.PAYMENT_POST,  # transfers and statement imports
             Capability.PAYMENT_REVERSE_REQUEST,
@@ -174,6 +177,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.DEALER: frozenset(
         {
+            Capability.PURCHASE_ORDER_VIEW,  # its own POs and what it was paid (the portal)
             Capability.ORDER_CREATE,
             Capability.APPLICATION_VIEW,
             Capability.QUOTE_CREATE,

@@ -87,6 +87,7 @@ def disbursement_scope(*, viewer: Any) -> QuerySet[Disbursement]:
 
 
 def disbursement_rows(*, viewer: Any, limit: int = 100) -> list[Disbursement]:
+    require(viewer, Capability.PURCHASE_ORDER_VIEW)
     return list(
         disbursement_scope(viewer=viewer).select_related("contract", "dealer", "prepared_by", "released_by").order_by("-id")[:limit]
     )

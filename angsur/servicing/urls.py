@@ -10,6 +10,7 @@ urlpatterns = [
     path("contracts/<int:pk>/waive/", views.step_waive, name="contract_waive"),
     path("contracts/<int:pk>/settlement-quote/", views.step_settlement_quote, name="contract_settlement_quote"),
     path("contracts/<int:pk>/disbursement/", views.step_disburse, name="contract_disburse"),
+    path("purchase-orders/", views.purchase_orders, name="purchase_orders"),
     path("disbursements/<int:pk>/release/", views.step_release, name="disbursement_release"),
     path("disbursements/<int:pk>/paid/", views.step_paid, name="disbursement_paid"),
     path("disbursements/<int:pk>/po.pdf", views.purchase_order, name="purchase_order_pdf"),

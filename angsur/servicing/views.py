@@ -386,3 +386,10 @@ def payment_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.payment_import_get(viewer=request.user, pk=pk)
     template = "servicing/_import_status.html" if request.htmx else "servicing/import_detail.html"
     return render(request, template, {"record": record, "running": record.status in ("queued", "running")})
+
+
+@login_required
+def purchase_orders(request: HttpRequest) -> HttpResponse:
+    """Purchase orders and what was paid: the dealer portal sees its own dealer's; Admin and the manager their branch's."""
+    rows = selectors.disbursement_rows(viewer=request.user)
+    return render(request, "servicing/purchase_orders.html", {"rows": rows, "is_dealer": request.user.role == "dealer"})

@@ -16,6 +16,7 @@ MENU = [
     ("application_list", _("Applications"), Capability.APPLICATION_VIEW),
     ("contract_list", _("Contracts"), Capability.CONTRACT_VIEW),
     ("payment_imports", _("Statement import"), Capability.PAYMENT_POST),
+    ("purchase_orders", _("Purchase orders"), Capability.PURCHASE_ORDER_VIEW),
     ("dealer_list", _("Dealers"), Capability.DEALER_VIEW),
     ("product_list", _("Products"), Capability.PRODUCT_VIEW),
     ("audit_list", _("Audit trail"), Capability.AUDIT_VIEW),

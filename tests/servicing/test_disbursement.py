@@ -5,7 +5,10 @@ from decimal import Decimal
 import pytest
 
 from angsur.audit.models import AuditEvent
+from angsur.devdata.factories import make_user
+from angsur.devdata.seed_contracts import booked_contract
 from angsur.errors import Conflict, DomainError, PermissionDenied
+from angsur.org.roles import Role
 from angsur.servicing.services import disbursement_mark_paid, disbursement_prepare, disbursement_release
 from tests.servicing.conftest import SIGNED
 
@@ -72,3 +75,20 @@ def test_a_dealer_sees_its_own_purchase_orders_only(api, web, contract, people, 
     assert api(other).get(f"/api/disbursements/{disbursement.pk}").status_code == 404
     # a dealer never releases its own payment
     assert api(own).post(f"/api/disbursements/{disbursement.pk}/release", {}, content_type="application/json").status_code == 403
+
+
+def test_the_dealer_portal_lists_its_own_purchase_orders_and_what_it_was_paid(web, contract, people, dealer_b, branch_b, cmo_b):
+    from angsur.devdata.factories import make_dealer_user
+
+    # Given a PO issued to the contract's dealer and one to another branch's dealer
+    own = disbursement_prepare(actor=people["adm"], contract=contract)
+    other_contract = booked_contract(cmo=cmo_b, dealer=dealer_b, signing_date=SIGNED)
+    other = disbursement_prepare(actor=make_user(Role.ADMIN, branch_b, username="adm.po.b"), contract=other_contract)
+    # When the contract's dealer opens its purchase orders
+    page = web(make_dealer_user(contract.dealer, username="dealer.po")).get("/purchase-orders/").content.decode()
+    # Then it sees its own PO with the amount paid to it, never the other dealer's
+    assert own.po_number in page and other.po_number not in page and 'data-testid="po-pdf-link"' in page
+    # and staff without the capability (a credit analyst) are refused
+    assert web(people["ca"]).get("/purchase-orders/").status_code == 403
+    # while the branch manager sees the branch's
+    assert own.po_number in web(people["bm"]).get("/purchase-orders/").content.decode()

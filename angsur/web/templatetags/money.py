@@ -13,6 +13,14 @@ def rupiah(value: object) -> str:
 
 
 @register.filter
+def sen_rupiah(value: object) -> str:
+    """Format integer sen as rupiah (150000000 → Rp1.500.000): money as the database keeps it."""
+    from angsur.finance.money import from_minor
+
+    return format_rupiah(from_minor(int(value))) if value not in (None, "") else ""
+
+
+@register.filter
 def percent(value: object, digits: int = 2) -> str:
     """Format a percent figure (17 → 17,00 %)."""
     return format_percent(value, digits)
