@@ -203,6 +203,10 @@ class CollectorLine:
         return self.issued - self.posted
 
     @property
+    def not_deposited(self) -> Decimal:
+        return self.missing + self.pending
+
+    @property
     def matched(self) -> bool:
         return not (self.cash_difference or self.posting_difference or self.missing or self.pending or self.late_count)
 
