@@ -6,9 +6,13 @@ end-of-day snapshot (``servicing.ContractDay``) refreshed after each close, so a
 daily history.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from angsur.finance.money import from_minor
 
 
 class DealerTierRule(models.Model):
@@ -178,6 +182,14 @@ class IncentiveStatement(models.Model):
     def __str__(self) -> str:
         return f"{self.cmo_id} {self.month:%Y-%m}: {self.total_sen}"
 
+    @property
+    def total(self) -> Decimal:
+        return from_minor(self.total_sen)
+
+    @property
+    def booked(self) -> Decimal:
+        return from_minor(self.booked_sen)
+
 
 class IncentiveLine(models.Model):
     """One line of a statement: a contract's base, a factor's adjustment, a clawback."""
@@ -198,6 +210,14 @@ class IncentiveLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount_sen}"
+
+    @property
+    def amount(self) -> Decimal:
+        return from_minor(self.amount_sen)
+
+    @property
+    def basis(self) -> Decimal:
+        return from_minor(self.basis_sen)
 
 
 class PortfolioCell(models.Model):

@@ -297,6 +297,24 @@ def rejection_reasons(scope: Scope, period: Period) -> list[tuple[str, int]]:
     return [(row["code"], row["n"]) for row in rows]
 
 
+def reason_lines(reasons: list[tuple[str, int]], *, for_dealer: bool) -> list[tuple[str, int]]:
+    """Reason counts with their names; a dealer reads the privacy-safe wording (sensitive reasons as one
+    neutral line), exactly as on its rejected orders."""
+    from angsur.origination.reasons import ReasonCode, dealer_explanation
+
+    lines: dict[str, int] = {}
+    for code, n in reasons:
+        if for_dealer:
+            label = dealer_explanation(code)["reason"]
+        else:
+            try:
+                label = str(ReasonCode(code).label)
+            except ValueError:
+                label = code
+        lines[label] = lines.get(label, 0) + n
+    return sorted(lines.items(), key=lambda item: (-item[1], item[0]))
+
+
 # --- how the book pays -------------------------------------------------------------------------------------
 
 
@@ -908,6 +926,7 @@ def repeat_quote_params(candidate: RepeatCandidate, *, kind: str = "vehicle") ->
         "repeat_of": contract.number,
     }
     if kind == "multipurpose":
+        params["product"] = getattr(settings, "ANGSUR_MULTIPURPOSE_PRODUCT_CODE", "MPB")
         params["vehicle_model"] = application.vehicle_model
         params["vehicle_year"] = str(application.vehicle_year)
         params["vehicle_condition"] = "used"

@@ -1,0 +1,188 @@
+"""The dashboard's charts as data: one definition per chart, read by the page (SVG + table) and its Excel file.
+
+No queries here: every figure comes from ``selectors``; this module only lays them out.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from angsur.finance.money import from_minor
+from angsur.formatting import format_figure, format_percent
+from angsur.performance import charts, selectors
+from angsur.performance.selectors import Period, Scope, month_start
+
+VINTAGE_COHORTS_DRAWN = 6
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    desc: str
+    header: Sequence[str]
+    rows: list[Sequence[Any]]
+    svg: SafeString | None = None
+    shown_rows: list[Sequence[str]] = field(default_factory=list)
+
+
+def _pct(value: Decimal | None) -> str:
+    return format_percent(value) if value is not None else "–"
+
+
+def _month(month: dt.date) -> str:
+    return month.strftime("%Y-%m")
+
+
+def _pct_axis(v: Decimal) -> str:
+    return f"{v:.0f}%"
+
+
+def funnel(scope: Scope, period: Period, month: dt.date) -> Chart:
+    labels = {
+        "orders": _("Orders"),
+        "surveyed": _("Surveyed"),
+        "decided": _("Decided"),
+        "approved": _("Approved"),
+        "booked": _("Booked"),
+    }
+    data = selectors.funnel(scope, period)
+    rows = [(str(labels[k]), n) for k, n in data]
+    title = _("Application funnel")
+    desc = ", ".join(f"{name}: {n}" for name, n in rows)
+    svg = charts.bar_chart(title=title, desc=desc, labels=[r[0] for r in rows], values=[r[1] for r in rows])
+    return Chart("funnel", title, desc, [_("Stage"), _("Applications")], rows, svg)
+
+
+def approval(scope: Scope, period: Period, month: dt.date) -> Chart:
+    data = selectors.monthly_origination(scope, period)
+    rows = [(_month(m), f.orders, f.decided, f.approved, f.approval_rate) for m, f in data]
+    title = _("Approval rate by month")
+    desc = "; ".join(f"{r[0]}: {_pct(r[4])}" for r in rows)
+    svg = charts.line_chart(
+        title=title, desc=desc, labels=[r[0][2:] for r in rows], series=[(str(_("Approval rate")), [r[4] for r in rows])], fmt=_pct_axis
+    )
+    return Chart("approval", title, desc, [_("Month"), _("Orders"), _("Decided"), _("Approved"), _("Approval rate (%)")], rows, svg)
+
+
+def bookings(scope: Scope, period: Period, month: dt.date) -> Chart:
+    data = selectors.monthly_origination(scope, period)
+    rows = [(_month(m), f.bookings, from_minor(f.booked_sen)) for m, f in data]
+    title = _("Bookings by month")
+    desc = "; ".join(f"{r[0]}: {r[1]}" for r in rows)
+    svg = charts.bar_chart(title=title, desc=desc, labels=[r[0][2:] for r in rows], values=[r[1] for r in rows])
+    return Chart("bookings", title, desc, [_("Month"), _("Units"), _("Amount (Rp)")], rows, svg)
+
+
+def _by(scope: Scope, month: dt.date, dimension: str, key: str, title: str, label: Callable[[Any], str]) -> Chart:
+    data = selectors.portfolio_by(scope, month, dimension)
+    rows = [(label(r["key"]), r["contracts"], from_minor(r["principal_sen"])) for r in data]
+    desc = f"{_month(month)}: " + ", ".join(f"{r[0]}: {r[1]}" for r in rows)
+    svg = charts.bar_chart(title=title, desc=desc, labels=[r[0] for r in rows], values=[r[1] for r in rows])
+    return Chart(
+        key,
+        title,
+        desc,
+        [_("Bucket") if dimension == "bucket" else _("Collectibility"), _("Contracts"), _("Outstanding principal (Rp)")],
+        rows,
+        svg,
+    )
+
+
+def buckets(scope: Scope, period: Period, month: dt.date) -> Chart:
+    return _by(scope, month, "bucket", "buckets", _("Portfolio by bucket"), str)
+
+
+def collectibility(scope: Scope, period: Period, month: dt.date) -> Chart:
+    return _by(scope, month, "collectibility", "collectibility", _("Portfolio by collectibility"), lambda k: f"Kol {k}")
+
+
+def vintage(scope: Scope, period: Period, month: dt.date) -> Chart:
+    data = selectors.vintage(scope, period)
+    rows = [(_month(c), *[data.rate(c, mob) for mob in data.mobs]) for c in data.cohorts]
+    drawn = [c for c in data.cohorts if any(data.rate(c, mob) is not None for mob in data.mobs)][-VINTAGE_COHORTS_DRAWN:]
+    title = _("Vintage: 30+ DPD by booking month and months on book")
+    desc = _("Share of each booking month's contracts 30 or more days past due at each month on book.")
+    svg = charts.line_chart(
+        title=title,
+        desc=desc,
+        labels=[str(mob) for mob in data.mobs],
+        series=[(_month(c), [data.rate(c, mob) for mob in data.mobs]) for c in drawn],
+        fmt=_pct_axis,
+    )
+    return Chart("vintage", title, desc, [_("Booking month"), *[f"MOB {mob} (%)" for mob in data.mobs]], rows, svg)
+
+
+def rolls(scope: Scope, period: Period, month: dt.date) -> Chart:
+    data = selectors.roll_rates(scope, month)
+    rows = [(src, *[data.rate(src, dst) for dst in data.buckets], data.from_total(src), data.roll_forward(src)) for src in data.buckets]
+    title = _("Roll rates between buckets")
+    desc = _("From last month-end's bucket (rows) to this month-end's (columns), in percent of the row.")
+    worse = [data.roll_forward(src) for src in data.buckets]
+    svg = charts.bar_chart(title=title, desc=desc, labels=data.buckets, values=worse, fmt=_pct_axis)
+    return Chart(
+        "rolls", title, desc, [_("From \\ to"), *[f"{b} (%)" for b in data.buckets], _("Contracts"), _("Rolled forward (%)")], rows, svg
+    )
+
+
+def npf(scope: Scope, period: Period, month: dt.date) -> Chart:
+    data = selectors.npf_trend(scope, period)
+    rows = [(_month(r["month"]), r["npf_pct"], from_minor(r["total_sen"])) for r in data]
+    title = _("NPF by month (Kol 3-5)")
+    desc = "; ".join(f"{r[0]}: {_pct(r[1])}" for r in rows)
+    svg = charts.line_chart(title=title, desc=desc, labels=[r[0][2:] for r in rows], series=[("NPF", [r[1] for r in rows])], fmt=_pct_axis)
+    return Chart("npf", title, desc, [_("Month"), _("NPF (%)"), _("Outstanding principal (Rp)")], rows, svg)
+
+
+CHARTS: dict[str, Callable[[Scope, Period, dt.date], Chart]] = {
+    "funnel": funnel,
+    "approval": approval,
+    "bookings": bookings,
+    "buckets": buckets,
+    "collectibility": collectibility,
+    "vintage": vintage,
+    "rolls": rolls,
+    "npf": npf,
+}
+
+
+def shown(value: Any) -> str:
+    """A table cell for people: rupiah and rates in the user's locale, a dash for nothing."""
+    if value is None:
+        return "–"
+    if isinstance(value, Decimal):
+        return format_figure(value, 2)
+    return str(value)
+
+
+def build(keys: Sequence[str], scope: Scope, period: Period, month: dt.date | None) -> list[Chart]:
+    month = month_start(month or period.last)
+    out = []
+    for key in keys:
+        chart = CHARTS[key](scope, period, month)
+        chart.shown_rows = [[shown(v) for v in row] for row in chart.rows]
+        out.append(chart)
+    return out
+
+
+def scorecard_rows(card: Any) -> list[tuple[str, Any, Any]]:
+    """The scorecard's lines: (figure, the dealer's, the branch's) — the page and the Excel file alike."""
+    f, b = card.figures, card.branch
+    rows = [
+        (_("Orders"), f.orders, card.branch_orders_per_dealer),
+        (_("Approval rate (%)"), f.approval_rate, b.approval_rate),
+        (_("Hours from order to decision"), f.turnaround_hours, b.turnaround_hours),
+        (_("Bookings (units)"), f.bookings, card.branch_bookings_per_dealer),
+        (_("Bookings (Rp)"), f.booked, None),
+        (_("FPD rate (%)"), card.quality.fpd_rate, card.branch_quality.fpd_rate),
+    ]
+    for mob in selectors.SCORECARD_MOBS:
+        rows.append(
+            (_("30+ DPD at MOB %(mob)s (%%)") % {"mob": mob}, card.quality.dpd30_at_mob[mob], card.branch_quality.dpd30_at_mob[mob])
+        )
+    return rows
