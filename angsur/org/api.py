@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from angsur.errors import NotFound, PermissionDenied
+from angsur.errors import PermissionDenied
 from angsur.org.models import User
 from angsur.org.roles import ROLE_CAPABILITIES, Capability
-from angsur.org.scoping import require
-from angsur.org.selectors import api_token_list, branch_list
+from angsur.org.selectors import api_token_get, api_token_list, branch_get, branch_list, user_for_unlock
 from angsur.org.services import api_token_create, api_token_revoke, login_authenticate, user_unlock
 from angsur.schemas import InputSchema
 
@@ -104,9 +103,7 @@ def token_list(request: HttpRequest) -> list:
 @router.delete("/auth/tokens/{token_id}", response={204: None})
 def token_revoke(request: HttpRequest, token_id: int) -> Status:
     """Revoke one of your own tokens (the one in use too); it stops working at once."""
-    token = api_token_list(viewer=request.auth, now=timezone.now()).select_related("user__branch").filter(pk=token_id).first()
-    if token is None:
-        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+    token = api_token_get(viewer=request.auth, pk=token_id, now=timezone.now())
     api_token_revoke(actor=request.auth, token=token)
     return Status(204, None)
 
@@ -114,11 +111,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> Status:
 @router.post("/users/{user_id}/unlock", response=UserLockOut)
 def user_unlock_endpoint(request: HttpRequest, user_id: int) -> User:
     """Clear an account's lock-out after failed logins (head office)."""
-    require(request.auth, Capability.CONFIG_MANAGE)
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        raise NotFound("not_found", _("The record was not found or is outside your branch."))
-    return user_unlock(actor=request.auth, user=user)
+    return user_unlock(actor=request.auth, user=user_for_unlock(viewer=request.auth, pk=user_id))
 
 
 @router.get("/branches", response=list[BranchOut])
@@ -128,7 +121,4 @@ def branches(request: HttpRequest) -> list:
 
 @router.get("/branches/{branch_id}", response=BranchOut)
 def branch_detail(request: HttpRequest, branch_id: int):
-    branch = branch_list(viewer=request.auth).filter(pk=branch_id).first()
-    if branch is None:
-        raise NotFound("not_found", _("The record was not found or is outside your branch."))
-    return branch
+    return branch_get(viewer=request.auth, pk=branch_id)
