@@ -1,5 +1,10 @@
 """The end-of-day screens (issue 11)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from angsur.servicing import eod_views
+
+urlpatterns = [
+    path("eod/", eod_views.eod_overview, name="eod_overview"),
+    path("eod/start/", eod_views.eod_start_view, name="eod_start"),
+]

@@ -624,7 +624,8 @@ class ContractDay(models.Model):
     """
 
     business_date = models.DateField()
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="days")
+    # No index of its own: the unique (contract, business_date) below serves every lookup by contract.
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="days", db_index=False)
     branch = models.ForeignKey("org.Branch", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     dealer = models.ForeignKey("dealers.Dealer", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
     cmo = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)

@@ -37,6 +37,8 @@ def _calendar_far_ahead(monkeypatch):
     # The wall clock is the outside world: every tested date has ended in every branch.
     monkeypatch.setattr(eod, "calendar_date", lambda branch: dt.date(2030, 1, 1))
     monkeypatch.setattr(org_services, "calendar_date", lambda branch: dt.date(2030, 1, 1))
+    # Other apps' after-close hooks (collection, performance) are theirs to test: these tests register their own.
+    monkeypatch.setattr(eod, "_hooks", {})
 
 
 def _history(contract: Contract, rng: random.Random, people) -> None:

@@ -1,0 +1,161 @@
+"""Time the end-of-day against a bare SQL statement computing the same days past due, at 10k/100k/1M contracts.
+
+Issue 11 targets: with 1,000,000 active contracts and their installments, one end-of-day under 30 s on
+PostgreSQL and under 60 s on SQLite (2 cores), within 1.5x a bare SQL statement computing the same DPD over
+the same tables in the same run, peak memory under 500 MB.
+
+Run with::
+
+    uv run python bench/eod.py --contracts 10000                                  # SQLite file under bench/out/
+    uv run python bench/eod.py --contracts 100000 --database-url postgres://angsur:angsur@127.0.0.1:5432/eod_bench_100k
+
+What it does:
+
+1. migrates the database; when it holds no contracts, generates the synthetic portfolio
+   (``angsur.devdata.portfolio.generate_portfolio``, seed 1, 24 booking months to ``--as-of``);
+   ``ANALYZE`` so both statements plan on statistics;
+2. times the **baseline**: one statement writing each contract's DPD as of the date into a temporary table
+   (``CREATE TEMP TABLE … AS SELECT contract_id, date − MIN(due_date of installments unpaid at the date)``,
+   unpaid read from ``paid_on`` like the engine: the same tables, the same answer for DPD);
+3. times the **end-of-day** of the same date (``eod_run``, re-run so it can repeat) with 1 worker and, on
+   PostgreSQL, with 2 workers (threads, each its own connection, chunks claimed FOR UPDATE SKIP LOCKED);
+   checks that its DPD equals the baseline's for every contract;
+4. reports seconds, the ratio to the baseline, and the peak RSS of this process (the database server's own
+   memory is not in it), as a table and as JSON in ``bench/out/eod-<vendor>-<contracts>.json``.
+
+Repeat: ``--repeat`` times each (median reported); the baseline is measured before and after the end-of-day
+and the median of those is used, so a load change on the shared machine shows as a spread.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contracts", type=int, default=10_000)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--as-of", default="2026-11-30")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--workers", default="1,2", help="Worker counts to time (PostgreSQL; SQLite runs 1)")
+    parser.add_argument("--chunk-size", type=int, default=20_000)
+    args = parser.parse_args()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = args.database_url or f"sqlite:///{OUT / f'eod-{args.contracts}.sqlite3'}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "angsur.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from angsur.devdata.portfolio import generate_portfolio
+    from angsur.org import services as org_services
+    from angsur.servicing import eod
+    from angsur.servicing.models import Contract, ContractDay, Installment
+
+    as_of = dt.date.fromisoformat(args.as_of)
+    # The portfolio runs to as_of; the bench closes as_of itself, whatever today's date is.
+    eod.calendar_date = lambda branch: dt.date(2199, 1, 1)
+    org_services.calendar_date = lambda branch: dt.date(2199, 1, 1)
+
+    # Time the end-of-day itself: the after-close hooks of other apps are theirs to measure.
+    eod._hooks.clear()
+    call_command("migrate", verbosity=0)
+    vendor = connection.vendor
+    existing = Contract.objects.count()
+    if existing == 0:
+        started = time.monotonic()
+        summary = generate_portfolio(contracts=args.contracts, seed=args.seed, as_of=as_of, months=24)
+        print(
+            f"generated {summary.contracts:,} contracts, {summary.installments:,} installments, "
+            f"{summary.allocations:,} allocations in {time.monotonic() - started:.0f} s",
+            flush=True,
+        )
+    elif existing != args.contracts:
+        print(f"the database holds {existing:,} contracts, not {args.contracts:,}", file=sys.stderr)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    active = Contract.objects.filter(signing_date__lte=as_of).exclude(closed_on__lte=as_of).count()
+    installments = Installment.objects.count()
+    print(f"{vendor}: {existing or args.contracts:,} contracts ({active:,} open on {as_of}), {installments:,} installments", flush=True)
+
+    inst = Installment._meta.db_table
+    dpd = "%s - MIN(due_date)" if vendor == "postgresql" else "CAST(julianday(%s) - julianday(MIN(due_date)) AS INTEGER)"
+    baseline_sql = (
+        f"CREATE TEMP TABLE eod_baseline AS SELECT contract_id, {dpd} AS dpd FROM {inst} "  # noqa: S608
+        f"WHERE due_date <= %s AND (paid_on IS NULL OR paid_on > %s) GROUP BY contract_id"
+    )
+
+    def baseline() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS eod_baseline")
+            started = time.perf_counter()
+            cursor.execute(baseline_sql, [as_of, as_of, as_of])
+            return time.perf_counter() - started
+
+    def check() -> int:
+        """Contracts whose end-of-day DPD differs from the baseline's (0 expected)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {ContractDay._meta.db_table} d LEFT JOIN eod_baseline b ON b.contract_id = d.contract_id "  # noqa: S608
+                f"WHERE d.business_date = %s AND d.dpd <> COALESCE(b.dpd, 0)",
+                [as_of],
+            )
+            return cursor.fetchone()[0]
+
+    results: dict = {"vendor": vendor, "contracts": existing or args.contracts, "open": active, "installments": installments}
+    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "load": os.getloadavg()}
+    base_times = [baseline() for _ in range(args.repeat)]
+    worker_counts = [int(w) for w in args.workers.split(",")] if vendor == "postgresql" else [1]
+    runs: dict[int, list[float]] = {}
+    first = True
+    for workers in worker_counts:
+        runs[workers] = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            run = eod.eod_run(
+                as_of,
+                rerun=not first or eod.EodRun.objects.filter(business_date=as_of).exists(),
+                workers=workers,
+                chunk_size=args.chunk_size,
+            )
+            runs[workers].append(time.perf_counter() - started)
+            first = False
+            print(f"  eod {workers} worker(s): {runs[workers][-1]:.2f} s ({run.contracts:,} rows, runs={run.runs})", flush=True)
+    base_times += [baseline() for _ in range(args.repeat)]
+    mismatches = check()
+    base = statistics.median(base_times)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["baseline_s"] = base_times
+    results["eod_s"] = {str(k): v for k, v in runs.items()}
+    results["dpd_mismatches"] = mismatches
+    results["peak_rss_mb"] = round(peak_mb, 1)
+    print(f"\n{vendor}, {results['contracts']:,} contracts, load {os.getloadavg()[0]:.1f}")
+    print(f"  baseline DPD statement: median {base:.2f} s (runs: {', '.join(f'{t:.2f}' for t in base_times)})")
+    for workers, times in runs.items():
+        median = statistics.median(times)
+        print(f"  end-of-day, {workers} worker(s): median {median:.2f} s = {median / base:.2f}x the baseline")
+    print(f"  DPD differing from the baseline: {mismatches}; peak RSS of this process: {peak_mb:.0f} MB")
+    path = OUT / f"eod-{vendor}-{results['contracts']}.json"
+    path.write_text(json.dumps(results, indent=2, default=str))
+    print(f"  -> {path}")
+
+
+if __name__ == "__main__":
+    main()
