@@ -6,11 +6,14 @@ configurable hand-over rules (CMO → desk → field → remedial). Contacts are
 and promised is never edited, a correction is a new contact.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from angsur.collection.workflow import CaseStage
+from angsur.finance.money import from_minor
 
 
 class ImmutableRowError(Exception):
@@ -88,6 +91,15 @@ class CollectionCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract.number} ({self.stage})"
+
+    @property
+    def overdue(self) -> Decimal:
+        """Overdue installments and late fees, in rupiah."""
+        return from_minor(self.overdue_sen + self.late_fee_sen)
+
+    @property
+    def next_due(self) -> Decimal:
+        return from_minor(self.next_due_sen)
 
 
 class CaseEvent(_Immutable):
@@ -194,6 +206,10 @@ class Promise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.promised_on} {self.status}"
+
+    @property
+    def amount(self) -> Decimal:
+        return from_minor(self.amount_sen)
 
 
 class ContactConsent(_Immutable):

@@ -4,7 +4,7 @@ collector and branch, and the WhatsApp reminder link."""
 
 import datetime as dt
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -93,7 +93,7 @@ def case_page(case: CollectionCase, *, viewer: Any) -> CasePage:
     if "assign" in actions:
         collectors = assignable_collectors(case)
     return CasePage(
-        contacts=list(case.contacts.select_related("actor", "result")[:50]),
+        contacts=list(case.contacts.select_related("actor", "result", "promise")[:50]),
         promises=list(case.promises.all()[:20]),
         events=list(case.events.select_related("actor", "assignee")[:50]),
         actions=actions,
@@ -252,7 +252,7 @@ def whatsapp_link(case: CollectionCase, *, sender: Any) -> str:
     phone = debtor_phone(case)
     if not phone:
         return ""
-    return f"https://wa.me/{phone.lstrip('+')}?text={urllib.parse.quote(whatsapp_message(case, sender=sender))}"
+    return f"https://wa.me/{phone.lstrip('+')}?text={urllib.parse.quote(whatsapp_message(case, sender=sender), safe='')}"
 
 
 # --- collection views: per CMO, collector, branch ------------------------------------------------------------------
@@ -272,6 +272,7 @@ class ViewRow:
     visits_today: int = 0
     promises_kept: int = 0
     promises_broken: int = 0
+    cells: list[tuple[int, Decimal]] = field(default_factory=list)  # (accounts, amount) in the view's bucket order
 
     @property
     def promise_kept_rate(self) -> Decimal | None:
@@ -358,6 +359,7 @@ def collection_view(*, viewer: Any, group: str, as_of: dt.date) -> CollectionVie
     names = _names(set(rows), group=group)
     for key, target in rows.items():
         target.name = names.get(key, str(key))
+        target.cells = [target.buckets.get(b, (0, Decimal(0))) for b in buckets]
     ordered = sorted(rows.values(), key=lambda r: (-r.accounts, r.name))
     return CollectionView(group=group, business_date=snapshot, buckets=buckets, rows=ordered)
 

@@ -26,7 +26,7 @@ from angsur.finance.money import from_minor, money_str
 from angsur.org.clock import branch_today
 from angsur.org.models import User
 from angsur.org.roles import Capability, Role
-from angsur.org.scoping import require
+from angsur.org.scoping import require, user_can
 from angsur.org.worklists import collect
 from angsur.origination import selectors
 from angsur.origination.models import (
@@ -1045,11 +1045,27 @@ def _survey_due(s: Survey) -> dict[str, Any]:
     }
 
 
+def _contract_row(row: Any) -> dict[str, Any]:
+    """A "contracts" worklist item (a dataclass the registering app builds: collection.selectors.ContractRow)."""
+    return {
+        "contract_id": row.contract_id,
+        "case_id": row.case_id,
+        "number": row.number,
+        "customer": row.customer,
+        "dpd": row.dpd,
+        "amount": money_str(row.amount),
+        "due_date": row.due_date,
+        "url": row.url,
+        "note": str(row.note),
+    }
+
+
 # How each kind of worklist item is answered; servicing and collection add their kinds here.
 WORKLIST_ROWS = {
     "applications": _rows,
     "surveys": lambda items, user: [_survey_due(s) for s in items],
     "quotes": lambda items, user: [quote_row(q) for q in items],
+    "contracts": lambda items, user: [_contract_row(r) for r in items],
 }
 
 
@@ -1057,7 +1073,8 @@ WORKLIST_ROWS = {
 def worklist(request: HttpRequest) -> dict:
     """The caller's worklists, from the one registry the home page also reads (org/worklists.py)."""
     user = request.auth
-    require(user, Capability.APPLICATION_VIEW)
+    if not user_can(user, Capability.COLLECTION_VIEW):  # collectors have worklists but no applications
+        require(user, Capability.APPLICATION_VIEW)
     body: dict[str, Any] = {"role": user.role}
     for spec, items in collect(user, branch_today(user)):
         body[spec.key] = WORKLIST_ROWS[spec.kind](items, user)

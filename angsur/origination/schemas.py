@@ -606,10 +606,28 @@ class SurveyDueOut(Schema):
     applicant_name: str
 
 
+class ContractWorklistRowOut(Schema):
+    """A contract on a worklist (kind "contracts": collection's and servicing's lists)."""
+
+    contract_id: int
+    case_id: int | None = None
+    number: str
+    customer: str
+    dpd: int = Field(description="Days past due (0: not overdue)")
+    amount: MoneyStr = Field(description="Overdue amount with late fees, or the installment due soon")
+    due_date: dt.date | None = None
+    url: str
+    note: str = ""
+
+
 class WorklistOut(Schema):
     """The caller's worklists from the one registry (org/worklists.py): a key for each list the role gets."""
 
     role: str
+    collection_due_soon: list[ContractWorklistRowOut] | None = None
+    collection_overdue: list[ContractWorklistRowOut] | None = None
+    collection_broken_promises: list[ContractWorklistRowOut] | None = None
+    collection_assigned: list[ContractWorklistRowOut] | None = None
     surveys_due: list[SurveyDueOut] | None = None
     # the fields in the registry's order (org/worklists.py: order=), as the home page shows them
     prospects: list[QuoteRowOut] | None = None
@@ -622,3 +640,5 @@ class WorklistOut(Schema):
     recent_decisions: list[StaffApplicationRowOut] | None = None
     orders: list[DealerApplicationRowOut] | None = None
     recent: list[StaffApplicationRowOut] | None = None
+    collection_unassigned: list[ContractWorklistRowOut] | None = None
+    collection_handed_over: list[ContractWorklistRowOut] | None = None
