@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils.translation import override
 
 from angsur.audit.models import AuditEvent
 from angsur.errors import DomainError
@@ -153,6 +154,7 @@ def _register_certificate(people, contract):
     )
 
 
+@override("en")
 def test_a_repossession_without_its_preconditions_is_refused_naming_each_missing_one(contract, people, late_day):
     error = _refused(
         lambda: repossession_create(actor=people["rem"], contract=contract, officer=people["rem"], as_of=late_day),
