@@ -21,6 +21,8 @@ urlpatterns = [
     path("logout/", web_views.logout_view, name="logout"),
     path("sw.js", offline_views.service_worker, name="service_worker"),
     path("offline/", offline_views.offline_page, name="offline"),
+    path("device/key/", offline_views.device_key, name="device_key"),
+    path("device/unlock/", offline_views.device_unlock, name="device_unlock"),
     path("i18n/setlang/", web_views.language_set, name="set_language"),  # kept per user, not only per browser
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

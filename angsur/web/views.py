@@ -58,9 +58,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("You have logged out."))
-    # What the user left on a shared phone (kept screens, outbox, local copies) is deleted by device.js
-    # before this post, asking first if work is not sent yet. Not `Clear-Site-Data: "storage"`: it would
-    # also delete the unsent work of a colleague whose session ended on the same phone without a logout.
+    # What the user left on a shared phone is handled by device.js before this post: the kept screens and
+    # the session's key go; work not sent yet stays, encrypted, until the user logs in again. Not
+    # `Clear-Site-Data: "storage"`: it would delete that work, and a colleague's whose session ended here.
     response = redirect("login")
     # The language is the person's (User.language), not the phone's: the next user starts from the default.
     response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH, samesite=settings.LANGUAGE_COOKIE_SAMESITE)

@@ -71,6 +71,46 @@ def _outbox_items(page) -> list[dict]:
     return page.evaluate("window.AngsurOutbox.list().then(items => items.map(i => ({slot: i.slot, kind: i.kind, status: i.status})))")
 
 
+# What IndexedDB holds, read raw (as anyone with the phone could): binary as latin-1 text, to search for typed words.
+RAW_DUMP = """name => new Promise((resolve, reject) => {
+  const request = indexedDB.open(name);
+  request.onerror = () => reject(request.error);
+  request.onsuccess = () => {
+    const db = request.result, names = Array.from(db.objectStoreNames), out = [];
+    if (!names.length) { db.close(); resolve(""); return; }
+    const t = db.transaction(names, "readonly");
+    const bytes = v => Array.from(new Uint8Array(v.buffer || v, v.byteOffset || 0, v.byteLength)).map(b => String.fromCharCode(b)).join("");
+    const text = v => v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? bytes(v)
+      : v instanceof Blob ? "[clear Blob]"
+      : v && typeof v === "object" ? Object.keys(v).map(k => k + "=" + text(v[k])).join(";") : String(v);
+    names.forEach(n => { t.objectStore(n).getAll().onsuccess = e => e.target.result.forEach(r => out.push(text(r))); });
+    t.oncomplete = () => { db.close(); resolve(out.join("\\n")); };
+  };
+})"""
+
+
+def _raw_outbox(page, user_pk) -> str:
+    return page.evaluate(RAW_DUMP, f"angsur-outbox-{user_pk}")
+
+
+def _key_records(page) -> list[dict]:
+    """The phone's key records, with which wrapped copies each holds (never a key in clear)."""
+    return page.evaluate(
+        """() => new Promise(resolve => {
+            const r = indexedDB.open("angsur-keys");
+            r.onsuccess = () => {
+              const db = r.result;
+              if (!db.objectStoreNames.contains("users")) { db.close(); resolve([]); return; }
+              db.transaction("users").objectStore("users").getAll().onsuccess = e => {
+                db.close();
+                const shown = x => Object.keys(x).filter(k => x[k]).map(k => [k, x[k].data ? x[k].data.byteLength : String(x[k])]);
+                resolve(e.target.result.map(x => Object.fromEntries(shown(x))));
+              };
+            };
+          })"""
+    )
+
+
 def test_a_survey_opened_filled_and_completed_offline_with_a_photo_arrives_complete(phone, live_server, survey, cmo_a):
     errors = []
     phone.on("pageerror", lambda error: errors.append(str(error)))
@@ -158,7 +198,7 @@ def test_a_field_screen_opened_once_opens_without_signal(phone, live_server, sur
     assert phone.evaluate("document.documentElement.scrollWidth") <= 391
 
 
-def test_logging_out_clears_the_phones_copy(phone, live_server, survey, cmo_a):
+def test_logging_out_clears_what_can_be_read_and_keeps_unsent_work_encrypted(phone, live_server, survey, cmo_a):
     _login(phone, cmo_a)
     phone.goto(f"/surveys/{survey.pk}/")
     phone.wait_for_selector("#survey-form [data-geo-status]:has-text('GPS:')")
@@ -169,25 +209,39 @@ def test_logging_out_clears_the_phones_copy(phone, live_server, survey, cmo_a):
     phone.wait_for_selector("[data-testid=submit-notice]:has-text('Belum terkirim')")
     assert phone.evaluate(f"Object.keys(localStorage).filter(k => k.startsWith('angsur-u{cmo_a.pk}-survey-')).length") >= 1
     phone.context.set_offline(False)
-    # (the outbox may already be sending it; stop the send so the unsent item stays for the question below)
+    # (the outbox may already be sending it; stop the send so the unsent item stays through the logout)
     phone.route(f"**/surveys/{survey.pk}/", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
-
     dialogs = []
+    phone.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
-    def answer(dialog):
-        dialogs.append(dialog.message)
-        dialog.accept()
-
-    phone.on("dialog", answer)
     phone.click("[data-testid=logout] button")
     phone.wait_for_selector("#id_username")
-    assert dialogs and "belum terkirim" in dialogs[0]
+    assert dialogs == []  # nothing is lost at a logout: no question to answer
+    # what could be read goes: the kept screens, this session's key
+    assert "angsur-pages" not in phone.evaluate("caches.keys()")
+    assert "angsur_unlock" not in phone.evaluate("document.cookie")
+    assert phone.evaluate("indexedDB.databases().then(l => l.map(d => d.name))").count(f"angsur-outbox-{cmo_a.pk}") == 1
+    assert not [r for r in _key_records(phone) if "session" in r]
+    # the unsent survey and its local copy stay, as ciphertext only
+    stored = _raw_outbox(phone, cmo_a.pk)
+    assert stored and "Pak RT Joko" not in stored and "3.500.000" not in stored
+    copy = phone.evaluate(f"localStorage.getItem('angsur-u{cmo_a.pk}-survey-{survey.pk}')")
+    assert copy.startswith("angsur-sealed:1:") and "Pak RT Joko" not in copy
+    survey.refresh_from_db()
+    assert survey.status != SurveyStatus.COMPLETED
+
+
+def test_logging_out_with_nothing_left_to_send_leaves_nothing_of_the_user(phone, live_server, survey, cmo_a):
+    _login(phone, cmo_a)
+    phone.goto(f"/surveys/{survey.pk}/")
+    _kept(phone, f"/surveys/{survey.pk}/")
+    phone.click("[data-testid=logout] button")
+    phone.wait_for_selector("#id_username")
     assert phone.evaluate("Object.keys(localStorage).filter(k => k.startsWith('angsur-')).length") == 0
     assert "angsur-pages" not in phone.evaluate("caches.keys()")
     databases = phone.evaluate("indexedDB.databases().then(list => list.map(d => d.name))")
-    assert not [name for name in databases if name.startswith("angsur-")]
-    survey.refresh_from_db()
-    assert survey.status != SurveyStatus.COMPLETED
+    assert not [name for name in databases if name.startswith("angsur-outbox-")]
+    assert _key_records(phone) == []
 
 
 def test_a_survey_reassigned_meanwhile_is_shown_as_a_conflict_and_kept(phone, live_server, survey, cmo_a, branch_a):

@@ -101,7 +101,11 @@ def _assert_typed_values_shown(page, skip: tuple[str, ...] = ()) -> None:
 
 
 def _local_copy(page, survey) -> dict | None:
-    raw = page.evaluate("k => localStorage.getItem(k)", f"angsur-u{survey.surveyor_id}-survey-{survey.pk}")
+    """The survey's copy on the phone, opened with the page's key (it is kept encrypted: device.js)."""
+    raw = page.evaluate(
+        "k => { const v = localStorage.getItem(k); return v === null ? null : window.AngsurDevice.openText(v, k); }",
+        f"angsur-u{survey.surveyor_id}-survey-{survey.pk}",
+    )
     return None if raw is None else json.loads(raw)
 
 
@@ -112,6 +116,7 @@ def _pending_mark(page, survey) -> str | None:
 def _open_survey(page, survey) -> None:
     page.goto(f"/surveys/{survey.pk}/")
     page.wait_for_selector("#survey-form [data-geo-status]:has-text('GPS:')")
+    page.wait_for_selector("#survey-form[data-draft-ready=restored]", state="attached")  # the phone's (encrypted) copy is back
 
 
 def _submit_offline(page, live_server, survey) -> None:
@@ -258,12 +263,15 @@ def test_survey_sent_after_the_session_ended_is_kept_through_the_login(phone, li
     # the server asks for the login: the copy stays on the phone, and after logging in the survey is back
     phone.wait_for_selector("#id_username")
     assert "/login/" in phone.url
-    assert _local_copy(phone, survey)["informant_1_name"] == "Pak RT Joko"
+    # the copy stays on the phone, encrypted: the login page (nobody's session) cannot read it
+    kept = phone.evaluate("k => localStorage.getItem(k)", f"angsur-u{survey.surveyor_id}-survey-{survey.pk}")
+    assert kept.startswith("angsur-sealed:1:") and "Pak RT Joko" not in kept
     phone.fill("#id_username", cmo_a.username)
     phone.fill("#id_password", DEMO_PASSWORD)
     phone.click("button[type=submit]")
     phone.wait_for_selector(f"[data-testid=submit-notice]:has-text('{RESTORED}')")
     assert phone.url == f"{live_server.url}/surveys/{survey.pk}/"
+    phone.wait_for_selector("#survey-form[data-draft-ready=restored]", state="attached")
     _assert_typed_values_shown(phone)
     survey.refresh_from_db()
     assert survey.status != SurveyStatus.COMPLETED

@@ -1,7 +1,9 @@
 /* angsur field helpers (our own code): GPS position and time for survey forms and photos, a local copy
    of the survey so a lost connection loses nothing, and sending through the phone's outbox (outbox.js).
 
-   The survey form (form[data-draft-key]) keeps what is typed in localStorage; "Complete survey" puts the
+   The survey form (form[data-draft-key]) keeps what is typed in localStorage, encrypted under the user's
+   data key (AngsurDevice.sealText, device.js: nobody else who uses the phone can read it, and without
+   WebCrypto nothing is kept); "Complete survey" puts the
    form into the outbox (IndexedDB) with its idempotency key (submit_key) and the phone's times, and the
    outbox sends it, after the photos taken before it, as soon as there is signal. The local copy is removed
    only once the server has accepted the survey. Without a connection the form stays on screen with a
@@ -217,10 +219,27 @@
     });
     return restored;
   }
-  try {
-    var saved = JSON.parse(store.get(key) || "{}");
-    if (saved && typeof saved === "object") { restore(saved); }
-  } catch (e) { store.remove(key); }
+  // The copy is sealed (AES-GCM, the user's data key): it is kept only once the copy already on the phone
+  // was read back, so a page that cannot open it (locked: device.js asks for the password) never overwrites it.
+  var device = window.AngsurDevice && window.AngsurDevice.available ? window.AngsurDevice : null;
+  var readable = false, keeping = Promise.resolve();
+  function save() {
+    if (!readable) { return keeping; }
+    var text = JSON.stringify(snapshot());  // what the form holds now; written in the order typed
+    keeping = keeping.then(function () { return device.sealText(text, key); }).then(function (sealed) { store.set(key, sealed); }, function () { /* locked or full */ });
+    return keeping;
+  }
+  var restored = !device ? Promise.reject(new Error("no key on this browser: nothing is kept")) : device.key().then(function () {
+    var kept = store.get(key);
+    if (kept === null) { return null; }
+    var text = device.isSealed(kept) ? device.openText(kept, key) : Promise.resolve(kept);  // a copy kept in clear before: sealed below
+    return text.then(function (t) { return JSON.parse(t); }, function () { store.remove(key); return null; });  // sealed under a key gone since: unreadable
+  }).then(function (saved) {
+    readable = true;
+    if (saved && typeof saved === "object") { restore(saved); save(); }
+  });
+  // the form says when the phone's copy is back on it (or could not be: locked, or no WebCrypto)
+  restored.then(function () { draft.setAttribute("data-draft-ready", "restored"); }, function () { draft.setAttribute("data-draft-ready", "locked"); });
   draft.addEventListener("input", save);
   draft.addEventListener("change", save);
 
@@ -331,10 +350,11 @@
     save();
     store.set(pendingKey, iso());
     showNotice("sending");
-    outbox.put({
+    var data = fields();
+    keeping.then(function () { return outbox.put({
       slot: slot, kind: "survey", url: draft.action, label: draft.getAttribute("data-label") || document.title, page: location.pathname,
-      key: submitKey ? submitKey.value : undefined, keyField: "submit_key", fields: fields()
-    }).then(function () {
+      key: submitKey ? submitKey.value : undefined, keyField: "submit_key", fields: data
+    }); }).then(function () {
       return outbox.flush();
     }, function (error) {
       // the phone refused to store it (storage full or blocked): post the form as without JavaScript (the local copy stays)
@@ -342,9 +362,14 @@
       HTMLFormElement.prototype.submit.call(draft);
       throw error;
     }).then(function () {
-      return outbox.get(slot);
-    }).then(function (item) {
-      if (item && item.status === "waiting" && !item.answer) { item.answer = { state: "offline" }; }
+      return outbox.list();
+    }).then(function (items) {
+      var mine = items.filter(function (i) { return i.slot === slot; }), item = mine.length ? mine[mine.length - 1] : null;
+      if (item && item.status === "waiting" && !item.answer) {
+        // not tried: an item before it (a photo) stopped the queue; the server's login, or no signal
+        var blocked = items.filter(function (i) { return i.status === "waiting" && i.answer && i.answer.state === "login"; })[0];
+        item.answer = blocked ? blocked.answer : { state: "offline" };
+      }
       settle(item);
     }, function () {
       if (leaving) { return; }

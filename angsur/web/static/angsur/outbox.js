@@ -26,12 +26,22 @@
 
    Item states: waiting → sending → sent | conflict | refused (→ waiting again when put anew). A sent item
    keeps only its label, key and times (what was sent is not kept on the phone); it is forgotten after a day.
-   The outbox is per user (IndexedDB database "angsur-outbox-<user id>") and deleted at logout. */
+   The outbox is per user (IndexedDB database "angsur-outbox-<user id>").
+
+   Encrypted on the phone: what an item holds (label, fields, files, the server's answer) is stored only as
+   AES-GCM ciphertext under the user's data key (device.js, AngsurDevice), bound to the item's key; its
+   routing (slot, kind, url, page, key, status, times) stays in clear, so the queue's order and state are
+   known without the key. The interface above hands out items in clear, to this user's pages only. Without
+   the key (the session ended; another user's page) nothing can be read or sent: list() answers items
+   marked `locked` with no label, fields or files. The outbox stays through a logout when something is not
+   sent yet (device.js), and is deleted with the user's key when nothing waits. */
 (function () {
   "use strict";
   var body = document.body;
   var user = body && body.getAttribute("data-device-user");
-  if (!user || !window.indexedDB) { return; }
+  var device = window.AngsurDevice;
+  // nothing personal is kept in clear: without WebCrypto (not a secure context) there is no outbox (forms post as before)
+  if (!user || !window.indexedDB || !device || !device.available) { return; }
   var DB_NAME = "angsur-outbox-" + user, STORE = "items";
   var SENT_KEPT_MS = 24 * 3600 * 1000, RETRY_MS = 30000, TIMEOUT_MS = 60000;
   var listeners = [], held = {}, flushing = null, dbPromise = null, retryTimer = null, wiped = false;
@@ -62,8 +72,84 @@
     });
   }
   function req(r) { return new Promise(function (resolve, reject) { r.onsuccess = function () { resolve(r.result); }; r.onerror = function () { reject(r.error); }; }); }
-  function all() { return tx("readonly", function (store, done) { return req(store.getAll()).then(done); }); }
-  function save(item) { return tx("readwrite", function (store, done) { return req(store.put(item)).then(function (id) { item.id = id; done(item); }); }).then(notify); }
+  /* ---- sealing: an item's content and state as ciphertext, the rest in clear ---- */
+  var CLEAR = ["id", "slot", "kind", "url", "page", "key", "keyField", "status", "created_at", "queued_at", "sent_at", "attempts"];
+  var encoder = new TextEncoder(), decoder = new TextDecoder();
+  var sealedContent = new WeakMap();  // item -> the ciphertext of its label, fields and files (sealed once)
+  var opened = {};                    // id -> what its content ciphertext opened to (a photo is decrypted once)
+  function ivText(box) { return Array.prototype.join.call(new Uint8Array(box.iv), "."); }
+  function sealContent(item) {
+    var files = item.files || [];
+    return Promise.all(files.map(function (f) { return f.blob.arrayBuffer(); })).then(function (buffers) {
+      var head = encoder.encode(JSON.stringify({
+        label: item.label, fields: item.fields || {},
+        files: files.map(function (f, n) { return { name: f.name, filename: f.filename, type: f.blob.type || "", size: buffers[n].byteLength }; })
+      }));
+      var size = new Uint8Array(4);
+      new DataView(size.buffer).setUint32(0, head.byteLength);
+      var parts = [size, head].concat(buffers), total = parts.reduce(function (n, p) { return n + p.byteLength; }, 0);
+      var plain = new Uint8Array(total), at = 0;
+      parts.forEach(function (p) { plain.set(new Uint8Array(p), at); at += p.byteLength; });
+      return device.seal(plain, "outbox|" + item.key + "|content");
+    });
+  }
+  function openContent(rec) {
+    return device.open(rec.content, "outbox|" + rec.key + "|content").then(function (buffer) {
+      var size = new DataView(buffer, 0, 4).getUint32(0), head = JSON.parse(decoder.decode(new Uint8Array(buffer, 4, size))), at = 4 + size;
+      return {
+        label: head.label, fields: head.fields,
+        files: head.files.map(function (f) {
+          var blob = new Blob([buffer.slice(at, at + f.size)], { type: f.type });
+          at += f.size;
+          return { name: f.name, blob: blob, filename: f.filename };
+        })
+      };
+    });
+  }
+  function toRecord(item) {
+    if (item.locked) { return Promise.reject(new Error("a locked item is never written back")); }
+    var cached = sealedContent.get(item);
+    var content = cached && cached.label === item.label && cached.fields === item.fields && cached.files === item.files
+      ? Promise.resolve(cached.box)
+      : sealContent(item).then(function (box) { sealedContent.set(item, { label: item.label, fields: item.fields, files: item.files, box: box }); return box; });
+    var state = device.seal(encoder.encode(JSON.stringify({ message: item.message || "", errors: item.errors || null, answer: item.answer || null })), "outbox|" + item.key + "|state");
+    return Promise.all([content, state]).then(function (boxes) {
+      var rec = { v: 1, content: boxes[0], state: boxes[1] };
+      CLEAR.forEach(function (name) { if (item[name] !== undefined) { rec[name] = item[name]; } });
+      return rec;
+    });
+  }
+  function fromRecord(rec) {
+    if (rec.v !== 1) { var legacy = Object.assign({}, rec); legacy.legacy = true; return Promise.resolve(legacy); }  // kept in clear before: sealed at load
+    var item = {};
+    CLEAR.forEach(function (name) { item[name] = rec[name]; });
+    var known = opened[rec.id], tag = ivText(rec.content);
+    var content = known && known.tag === tag ? Promise.resolve(known) : openContent(rec).then(function (c) { c.tag = tag; opened[rec.id] = c; return c; });
+    var state = device.open(rec.state, "outbox|" + rec.key + "|state").then(function (b) { return JSON.parse(decoder.decode(b)); });
+    return Promise.all([content, state]).then(function (parts) {
+      item.label = parts[0].label; item.fields = parts[0].fields; item.files = parts[0].files;
+      item.message = parts[1].message; item.errors = parts[1].errors; item.answer = parts[1].answer;
+      sealedContent.set(item, { label: item.label, fields: item.fields, files: item.files, box: rec.content });
+      return item;
+    }, function () {
+      // no key for it (locked) or not this user's: its routing only
+      item.locked = true; item.label = "\uD83D\uDD12 " + rec.slot; item.fields = {}; item.files = []; item.message = ""; item.errors = null; item.answer = null;
+      return item;
+    });
+  }
+  function records() { return tx("readonly", function (store, done) { return req(store.getAll()).then(done); }); }
+  function all() { return records().then(function (list) { return Promise.all(list.map(fromRecord)); }); }
+  function save(item) {
+    return toRecord(item).then(function (rec) {
+      return tx("readwrite", function (store, done) { return req(store.put(rec)).then(function (id) { item.id = id; done(item); }); });
+    }).then(notify);
+  }
+  // items kept in clear by an earlier version of this page: sealed as soon as the key is there
+  function sealLegacy() {
+    return device.key().then(all).then(function (items) {
+      return Promise.all(items.filter(function (i) { return i.legacy; }).map(function (i) { delete i.legacy; return save(i); }));
+    });
+  }
   function notify(item) { listeners.forEach(function (fn) { try { fn(item); } catch (e) { /* a listener's fault */ } }); return item; }
   function newKey() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -80,22 +166,25 @@
     });
   }
   function put(spec) {
-    return get(spec.slot).then(function (previous) {
-      var reuse = previous && previous.status !== "sent";
+    return device.key().then(function () { return get(spec.slot); }).then(function (previous) {
+      var reuse = previous && previous.status !== "sent" && !previous.locked;
       var item = {
         slot: spec.slot, kind: spec.kind || "form", url: spec.url, label: spec.label || spec.slot, page: spec.page || location.pathname,
         key: spec.key || (reuse && previous.key) || newKey(), keyField: spec.keyField || "client_key",
         fields: spec.fields || {}, files: spec.files || [], status: "waiting", created_at: (reuse && previous.created_at) || now(),
         queued_at: now(), sent_at: null, message: "", errors: null, answer: null, attempts: 0
       };
-      return tx("readwrite", function (store, done) {
-        // a new put moves the slot to the end of the queue (after the photos taken since)
-        var drop = reuse ? req(store.delete(previous.id)) : Promise.resolve();
-        return drop.then(function () { return req(store.add(item)); }).then(function (id) { item.id = id; done(item); });
+      return toRecord(item).then(function (rec) {
+        return tx("readwrite", function (store, done) {
+          // a new put moves the slot to the end of the queue (after the photos taken since)
+          var drop = reuse ? req(store.delete(previous.id)) : Promise.resolve();
+          return drop.then(function () { return req(store.add(rec)); }).then(function (id) { item.id = id; done(item); });
+        });
       }).then(notify);
     });
   }
   function remove(id) {
+    delete opened[id];
     return tx("readwrite", function (store) { return req(store.delete(id)); }).then(function () { notify({ id: id, removed: true }); });
   }
   function csrfToken() {
@@ -155,7 +244,8 @@
     var skipHeld = options && options.skipHeld;
     var run = function () {
       return all().then(function (items) {
-        var queue = items.filter(function (i) { return (i.status === "waiting" || i.status === "sending") && !(skipHeld && held[i.slot]); });
+        // a locked item (no key in this session) waits for its user: nothing of it can be read, nor sent
+        var queue = items.filter(function (i) { return (i.status === "waiting" || i.status === "sending") && !i.locked && !(skipHeld && held[i.slot]); });
         var step = function (n) {
           if (n >= queue.length) { return "done"; }
           return send(queue[n]).then(function (then) { return then === "stop" ? "stopped" : step(n + 1); });
@@ -170,7 +260,7 @@
   }
   function schedule() {
     if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
-    all().then(function (items) {
+    device.key().then(records).then(function (items) {
       if (items.some(function (i) { return i.status === "waiting"; })) {
         retryTimer = setTimeout(function () { retryTimer = null; flush().catch(quiet); }, RETRY_MS);
       }
@@ -178,7 +268,7 @@
   }
   function prune() {
     var limit = Date.now() - SENT_KEPT_MS;
-    return all().then(function (items) {
+    return records().then(function (items) {
       return Promise.all(items.filter(function (i) { return i.status === "sent" && Date.parse(i.sent_at) < limit; }).map(function (i) { return remove(i.id); }));
     });
   }
@@ -231,7 +321,7 @@
           : text("waiting") + " " + clock(item.queued_at);
         state.textContent = line;
         li.appendChild(title); li.appendChild(document.createTextNode(" ")); li.appendChild(state);
-        if (item.status === "conflict" || item.status === "refused") {
+        if (item.status === "conflict" || item.status === "refused" || item.locked) {
           var drop = document.createElement("button");
           drop.type = "button"; drop.className = "link"; drop.textContent = text("remove");
           drop.addEventListener("click", function () { if (window.confirm(text("remove-confirm"))) { remove(item.id); } });
@@ -253,7 +343,7 @@
   }
   window.addEventListener("online", function () { flush().catch(quiet); });
   document.addEventListener("DOMContentLoaded", function () {
-    prune().then(render).then(function () {
+    prune().then(function () { return sealLegacy().catch(quiet); }).then(render).then(function () {
       if (navigator.onLine !== false) { flush({ skipHeld: true }).catch(quiet); } else { schedule(); }
     }).catch(render);
   });

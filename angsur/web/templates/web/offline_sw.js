@@ -5,7 +5,9 @@
    - The field screens (CMO home, survey, quote screen) are fetched from the network first; the last copy
      of each is kept in "angsur-pages" (at most {{ max_screens }}) and answered when there is no signal.
      A screen never opened on this phone answers the small offline page instead.
-   - Nothing else is cached: no API answer, no document, no photo, no other page.
+   - The unlock screen (/device/unlock/) is cached at install too: without signal it opens the work kept,
+     encrypted, on this phone (device.js). It holds no personal data.
+   - Nothing else is cached: no API answer, no document, no photo, no other page, no key.
    The copies in "angsur-pages" are the user's own open work: device.js deletes them at logout, when
    another user's page or the login page appears (the session ended), and they are never kept for a page
    that answered anything but 200 (a redirect to the login, an error). Posts are never touched: the outbox
@@ -15,7 +17,7 @@ var VERSION = "{{ version }}";
 var STATIC_CACHE = "angsur-static-" + VERSION;
 var PAGES_CACHE = "angsur-pages";
 var OFFLINE_URL = "/offline/";
-var ASSETS = {{ assets_json }};  // the shell's files and the offline page
+var ASSETS = {{ assets_json }};  // the shell's files, the offline page and the unlock screen
 var SCREENS = {{ screens_json }}.map(function (source) { return new RegExp(source); });
 var MAX_SCREENS = {{ max_screens }};
 
@@ -74,7 +76,12 @@ self.addEventListener("fetch", function (event) {
     }, function () { return cachedScreen(request); }));
     return;
   }
-  event.respondWith(fetch(request).catch(function () { return caches.match(OFFLINE_URL); }));
+  // another page: the network, or without signal the same page if it is one of ours cached at install (the
+  // unlock screen), else the offline page
+  event.respondWith(fetch(request).catch(function () {
+    var own = ASSETS.indexOf(url.pathname) >= 0 ? caches.match(url.pathname) : Promise.resolve(null);
+    return own.then(function (hit) { return hit || caches.match(OFFLINE_URL); });
+  }));
 });
 
 // device.js: "keep" the screen just opened (the first visit happened before this worker controlled the page);
