@@ -173,7 +173,13 @@
 
   // the server's key for this user: current and previous secrets (a rotated SECRET_KEY keeps its fallbacks)
   function serverKeys() {
-    return fetch("/device/key/", { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } }).then(function (response) {
+    // a weak signal must not hold the page's work back for long: after 8 s, as without signal
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, 8000) : null;
+    return fetch("/device/key/", {
+      credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" }, signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      if (timer) { clearTimeout(timer); }
       if (!response.ok || (response.headers.get("Content-Type") || "").indexOf("application/json") !== 0) { return []; }
       return response.json().then(function (answer) {
         if (String(answer.user) !== user) { return []; }
@@ -244,7 +250,10 @@
   if (!subtle) {
     keyPromise = Promise.reject(new Error("no WebCrypto here (not a secure context): nothing is kept on the phone"));
   } else if (user) {
-    keyPromise = endSessions(user).then(unlock);
+    // one tab at a time makes a user's key (two tabs opened at once must not make two)
+    keyPromise = endSessions(user).then(function () {
+      return navigator.locks && navigator.locks.request ? navigator.locks.request("angsur-device-key-" + user, unlock) : unlock();
+    });
   } else {
     keyPromise = Promise.reject(lockedError);
     if (loginPage) {
