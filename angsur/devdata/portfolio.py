@@ -773,6 +773,11 @@ class _Generator:
         self.quotes[key] = result
         return result
 
+    def posting_day(self, day: dt.date) -> dt.date:
+        """The working day a payment is posted on: its value date, or the next working day (Sunday, holiday)."""
+        index = bisect.bisect_left(self.posting_days, day)
+        return self.posting_days[index] if index < len(self.posting_days) else day  # after as_of: never posted
+
     def due_dates_of(self, quote: _Quote, signing: dt.date) -> tuple[dt.date, ...]:
         """The due dates booking gives (finance.quote: ADDM from the signing date, ADDB a month later, on its day)."""
         key = (signing, quote.tenor, quote.timing)
@@ -848,6 +853,7 @@ class _Generator:
         s.cmos = sum(len(b.cmos) for b in self.branches)
         first_month = add_months(self.as_of.replace(day=1), -(self.months - 1))
         self.calendar = working_days(first_month - dt.timedelta(days=45), self.as_of)
+        self.posting_days = working_days(first_month - dt.timedelta(days=45), self.as_of + dt.timedelta(days=14))
         self.month_days = self._month_days(first_month)
         plan = self._signing_plan(first_month)
         self._tables()
@@ -1051,18 +1057,21 @@ class _Generator:
         return sex, name, birth, nik, phone, address
 
     def times(self, rng: random.Random, b: _Branch, day_index: int, steps: Sequence[int]) -> list[str]:
-        """Timestamps after each other: steps are working days after day_index; times within 08.00-17.00 local."""
-        out, previous_day, previous_minute = [], None, WORK_START_MIN
+        """Timestamps in order: steps are working days after day_index; times within 08.00-17.00 local."""
+        out: list[str] = []
+        last = len(self.calendar) - 1
+        previous_index, previous_minute, previous_second = -1, WORK_START_MIN, 0
         for step in steps:
-            index = min(len(self.calendar) - 1, max(0, day_index + step))
-            day = self.calendar[index]
-            low = previous_minute + 5 if day == previous_day else WORK_START_MIN
-            if low >= WORK_END_MIN - 1:
-                index = min(len(self.calendar) - 1, index + 1)
-                day, low = self.calendar[index], WORK_START_MIN
-            minute = rng.randint(low, min(WORK_END_MIN - 1, low + 180))
-            out.append(b.clock.at(day, minute, rng.randint(0, 59)))
-            previous_day, previous_minute = day, minute
+            index = max(previous_index, min(last, max(0, day_index + step)))
+            low = previous_minute + 5 if index == previous_index else WORK_START_MIN
+            if low > WORK_END_MIN - 1 and index < last:
+                index, low = index + 1, WORK_START_MIN
+            if low > WORK_END_MIN - 1:
+                minute, second = previous_minute, previous_second  # the last day is full: the same moment
+            else:
+                minute, second = rng.randint(low, min(WORK_END_MIN - 1, low + 180)), rng.randint(0, 59)
+            out.append(b.clock.at(self.calendar[index], minute, second))
+            previous_index, previous_minute, previous_second = index, minute, second
         return out
 
     def application_row(
@@ -1196,7 +1205,7 @@ class _Generator:
         if behaviour == EARLY_SETTLEMENT:
             k = rng.randint(3, max(3, quote.tenor - 2))
             k = min(k, quote.tenor - 1 - at_signing)
-            quoted_on = dues[k + at_signing - 1] + dt.timedelta(days=rng.randint(3, 20))
+            quoted_on = self.posting_day(dues[k + at_signing - 1] + dt.timedelta(days=rng.randint(3, 20)))
             pattern = self.pattern(quote, ON_TIME, variant)
             if quoted_on <= self.as_of:
                 settle = (quoted_on, quoted_on + dt.timedelta(days=quote.settlement_quote_days))
@@ -1287,8 +1296,11 @@ class _Generator:
             channel = rng.choices([c for c, _w in CHANNEL_WEIGHTS], weights=[w for _c, w in CHANNEL_WEIGHTS])[0]
             if (index == 0 and quote.timing == "addm") or kind == PaymentKind.SETTLEMENT:
                 channel = Channel.COUNTER
+            posted_on = self.posting_day(value_date)
+            if posted_on != value_date and channel == Channel.COUNTER:
+                channel = Channel.VIRTUAL_ACCOUNT  # the branch is closed: the customer transferred
             minute = rng.randint(WORK_START_MIN, WORK_END_MIN - 1)
-            created = b.clock.at(value_date, minute, rng.randint(0, 59))
+            created = b.clock.at(posted_on, minute, rng.randint(0, 59))
             if channel == Channel.COUNTER:
                 receipt = f"KW/{b.branch.code}/{value_date.year}/{self.next_seq(b.branch, 'receipt', value_date.year):06d}"
                 payments.append(
