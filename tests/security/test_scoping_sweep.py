@@ -79,8 +79,35 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("post", "/api/contracts/{id}/bpkb"),
         ("post", "/contracts/{id}/fiduciary/"),
         ("post", "/contracts/{id}/bpkb/"),
+        # remedial: warning letters, default evidence, repossession of a contract
+        ("post", "/api/contracts/{id}/warning-letters"),
+        ("post", "/api/contracts/{id}/default-evidence"),
+        ("get", "/api/contracts/{id}/repossession-blockers"),
+        ("post", "/api/contracts/{id}/repossessions"),
+        ("get", "/remedial/contracts/{id}/"),
+        ("post", "/remedial/contracts/{id}/letters/"),
+        ("post", "/remedial/contracts/{id}/evidence/"),
+        ("post", "/remedial/contracts/{id}/repossession/"),
     ],
     "unmatched": [("post", "/api/unmatched-payments/{id}/match"), ("post", "/payments/unmatched/{id}/match/")],
+    "field_receipt": [("get", "/api/field-receipts/{id}"), ("get", "/field-cash/receipts/{id}/receipt.pdf")],
+    "cash_deposit": [("get", "/api/cash-deposits/{id}")],
+    "warning_letter": [
+        ("get", "/api/warning-letters/{id}"),
+        ("post", "/api/warning-letters/{id}/send"),
+        ("post", "/api/warning-letters/{id}/cancel"),
+        ("post", "/remedial/letters/{id}/send/"),
+        ("post", "/remedial/letters/{id}/cancel/"),
+        ("get", "/remedial/letters/{id}/letter.pdf"),
+    ],
+    "repossession": [
+        ("get", "/api/repossessions/{id}"),
+        ("post", "/api/repossessions/{id}/secure"),
+        ("post", "/api/repossessions/{id}/finish"),
+        ("post", "/remedial/repossessions/{id}/secure/"),
+        ("post", "/remedial/repossessions/{id}/finish/"),
+        ("get", "/remedial/repossessions/{id}/report.pdf"),
+    ],
     "payment_import": [("get", "/api/payment-imports/{id}"), ("get", "/payments/imports/{id}/")],
     "disbursement": [
         ("get", "/api/disbursements/{id}"),
@@ -138,6 +165,10 @@ LISTS = {
     "branch": "/api/branches",
     "contract": "/api/contracts",
     "disbursement": "/api/disbursements",
+    "field_receipt": "/api/field-receipts",
+    "cash_deposit": "/api/cash-deposits",
+    "warning_letter": "/api/warning-letters",
+    "repossession": "/api/repossessions",
 }
 # Routes that take an id but are no object's: the admin (/config/, head office, audited) is its own screen.
 NOT_OBJECTS = re.compile(r"^/config/")
@@ -152,6 +183,40 @@ class Records:
 
     ids: dict[str, int]
     markers: list[str]  # text that only this record's data would show
+
+
+def _remedial_records(*, contract, branch, cashier, admin, tag: str) -> dict[str, int]:
+    """A field receipt and its deposit, a sent SP1, the certificate and a court order, a repossession task."""
+    from datetime import timedelta
+
+    from angsur.remedial.services import (
+        booklet_assign,
+        default_evidence_record,
+        deposit_receive,
+        receipt_issue,
+        repossession_create,
+        warning_letter_create,
+        warning_letter_send,
+    )
+    from angsur.servicing.services import fiduciary_record
+
+    day = contract.signing_date
+    collector = make_user(Role.COLLECTOR, branch, username=f"sweep.coll.{tag}")
+    remedial = make_user(Role.REMEDIAL, branch, username=f"sweep.rem.{tag}")
+    manager = make_user(Role.BRANCH_MANAGER, branch, username=f"sweep.bm.{tag}")
+    first = 1 if tag == "A" else 101
+    booklet_assign(actor=manager, collector=collector, first_number=first, last_number=first + 9, as_of=day)
+    receipt = receipt_issue(actor=collector, contract=contract, number=first, amount=Decimal(1000), as_of=day)
+    deposit = deposit_receive(actor=cashier, collector=collector, receipt_ids=[receipt.pk], counted=Decimal(1000), as_of=day)
+    late = contract.first_due_date + timedelta(days=10)
+    letter = warning_letter_create(actor=remedial, contract=contract, level=1, as_of=late)
+    warning_letter_send(actor=remedial, letter=letter, sent_on=late, channel="hand", as_of=late)
+    fiduciary_record(
+        actor=admin, contract=contract, deed_number="S", deed_date=day, certificate_number=f"W-{tag}", registered_on=day, as_of=day
+    )
+    default_evidence_record(actor=remedial, contract=contract, kind="court_order", dated=late, document=f"PN-{tag}", as_of=late)
+    task = repossession_create(actor=remedial, contract=contract, officer=remedial, as_of=late)
+    return {"field_receipt": receipt.pk, "cash_deposit": deposit.pk, "warning_letter": letter.pk, "repossession": task.pk}
 
 
 def _records(*, owner, dealer, branch, tag: str) -> Records:
@@ -182,7 +247,9 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
     statement = f"date,amount,reference,account\n{day.isoformat()},1000,SWEEP-{tag},000{tag}\n".encode()
     payment_import = payment_import_start(actor=fo, content=statement, name="sweep.csv", bank="SWEEP", as_of=day)
     unmatched = UnmatchedPayment.objects.get(reference=f"SWEEP-{tag}")
-    disbursement = disbursement_prepare(actor=make_user(Role.ADMIN, branch, username=f"sweep.adm.{tag}"), contract=contract)
+    admin = make_user(Role.ADMIN, branch, username=f"sweep.adm.{tag}")
+    disbursement = disbursement_prepare(actor=admin, contract=contract)
+    remedial = _remedial_records(contract=contract, branch=branch, cashier=fo, admin=admin, tag=tag)
     # A condition of an approval (rows made directly: reaching a conditional approval takes the whole flow).
     decision = Decision.objects.create(
         application=app, decided_by=owner, role="credit_analyst", level=1, outcome="approve_conditions", rationale="Syarat"
@@ -206,6 +273,7 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
             "settlement_quote": settlement.pk,
             "disbursement": disbursement.pk,
             "unmatched": unmatched.pk,
+            **remedial,
             "payment_import": payment_import.pk,
         },
         markers=[app.number, f"Prospek {tag}", dealer.name, f"Penjamin {tag}", contract.number],
@@ -239,6 +307,12 @@ BODIES: dict[str, dict] = {
     "fiduciary": {"deed_number": "Sweep", "deed_date": "2026-11-02"},
     "bpkb": {"action": "borrow", "note": "Sweep"},
     "match": {"contract_id": 1},
+    "warning-letters": {"level": 1},
+    "default-evidence": {"kind": "court_order", "dated": "2026-11-02", "document": "Sweep"},
+    "repossessions": {"officer_id": 1},
+    "send": {"channel": "hand"},
+    "secure": {"place": "Sweep", "condition": "Sweep"},
+    "finish": {"action": "cancel", "note": "Sweep"},
 }
 BODIES_BY_PATTERN = [(re.compile(r"/conditions/\d+$"), {"resolution": "fulfilled", "note": "Sudah"})]
 
@@ -323,6 +397,9 @@ def test_in_scope_records_are_reached_so_the_sweep_is_not_vacuous(world, cmo_a, 
     assert login_client(cmo_a).get(f"/files/survey-photos/{own.ids['survey_photo']}/").status_code == 200
     assert token_client(bm_a).get(f"/api/quotes/{own.ids['quote']}").status_code == 200
     assert login_client(bm_a).get(f"/files/documents/{own.ids['document']}/").status_code == 200
+    assert token_client(bm_a).get(f"/api/warning-letters/{own.ids['warning_letter']}").status_code == 200
+    assert token_client(bm_a).get(f"/api/field-receipts/{own.ids['field_receipt']}").status_code == 200
+    assert login_client(bm_a).get(f"/remedial/repossessions/{own.ids['repossession']}/report.pdf").status_code == 200
     head = make_user(Role.HO_ADMIN, None, username="sweep.ho.reach")
     assert token_client(head).get(f"/api/dealers/{other.ids['dealer']}").status_code == 200
 
