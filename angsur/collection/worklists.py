@@ -63,7 +63,7 @@ UNASSIGNED = Worklist(
     lambda user: user_can(user, Capability.COLLECTION_ASSIGN) and not user.is_head_office,
     lambda user, today: selectors.unassigned_cases(viewer=user),
     empty=_("Every handed-over case has a collector."),
-    order=40,
+    order=200,
 )
 HANDED_OVER = Worklist(
     "collection_handed_over",
@@ -72,7 +72,7 @@ HANDED_OVER = Worklist(
     _cmo,
     lambda user, today: selectors.handed_over_by_cmo(viewer=user),
     empty=_("None of your contracts is with a collector."),
-    order=60,
+    order=210,
 )
 
 WORKLISTS: tuple[Worklist, ...] = (DUE_SOON, OVERDUE, BROKEN, ASSIGNED, UNASSIGNED, HANDED_OVER)
