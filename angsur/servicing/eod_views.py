@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from angsur.errors import DomainError
+from angsur.org.roles import Capability
+from angsur.org.scoping import require
 from angsur.servicing import eod_selectors
 from angsur.servicing.eod_services import eod_start
 
@@ -26,6 +28,7 @@ def eod_overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def eod_start_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, Capability.EOD_RUN)  # a 403 page, not a message
     try:
         day = dt.date.fromisoformat(request.POST.get("business_date", "").strip()[:10])
     except ValueError:
