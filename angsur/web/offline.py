@@ -36,6 +36,7 @@ FIELD_STATIC = (
     "angsur/device.js",
     "angsur/outbox.js",
     "angsur/field.js",
+    "collection/collection.js",
     "django_htmx/htmx-2.min.js",
 )
 
@@ -46,6 +47,7 @@ FIELD_SCREENS = (
     r"^/$",
     r"^/surveys/\d+/$",
     r"^/quotes/new/$",
+    r"^/collection/cases/\d+/$",
 )
 
 # At most this many field screens are kept on the phone (the oldest goes first).
