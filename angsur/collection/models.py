@@ -121,6 +121,25 @@ class CaseEvent(_Immutable):
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+    @property
+    def to_stage_label(self) -> str:
+        return str(CaseStage(self.to_stage).label) if self.to_stage in CaseStage.values else ""
+
+
+EVENT_LABELS = {
+    "opened": _("Opened"),
+    "reopened": _("Reopened"),
+    "closed": _("Closed: current again"),
+    "handed_over": _("Handed over"),
+    "assigned": _("Assigned"),
+    "promise_kept": _("Promise kept"),
+    "promise_broken": _("Promise broken"),
+}
+
 
 class ResultCode(models.Model):
     """What came of a contact (configurable): "promise to pay", "no answer", "not at home"..."""

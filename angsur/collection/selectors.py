@@ -174,13 +174,13 @@ def _own_premature(viewer: Any) -> QuerySet[CollectionCase]:
 def cmo_due_soon(*, viewer: Any, today: dt.date, days: int = 3) -> list[ContractRow]:
     """The CMO's premature installments due within `days` (reminders), soonest first."""
     qs = _own_premature(viewer).filter(dpd=0, next_due_date__gte=today, next_due_date__lte=today + dt.timedelta(days=days))
-    return [_case_row(c, _("due %(date)s") % {"date": c.next_due_date.strftime("%d-%m")}) for c in qs.order_by("next_due_date", "pk")[:100]]
+    return [_case_row(c) for c in qs.order_by("next_due_date", "pk")[:100]]
 
 
 def cmo_overdue(*, viewer: Any) -> list[ContractRow]:
     """The CMO's overdue premature contracts, the most days past due first."""
     qs = _own_premature(viewer).filter(dpd__gt=0).order_by("-dpd", "pk")[:100]
-    return [_case_row(c, _("%(dpd)s days past due") % {"dpd": c.dpd}) for c in qs]
+    return [_case_row(c) for c in qs]
 
 
 def broken_promises(*, viewer: Any, today: dt.date, days: int = 7) -> list[ContractRow]:

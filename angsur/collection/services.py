@@ -224,8 +224,8 @@ def _apply_rules(business_date: dt.date) -> int:
             if case.stage != rule.from_stage:
                 continue
             note = _("Rule: %(from)s → %(to)s from %(dpd)s days past due") % {
-                "from": rule.from_stage,
-                "to": rule.to_stage,
+                "from": CaseStage(rule.from_stage).label,
+                "to": CaseStage(rule.to_stage).label,
                 "dpd": rule.min_dpd,
             }
             _hand_over(case, action=action, to_stage=rule.to_stage, actor=None, reason=note, business_date=business_date, pool=pool)

@@ -1,0 +1,142 @@
+"""In the browser at 390 px (issue 11, "done when"): after the night's snapshot, a CMO sees a due-soon reminder
+and an overdue young contract on their home page, logs a call with a promise to pay, is refused a call at
+21.00 debtor time; on a later night the case goes to a field collector by rule, who records a visit with the
+phone's GPS position.
+
+The end-of-day's ContractDay rows are written here the way the engine writes them (tests/collection/conftest.py:
+snapshot), then the nightly collection run is called as the engine's after-close hook calls it. The clock of
+contacts is injected (angsur.collection.clock.now), never the wall clock.
+"""
+
+import datetime as dt
+
+import pytest
+
+from angsur.collection import clock
+from angsur.collection.models import CollectionCase, CollectorProfile, Contact
+from angsur.collection.services import collection_nightly
+from angsur.devdata.factories import DEMO_PASSWORD, make_credit_config, make_user
+from angsur.devdata.seed_contracts import booked_contract
+from angsur.org.models import Branch
+from angsur.org.roles import Role
+from tests.collection.conftest import snapshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+D1 = dt.date(2026, 12, 4)  # a Friday
+D2 = dt.date(2026, 12, 5)
+TEN_AM_WIB = dt.datetime(2026, 12, 4, 3, 0, tzinfo=dt.UTC)
+NINE_PM_WIB = dt.datetime(2026, 12, 4, 14, 0, tzinfo=dt.UTC)
+SATURDAY_TEN_AM_WIB = dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.UTC)
+DEBTOR_HOME = {"latitude": -6.1953, "longitude": 106.8827, "accuracy": 15}
+
+
+@pytest.fixture
+def now(monkeypatch):
+    """Set the server's clock for contacts: now.at = <aware datetime>."""
+
+    class Clock:
+        at = TEN_AM_WIB
+
+    monkeypatch.setattr(clock, "now", lambda: Clock.at)
+    return Clock
+
+
+def _as(page, user) -> None:
+    page.context.clear_cookies()
+    page.goto("/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=home-title]")
+
+
+def _business_date(branch, day: dt.date) -> None:
+    Branch.objects.filter(pk=branch.pk).update(business_date=day)
+
+
+def test_cmo_reminds_promises_is_refused_at_night_and_a_collector_visits(phone, now, products, branch_a, cmo_a, dealer_a, tmp_path):
+    make_credit_config()
+    admin = make_user(Role.ADMIN, branch_a, username="adm.coll.walk")
+    collector = make_user(Role.COLLECTOR, branch_a, username="coll.walk")
+    CollectorProfile.objects.create(user=collector, branch=branch_a, stage="field", areas="Rawamangun")
+    signed = dt.date(2026, 11, 2)
+    due_soon = booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=signed, admin=admin)
+    late = booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=signed, admin=admin)
+
+    # The night of D1: one contract due in two days, one 10 days late (its second month on book)
+    snapshot(due_soon, D1, next_due_date=D1 + dt.timedelta(days=2), mob=1)
+    snapshot(late, D1, dpd=10, mob=2)
+    collection_nightly(business_date=D1)
+    _business_date(branch_a, D1)
+    late_case = CollectionCase.objects.get(contract=late)
+
+    # The CMO's home at 390 px: the reminder and the overdue young contract
+    page = phone
+    _as(page, cmo_a)
+    page.wait_for_selector("[data-testid=collection_due_soon]")
+    assert due_soon.number in page.inner_text("[data-testid=collection_due_soon]")
+    overdue = page.inner_text("[data-testid=collection_overdue]")
+    assert late.number in overdue and "10" in overdue
+    page.screenshot(path=str(tmp_path / "cmo-home.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # ... opens the overdue one: a WhatsApp reminder link, and logs a call with a promise to pay
+    page.click(f"[data-testid=collection_overdue] a:has-text('{late.number}')")
+    page.wait_for_selector("[data-testid=case-title]")
+    assert page.get_attribute("[data-testid=whatsapp-reminder]", "href").startswith("https://wa.me/62")
+    page.select_option("select[name=channel]", "call")
+    page.select_option("select[name=result_code]", "promise")
+    page.fill("#id_promise_on", "2026-12-05")
+    page.fill("#id_promise_amount", "1.118.000")
+    page.fill("#id_note", "Gajian besok, bayar lewat VA")
+    page.click("[data-testid=log-contact]")
+    page.wait_for_selector("[data-testid=promise-status]")
+    assert Contact.objects.filter(case=late_case).count() == 1
+    promise = Contact.objects.get(case=late_case).promise
+    assert (promise.promised_on, promise.amount_sen) == (dt.date(2026, 12, 5), 111_800_000)
+    page.screenshot(path=str(tmp_path / "cmo-case.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # At 21.00 WIB (the debtor's time) a call is refused: the page says why, and a call sent anyway is refused
+    now.at = NINE_PM_WIB
+    page.reload()
+    refusal = page.inner_text("[data-testid=contact-refusal]")
+    assert "21:00 WIB" in refusal and "POJK 22/2023" in refusal
+    page.select_option("select[name=channel]", "call")
+    page.select_option("select[name=result_code]", "no_answer")
+    page.click("[data-testid=log-contact]")
+    page.wait_for_selector("[data-contact-status]:has-text('POJK 22/2023')")
+    assert Contact.objects.filter(case=late_case).count() == 1
+
+    # A later night: the promise was not kept and the contract is 31 days late -> a field collector of the area
+    now.at = SATURDAY_TEN_AM_WIB
+    snapshot(late, D2, dpd=31, mob=2)
+    snapshot(due_soon, D2, next_due_date=D1 + dt.timedelta(days=2), mob=1)
+    result = collection_nightly(business_date=D2)
+    _business_date(branch_a, D2)
+    late_case.refresh_from_db()
+    assert (result.promises_broken, late_case.stage, late_case.assignee) == (1, "field", collector)
+
+    # The CMO still sees where it went
+    page.goto("/")
+    assert late.number in page.inner_text("[data-testid=collection_handed_over]")
+
+    # The collector, on their phone with GPS, sees the case and records a visit
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation(DEBTOR_HOME)
+    _as(page, collector)
+    assert late.number in page.inner_text("[data-testid=collection_assigned]")
+    page.click(f"[data-testid=collection_assigned] a:has-text('{late.number}')")
+    page.wait_for_selector("[data-testid=case-title]")
+    assert page.input_value("select[name=channel]") == "visit"
+    page.wait_for_selector("[data-gps-status]:has-text('-6.1953')")
+    page.select_option("select[name=result_code]", "not_home")
+    page.fill("#id_note", "Rumah kosong, titip pesan ke tetangga")
+    page.click("[data-testid=log-contact]")
+    page.wait_for_selector("[data-testid=contacts] :text('Rumah kosong')")
+    visit = Contact.objects.get(case=late_case, channel="visit")
+    assert (str(visit.latitude), str(visit.longitude), visit.actor) == ("-6.195300", "106.882700", collector)
+    assert visit.gps_taken_at is not None and visit.device_captured_at is not None and visit.client_key
+    page.screenshot(path=str(tmp_path / "collector-visit.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
