@@ -1,19 +1,13 @@
 """Working days for the collectors' cash: Monday to Saturday, not on Indonesia's national holidays."""
 
 import datetime as dt
-from functools import cache
 
-import holidays
-
-
-@cache
-def _national_holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.Indonesia(years=year))
+from angsur.collection.conduct import SUNDAY, national_holiday
 
 
 def is_working_day(day: dt.date) -> bool:
-    """Mon-Sat and not a national holiday (the `holidays` package, Islamic holidays included)."""
-    return day.weekday() != 6 and day not in _national_holidays(day.year)
+    """Mon-Sat and not a national holiday (collection's conduct rule: one list of holidays for both)."""
+    return day.weekday() != SUNDAY and not national_holiday(day)
 
 
 def next_working_day(day: dt.date, *, after: int = 1) -> dt.date:

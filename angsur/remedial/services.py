@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from angsur.audit.services import audit_record
+from angsur.collection.selectors import FIELD_ROLES, case_for_contract
 from angsur.errors import Conflict, DomainError, NotFound, PermissionDenied
 from angsur.finance.errors import FinanceError
 from angsur.finance.money import from_minor, to_minor
@@ -153,10 +154,14 @@ def receipt_issue(*, actor: User, contract: Contract, number: int, amount: Decim
     receipt already recorded (``replayed``); the number for anything else is refused.
     """
     require(actor, Capability.COLLECTION_CASH)
-    # Scope: until the collection app offers "cases assigned to this collector", any contract of the branch.
     _same_branch(actor, contract.branch_id)
     if actor.branch_id is None:
         raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
+    # A field collector takes cash only on the contracts whose collection case is assigned to them.
+    if actor.role in FIELD_ROLES and case_for_contract(viewer=actor, contract_id=contract.pk) is None:
+        raise PermissionDenied(
+            "contract_not_assigned", _("The collection case of contract %(number)s is not assigned to you.") % {"number": contract.number}
+        )
     amount_sen = _amount_sen(amount)
     with durable():
         booklet = _booklet_for(collector=actor, number=number)

@@ -13,6 +13,7 @@ from angsur.org.roles import Role
 from angsur.remedial.models import CashDeposit, FieldReceipt
 from angsur.remedial.services import booklet_assign, receipt_issue
 from angsur.servicing.models import Payment
+from tests.remedial.conftest import assign_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +41,7 @@ def test_collector_receipt_deposit_reconciled_and_missing_deposit_listed(phone, 
     cashier = make_user(Role.FRONT_OFFICE, branch_a, username="fo.walk")
     manager = make_user(Role.BRANCH_MANAGER, branch_a, username="bm.walk")
     contract = booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=MON, admin=admin)
+    assign_case(contract, collector)
     booklet_assign(actor=manager, collector=collector, first_number=4001, last_number=4050, as_of=MON)
     _on(branch_a, MON)
     page = phone

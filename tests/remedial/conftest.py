@@ -24,10 +24,29 @@ def people(branch_a, branch_b):
     }
 
 
+def assign_case(contract, collector, *, stage="field"):
+    """The contract's collection case, assigned to the collector (rows made directly: collection's nightly run opens
+    cases from the end-of-day's snapshots, a whole end-of-day away)."""
+    from angsur.collection.models import CollectionCase
+
+    return CollectionCase.objects.create(
+        contract=contract,
+        branch_id=contract.branch_id,
+        cmo_id=contract.cmo_id,
+        stage=stage,
+        assignee=collector,
+        business_date=contract.signing_date,
+        opened_on=contract.signing_date,
+    )
+
+
 @pytest.fixture
 def contract(products, people, cmo_a, dealer_a):
+    """A contract of branch A whose collection case is assigned to the collector coll.a."""
     make_credit_config()
-    return booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=SIGNED, admin=people["adm"])
+    booked = booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=SIGNED, admin=people["adm"])
+    assign_case(booked, people["coll"])
+    return booked
 
 
 @pytest.fixture

@@ -109,6 +109,16 @@ def test_a_receipt_outside_ones_booklet_is_refused(booklet, contract, people):
     assert not FieldReceipt.objects.exists() and not Payment.objects.exists()
 
 
+def test_a_receipt_for_a_contract_whose_case_is_not_assigned_to_the_collector_is_refused(contract, people):
+    booklet_assign(actor=people["bm"], collector=people["coll2"], first_number=2001, last_number=2010, as_of=MON)
+    error = _refused(
+        lambda: receipt_issue(actor=people["coll2"], contract=contract, number=2001, amount=Decimal(1000), as_of=MON),
+        "contract_not_assigned",
+    )
+    assert contract.number in error.message
+    assert not Payment.objects.exists()
+
+
 def test_a_receipt_for_a_contract_of_another_branch_is_refused(contract, people):
     booklet_assign(actor=people["bm_b"], collector=people["coll_b"], first_number=5001, last_number=5010, as_of=MON)
     _refused(

@@ -185,10 +185,12 @@ class Records:
     markers: list[str]  # text that only this record's data would show
 
 
-def _remedial_records(*, contract, branch, cashier, admin, tag: str) -> dict[str, int]:
-    """A field receipt and its deposit, a sent SP1, the certificate and a court order, a repossession task."""
+def _remedial_records(*, owner, dealer, branch, cashier, admin, tag: str) -> tuple[dict[str, int], list[str]]:
+    """On a contract of its own (its collection case assigned to the collector): a field receipt and its deposit,
+    a sent SP1, the certificate and a court order, a repossession task."""
     from datetime import timedelta
 
+    from angsur.collection.models import CollectionCase
     from angsur.remedial.services import (
         booklet_assign,
         default_evidence_record,
@@ -200,8 +202,12 @@ def _remedial_records(*, contract, branch, cashier, admin, tag: str) -> dict[str
     )
     from angsur.servicing.services import fiduciary_record
 
+    contract = booked_contract(cmo=owner, dealer=dealer, signing_date=timezone.localdate(), admin=admin)
     day = contract.signing_date
     collector = make_user(Role.COLLECTOR, branch, username=f"sweep.coll.{tag}")
+    CollectionCase.objects.create(
+        contract=contract, branch=branch, cmo=owner, stage="field", assignee=collector, business_date=day, opened_on=day
+    )
     remedial = make_user(Role.REMEDIAL, branch, username=f"sweep.rem.{tag}")
     manager = make_user(Role.BRANCH_MANAGER, branch, username=f"sweep.bm.{tag}")
     first = 1 if tag == "A" else 101
@@ -216,7 +222,8 @@ def _remedial_records(*, contract, branch, cashier, admin, tag: str) -> dict[str
     )
     default_evidence_record(actor=remedial, contract=contract, kind="court_order", dated=late, document=f"PN-{tag}", as_of=late)
     task = repossession_create(actor=remedial, contract=contract, officer=remedial, as_of=late)
-    return {"field_receipt": receipt.pk, "cash_deposit": deposit.pk, "warning_letter": letter.pk, "repossession": task.pk}
+    ids = {"field_receipt": receipt.pk, "cash_deposit": deposit.pk, "warning_letter": letter.pk, "repossession": task.pk}
+    return ids, [contract.number, letter.number, task.number]
 
 
 def _records(*, owner, dealer, branch, tag: str) -> Records:
@@ -249,7 +256,7 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
     unmatched = UnmatchedPayment.objects.get(reference=f"SWEEP-{tag}")
     admin = make_user(Role.ADMIN, branch, username=f"sweep.adm.{tag}")
     disbursement = disbursement_prepare(actor=admin, contract=contract)
-    remedial = _remedial_records(contract=contract, branch=branch, cashier=fo, admin=admin, tag=tag)
+    remedial, remedial_markers = _remedial_records(owner=owner, dealer=dealer, branch=branch, cashier=fo, admin=admin, tag=tag)
     # A condition of an approval (rows made directly: reaching a conditional approval takes the whole flow).
     decision = Decision.objects.create(
         application=app, decided_by=owner, role="credit_analyst", level=1, outcome="approve_conditions", rationale="Syarat"
@@ -276,7 +283,7 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
             **remedial,
             "payment_import": payment_import.pk,
         },
-        markers=[app.number, f"Prospek {tag}", dealer.name, f"Penjamin {tag}", contract.number],
+        markers=[app.number, f"Prospek {tag}", dealer.name, f"Penjamin {tag}", contract.number, *remedial_markers],
     )
 
 
