@@ -151,6 +151,7 @@ _DIALECTS = {
         "month_index": "(CAST(EXTRACT(YEAR FROM {col}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM {col}) AS INTEGER))",
         "month_start": "CAST(DATE_TRUNC('month', {col}) AS DATE)",
         "epoch": date(1970, 1, 1).toordinal(),
+        "value_date_index": "",
     },
     "sqlite": {
         "day": "CAST(julianday({col}) AS INTEGER)",
@@ -161,6 +162,8 @@ _DIALECTS = {
         "month_start": "date({col}, 'start of month')",
         # julianday('0001-01-01') is 1721425.5: the integer part of a date's julian day is its ordinal + 1721424.
         "epoch": -1_721_424,
+        # Without it SQLite walks every allocation of the range by contract (statistics or not); few are after the date.
+        "value_date_index": "INDEXED BY allocation_value_date_contract",
     },
 }
 
@@ -209,7 +212,7 @@ later AS (
            CAST(SUM(CASE WHEN component IN ('principal', 'interest') THEN amount_sen ELSE 0 END) AS {bigint}) AS pi,
            CAST(SUM(CASE WHEN component = 'principal' THEN amount_sen ELSE 0 END) AS {bigint}) AS p,
            CAST(SUM(CASE WHEN component = 'late_fee' THEN amount_sen ELSE 0 END) AS {bigint}) AS lf
-    FROM {t["allocation"]}
+    FROM {t["allocation"]} {dialect["value_date_index"]}
     WHERE value_date > %(d)s AND contract_id BETWEEN %(lo)s AND %(hi)s AND installment_id IS NOT NULL
     GROUP BY installment_id
 ),
@@ -224,21 +227,21 @@ i AS (
     JOIN c ON c.id = i.contract_id
     LEFT JOIN later l ON l.installment_id = i.id
     WHERE i.contract_id BETWEEN %(lo)s AND %(hi)s
-      -- an installment paid in full on time (by its due date + grace and by the date) counts for nothing
-      -- (no DPD, no fee, nothing outstanding); the first one always counts (first-payment default)
-      AND (i.paid_on IS NULL OR i.paid_on > %(d)s OR {day("i.paid_on")} > {day("i.due_date")} + c.grace OR i.no = 1
-           OR l.installment_id IS NOT NULL)
+      -- an installment paid in full by the date without a late fee counts for nothing (no DPD, no fee,
+      -- nothing outstanding, nothing allocated after the date); the first one always counts (first-payment default)
+      AND (i.paid_on IS NULL OR i.paid_on > %(d)s OR i.late_fee_sen > 0 OR i.no = 1 OR l.installment_id IS NOT NULL)
 ),
 credit AS (
     -- installments unpaid at the date, overdue, with some payment: each payment counts for the days it came
+    -- (CROSS JOIN: SQLite then walks the chunk's installments and looks their allocations up, never the reverse)
     -- before the date (read from the stored position, not from i, so that i is not materialised twice;
     -- integers throughout: PostgreSQL's SUM of bigint is numeric, and the fee divides in integers)
     SELECT a.installment_id,
            CAST(SUM(a.amount_sen * (%(dday)s - {greatest}({day("a.value_date")}, {day("p.due_date")} + c.grace))) AS {bigint}) AS early
     FROM {t["installment"]} p
     JOIN c ON c.id = p.contract_id
-    JOIN {t["allocation"]} a ON a.installment_id = p.id
-    WHERE p.contract_id BETWEEN %(lo)s AND %(hi)s AND (p.paid_on IS NULL OR p.paid_on > %(d)s)
+    CROSS JOIN {t["allocation"]} a
+    WHERE a.installment_id = p.id AND p.contract_id BETWEEN %(lo)s AND %(hi)s AND (p.paid_on IS NULL OR p.paid_on > %(d)s)
       AND p.principal_paid_sen + p.interest_paid_sen > 0 AND {day("p.due_date")} + c.grace < %(dday)s
       AND a.component IN ('principal', 'interest') AND a.value_date < %(d)s
     GROUP BY a.installment_id
