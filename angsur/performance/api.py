@@ -154,7 +154,7 @@ def cmo_figures(request: HttpRequest, cmo_id: int, month: Month | None = None) -
     return _cmo(selectors.cmo_performance(viewer=user, cmo_id=cmo_id, month=_month(month, _today(user))))
 
 
-@router.get("/performance/charts/{chart}", response=ChartOut)
+@router.get("/performance/chart-data", response=ChartOut)
 def chart_data(request: HttpRequest, chart: str, query: Query[FilterQuery]) -> dict:
     """A dashboard chart's data (funnel, approval, bookings, buckets, collectibility, vintage, rolls, npf)."""
     user = request.auth

@@ -81,7 +81,7 @@ def test_api_scorecard_cmo_and_chart(portfolio, api, bm_a, dealer_a, cmo_a):
     assert card["quality"]["dpd30_mob3"] == "33.33" and card["figures"]["bookings"] == 7
     cmo = api(bm_a).get(f"/api/performance/cmos/{cmo_a.pk}", {"month": "2026-04"}).json()
     assert cmo["premature_contracts"] == 7 and cmo["premature_dpd30_rate"] == "28.57"
-    rolls = api(bm_a).get("/api/performance/charts/rolls", {"from": "2026-04", "to": "2026-04"}).json()
+    rolls = api(bm_a).get("/api/performance/chart-data", {"chart": "rolls", "from": "2026-04", "to": "2026-04"}).json()
     assert rolls["rows"][0][0] == "B0"
     assert api(bm_a).get("/api/performance/cmos", {"month": "2026-4"}).status_code in (400, 422)
     assert api(cmo_a).get(f"/api/performance/cmos/{portfolio.cmo_a2.pk}").status_code == 404

@@ -7,6 +7,7 @@ the routes that take an id from the URL configuration and the OpenAPI document: 
 added to ROUTES below, and from then on is swept for every role.
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +25,7 @@ from angsur.org.roles import Role
 from angsur.org.services import api_token_create
 from angsur.origination.models import Condition, Decision
 from angsur.origination.services import document_upload, survey_assign, survey_photo_add
+from angsur.performance.models import IncentiveRun, IncentiveScheme, IncentiveStatement
 from angsur.products.models import Product
 from angsur.products.services import quote_save
 from angsur.servicing.imports import payment_import_start
@@ -88,8 +90,21 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("post", "/remedial/contracts/{id}/letters/"),
         ("post", "/remedial/contracts/{id}/evidence/"),
         ("post", "/remedial/contracts/{id}/repossession/"),
+        ("post", "/performance/repeat-orders/{id}/quote/"),
     ],
     "unmatched": [("post", "/api/unmatched-payments/{id}/match"), ("post", "/payments/unmatched/{id}/match/")],
+    "collection_case": [
+        ("get", "/api/collection/cases/{id}"),
+        ("post", "/api/collection/cases/{id}/contacts"),
+        ("post", "/api/collection/cases/{id}/hand-over"),
+        ("post", "/api/collection/cases/{id}/assignment"),
+        ("post", "/api/collection/cases/{id}/consents"),
+        ("get", "/collection/cases/{id}/"),
+        ("post", "/collection/cases/{id}/contact/"),
+        ("post", "/collection/cases/{id}/hand-over/"),
+        ("post", "/collection/cases/{id}/assign/"),
+        ("post", "/collection/cases/{id}/consent/"),
+    ],
     "field_receipt": [("get", "/api/field-receipts/{id}"), ("get", "/field-cash/receipts/{id}/receipt.pdf")],
     "cash_deposit": [("get", "/api/cash-deposits/{id}")],
     "warning_letter": [
@@ -152,10 +167,22 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("get", "/quotes/{id}/pdf/"),
         ("post", "/quotes/{id}/follow-up/"),
     ],
-    "dealer": [("get", "/api/dealers/{id}"), ("get", "/dealers/{id}/")],
+    "dealer": [
+        ("get", "/api/dealers/{id}"),
+        ("get", "/dealers/{id}/"),
+        ("get", "/api/performance/dealers/{id}/scorecard"),
+        ("get", "/performance/dealers/{id}/"),
+        ("get", "/performance/dealers/{id}/scorecard.xlsx"),
+    ],
+    "incentive_statement": [
+        ("get", "/api/performance/incentive-statements/{id}"),
+        ("post", "/api/performance/incentive-statements/{id}/decision"),
+        ("get", "/performance/incentives/statements/{id}/"),
+        ("post", "/performance/incentives/statements/{id}/decide/"),
+    ],
     "branch": [("get", "/api/branches/{id}")],
     "token": [("delete", "/api/auth/tokens/{id}")],
-    "user": [("post", "/api/users/{id}/unlock")],
+    "user": [("post", "/api/users/{id}/unlock"), ("get", "/api/performance/cmos/{id}"), ("get", "/performance/cmos/{id}/")],
 }
 # Lists, and the key of each row's id: a record out of scope must not be in them.
 LISTS = {
@@ -165,6 +192,7 @@ LISTS = {
     "branch": "/api/branches",
     "contract": "/api/contracts",
     "disbursement": "/api/disbursements",
+    "collection_case": "/api/collection/cases",
     "field_receipt": "/api/field-receipts",
     "cash_deposit": "/api/cash-deposits",
     "warning_letter": "/api/warning-letters",
@@ -183,6 +211,13 @@ class Records:
 
     ids: dict[str, int]
     markers: list[str]  # text that only this record's data would show
+
+
+def _incentive_statement(*, owner, branch):
+    """A CMO's incentive statement of the month (rows made directly: the run needs a month of bookings)."""
+    scheme, _created = IncentiveScheme.objects.get_or_create(effective_from=dt.date(2026, 1, 1), defaults={"created_by": owner})
+    run = IncentiveRun.objects.create(branch=branch, month=dt.date(2026, 11, 1), scheme=scheme, created_by=owner)
+    return IncentiveStatement.objects.create(run=run, branch=branch, cmo=owner, month=run.month, total_sen=123_456_00)
 
 
 def _remedial_records(*, owner, dealer, branch, cashier, admin, tag: str) -> tuple[dict[str, int], list[str]]:
@@ -205,7 +240,7 @@ def _remedial_records(*, owner, dealer, branch, cashier, admin, tag: str) -> tup
     contract = booked_contract(cmo=owner, dealer=dealer, signing_date=timezone.localdate(), admin=admin)
     day = contract.signing_date
     collector = make_user(Role.COLLECTOR, branch, username=f"sweep.coll.{tag}")
-    CollectionCase.objects.create(
+    case = CollectionCase.objects.create(
         contract=contract, branch=branch, cmo=owner, stage="field", assignee=collector, business_date=day, opened_on=day
     )
     remedial = make_user(Role.REMEDIAL, branch, username=f"sweep.rem.{tag}")
@@ -223,6 +258,7 @@ def _remedial_records(*, owner, dealer, branch, cashier, admin, tag: str) -> tup
     default_evidence_record(actor=remedial, contract=contract, kind="court_order", dated=late, document=f"PN-{tag}", as_of=late)
     task = repossession_create(actor=remedial, contract=contract, officer=remedial, as_of=late)
     ids = {"field_receipt": receipt.pk, "cash_deposit": deposit.pk, "warning_letter": letter.pk, "repossession": task.pk}
+    ids["collection_case"] = case.pk
     return ids, [contract.number, letter.number, task.number]
 
 
@@ -262,6 +298,7 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
         application=app, decided_by=owner, role="credit_analyst", level=1, outcome="approve_conditions", rationale="Syarat"
     )
     condition = Condition.objects.create(application=app, decision=decision, kind="guarantor", detail=f"Penjamin {tag}")
+    statement = _incentive_statement(owner=owner, branch=branch)
     return Records(
         ids={
             "application": app.pk,
@@ -282,6 +319,7 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
             "unmatched": unmatched.pk,
             **remedial,
             "payment_import": payment_import.pk,
+            "incentive_statement": statement.pk,
         },
         markers=[app.number, f"Prospek {tag}", dealer.name, f"Penjamin {tag}", contract.number, *remedial_markers],
     )
@@ -314,6 +352,10 @@ BODIES: dict[str, dict] = {
     "fiduciary": {"deed_number": "Sweep", "deed_date": "2026-11-02"},
     "bpkb": {"action": "borrow", "note": "Sweep"},
     "match": {"contract_id": 1},
+    "contacts": {"channel": "call", "result_code": "no_answer"},
+    "hand-over": {"to_stage": "remedial", "reason": "Sweep"},
+    "assignment": {"assignee_id": 1},
+    "consents": {"note": "Sweep", "valid_until": "2026-12-31"},
     "warning-letters": {"level": 1},
     "default-evidence": {"kind": "court_order", "dated": "2026-11-02", "document": "Sweep"},
     "repossessions": {"officer_id": 1},
@@ -373,10 +415,22 @@ def test_nothing_of_another_cmo_or_dealer_in_the_branch_reaches_them(world, role
     """A CMO sees only their own orders and quotes; a dealer only its own dealer's."""
     if role == Role.DEALER:
         viewer = make_dealer_user(world["dealer_a2"], username="sweep.dealer.a2")
-        object_types = ["application", "condition", "document", "survey_photo", "survey", "quote", "dealer", "token", "user"]
+        object_types = [
+            "application",
+            "condition",
+            "document",
+            "survey_photo",
+            "survey",
+            "quote",
+            "dealer",
+            "token",
+            "user",
+            "incentive_statement",
+        ]
     else:
         viewer = make_user(Role.CMO, world["branch_a"], username="sweep.cmo2")
-        object_types = ["application", "condition", "document", "survey_photo", "survey", "quote", "token", "user"]
+        object_types = ["application", "condition", "document", "survey_photo", "survey", "quote", "token", "user", "incentive_statement"]
+        object_types.append("collection_case")
     assert _refusals(viewer, world["own_branch"], object_types) == []
 
 
