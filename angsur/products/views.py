@@ -27,7 +27,9 @@ def quote_new(request: HttpRequest) -> HttpResponse:
     require(request.user, Capability.QUOTE_CREATE)
     saving = request.method == "POST" and "save" in request.POST
     form_class = SaveQuoteForm if saving else QuoteForm
-    form = form_class(request.POST or None, user=request.user)
+    # GET parameters pre-fill the form (a repeat order's link: performance.selectors.repeat_quote_params).
+    initial = {name: request.GET[name] for name in QuoteForm.base_fields if name in request.GET} if request.method == "GET" else None
+    form = form_class(request.POST or None, user=request.user, initial=initial)
     context: dict = {"form": form}
     status = 200
     if request.method == "POST":

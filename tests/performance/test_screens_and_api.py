@@ -170,3 +170,25 @@ def test_repeat_orders_list_quote_link_and_conversion(portfolio, web, cmo_a, bra
     assert repeat_conversions(viewer=cmo_a, as_of=dt.date(2026, 12, 1)) == {"offers": 1, "converted": 1}
     # Another CMO's customer is not theirs to offer
     assert web(portfolio.cmo_a2).post(f"/performance/repeat-orders/{c['c1'].pk}/quote/").status_code == 404
+
+
+def test_the_repeat_orders_quote_link_opens_a_prefilled_quote(portfolio, web, cmo_a):
+    from angsur.servicing.models import Contract
+
+    c1 = portfolio.c["c1"]
+    Contract.objects.filter(pk=c1.pk).update(status="paid_off", closed_on=dt.date(2026, 11, 1))
+    client = web(cmo_a)
+    location = client.post(f"/performance/repeat-orders/{c1.pk}/quote/", {"kind": "vehicle"})["Location"]
+    html = client.get(location).content.decode()
+    assert f'value="{c1.customer_name}"' in html
+    assert 'value="NMC" selected' in html and 'value="24"' in html
+
+
+def test_commands_fill_cells_and_run_incentives(portfolio, scheme, bm_a):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("performance-refresh", stdout=out)
+    assert "3 months" in out.getvalue()
+    call_command("incentive-run", "--month", "2026-04", "--user", bm_a.username, stdout=out)
+    assert IncentiveStatement.objects.filter(month=dt.date(2026, 4, 1)).count() == 2

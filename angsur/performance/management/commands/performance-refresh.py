@@ -1,0 +1,31 @@
+"""`angsur performance-refresh [--as-of YYYY-MM-DD]`: fill the monthly portfolio cells from the end-of-day snapshots."""
+
+import datetime as dt
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from angsur.performance.services import portfolio_cells_backfill, portfolio_cells_refresh
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the performance dashboards' monthly cells from the end-of-day snapshots: for one business date (--as-of), "
+        "or for every month that has snapshots (its last business date). The end-of-day does this after each close."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--as-of", dest="as_of", help="One business date (YYYY-MM-DD); default: every month")
+
+    def handle(self, *args, as_of, **options) -> None:
+        started = time.perf_counter()
+        if as_of:
+            try:
+                day = dt.date.fromisoformat(as_of)
+            except ValueError:
+                raise CommandError("--as-of: YYYY-MM-DD") from None
+            cells = portfolio_cells_refresh(business_date=day)
+            self.stdout.write(f"{day}: {cells} cells in {time.perf_counter() - started:.1f} s")
+            return
+        days = portfolio_cells_backfill()
+        self.stdout.write(f"{len(days)} months ({', '.join(d.isoformat() for d in days)}) in {time.perf_counter() - started:.1f} s")
