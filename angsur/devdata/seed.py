@@ -20,8 +20,8 @@ from angsur.devdata.factories import (
     make_user,
 )
 from angsur.devdata.seed_applications import seed_applications
-from angsur.devdata.seed_contracts import seed_contracts
-from angsur.org.models import BranchTimeZone, Company, User
+from angsur.devdata.seed_contracts import DEMO_BOOK, seed_contracts
+from angsur.org.models import Branch, BranchTimeZone, Company, User
 from angsur.org.roles import Role
 from angsur.products.models import SavedQuote, VehicleKind
 from angsur.products.services import quote_save
@@ -29,6 +29,11 @@ from angsur.workflow.engine import batch
 
 SEED = 20261126
 DEMO_DATE = dt.date(2026, 11, 2)
+# The demo's synthetic portfolio (devdata/portfolio.py) beside the hand-made walk-through records: a year
+# of bookings with their orders, payments and arrears, so turnaround, approval rate and delinquency look
+# like a real branch's.
+DEMO_PORTFOLIO_CONTRACTS = 150
+DEMO_PORTFOLIO_MONTHS = 12
 COMPANY_CODE = "AMF"
 
 BRANCHES = [
@@ -75,8 +80,8 @@ def is_seeded() -> bool:
 
 
 @batch()
-def seed_demo() -> None:
-    """Create the demo company, idempotently (existing records are kept)."""
+def seed_demo(*, portfolio: int = DEMO_PORTFOLIO_CONTRACTS) -> None:
+    """Create the demo company, idempotently (existing records are kept); `portfolio` synthetic contracts on top."""
     fake = Faker("id_ID")
     fake.seed_instance(SEED)
     rng = random.Random(SEED)
@@ -140,6 +145,18 @@ def seed_demo() -> None:
     make_credit_config()
     seed_applications(as_of=DEMO_DATE)
     seed_contracts(as_of=DEMO_DATE)  # booked contracts with months of payments: on time, late, partly paid, settled, reversed
+    seed_portfolio(contracts=portfolio)
+
+
+def seed_portfolio(*, contracts: int = DEMO_PORTFOLIO_CONTRACTS) -> None:
+    """Book the demo's synthetic portfolio once (a demo that has it keeps it)."""
+    from angsur.devdata.portfolio import generate_portfolio
+    from angsur.servicing.models import Contract
+
+    hand_made = len(DEMO_BOOK) * Branch.objects.filter(is_head_office=False).count()
+    if contracts <= 0 or Contract.objects.count() > hand_made:
+        return
+    generate_portfolio(contracts=contracts, seed=SEED, as_of=DEMO_DATE, months=DEMO_PORTFOLIO_MONTHS)
 
 
 def _seed_quotes(fake: Faker, rng: random.Random) -> None:

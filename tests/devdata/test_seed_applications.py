@@ -42,7 +42,7 @@ STEP_OF = {
 @pytest.fixture
 def seeded(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    seed_demo()
+    seed_demo(portfolio=0)  # the hand-made records only (the synthetic portfolio: tests/devdata/test_portfolio.py)
     started = time.monotonic()
     seed_applications(AS_OF)
     return time.monotonic() - started
@@ -140,7 +140,7 @@ def test_seed_is_deterministic(db, settings, tmp_path):
 
     def run() -> list[tuple]:
         savepoint = transaction.savepoint_create()
-        seed_demo()
+        seed_demo(portfolio=0)
         seed_applications(AS_OF)
         rows = sorted(
             Application.objects.values_list(
