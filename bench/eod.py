@@ -52,6 +52,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--workers", default="1,2", help="Worker counts to time (PostgreSQL; SQLite runs 1)")
     parser.add_argument("--chunk-size", type=int, default=20_000)
+    parser.add_argument(
+        "--clone",
+        type=int,
+        default=1,
+        help="PostgreSQL: copy the generated contracts with their installments and allocations this many times in all "
+        "(new ids, numbers suffixed) when generating them all takes too long on a shared machine",
+    )
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -89,6 +96,11 @@ def main() -> None:
         )
     elif existing != args.contracts:
         print(f"the database holds {existing:,} contracts, not {args.contracts:,}", file=sys.stderr)
+    if args.clone > 1 and Contract.objects.count() == existing_or(args.contracts, existing):
+        started = time.monotonic()
+        clone(args.clone)
+        print(f"cloned to {Contract.objects.count():,} contracts in {time.monotonic() - started:.0f} s", flush=True)
+    existing = Contract.objects.count()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     active = Contract.objects.filter(signing_date__lte=as_of).exclude(closed_on__lte=as_of).count()
@@ -155,6 +167,57 @@ def main() -> None:
     path = OUT / f"eod-{vendor}-{results['contracts']}.json"
     path.write_text(json.dumps(results, indent=2, default=str))
     print(f"  -> {path}")
+
+
+def existing_or(wanted: int, existing: int) -> int:
+    return existing or wanted
+
+
+def clone(times: int) -> None:
+    """Copy every contract with its installments, allocations and waivers times - 1 more times, set-based.
+
+    The copies keep the generated behaviour mix (the same schedules and payment histories) under new ids;
+    contract numbers and virtual accounts get a suffix, and the one-contract-per-application constraint is
+    dropped in this benchmark database (a copy shares its application: nothing the end-of-day reads).
+    """
+    from django.db import connection, transaction
+
+    from angsur.servicing.models import Allocation, Contract, Installment, LateFeeWaiver
+
+    models = [Contract, Installment, Allocation, LateFeeWaiver]
+    with connection.cursor() as cursor:
+        offsets = {}
+        for model in models:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {model._meta.db_table}")  # noqa: S608
+            offsets[model] = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'servicing_contract'::regclass AND contype = 'u' "
+            "AND pg_get_constraintdef(oid) LIKE '%%application_id%%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'ALTER TABLE servicing_contract DROP CONSTRAINT "{name}"')
+    for k in range(1, times):
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model in models:
+                columns, values = [], []
+                for field in model._meta.concrete_fields:
+                    column = field.column
+                    columns.append(column)
+                    target = field.related_model if field.is_relation else None
+                    if field.primary_key:
+                        values.append(f"{column} + {k * offsets[model]}")
+                    elif target in offsets and target is not model:
+                        values.append(f"{column} + {k * offsets[target]}")
+                    elif model is Contract and column in {"number", "va_number"}:
+                        values.append(f"{column} || '-{k}'")
+                    else:
+                        values.append(column)
+                table = model._meta.db_table
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {table} "  # noqa: S608
+                    f"WHERE id <= {offsets[model]}"
+                )
+        print(f"  copy {k} of {times - 1}", flush=True)
 
 
 if __name__ == "__main__":

@@ -201,3 +201,16 @@ def test_the_queue_takes_the_chunks_and_closes_the_run(book, settings):
     run.refresh_from_db()
     assert run.status == "closed" and run.contracts == 5
     assert ContractDay.objects.filter(business_date=DAY).count() == 5
+
+
+def test_db_workers_of_the_eod_queue_take_the_enqueued_chunks(book, settings):
+    # Given the database-backed queue (django-tasks-db), as in production
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "eod"]}}
+    # When the date is handed to the queue, nothing is computed yet
+    run = eod_enqueue(DAY, chunk_size=2, tasks=2)
+    assert run.status == "running" and ContractDay.objects.filter(business_date=DAY).count() == 0
+    # When a worker of the eod queue processes what is waiting
+    call_command("db_worker", "--queue-name", "eod", "--batch", "--no-startup-delay", "--interval", "0")
+    # Then the run is closed with every contract's row
+    run.refresh_from_db()
+    assert run.status == "closed" and ContractDay.objects.filter(business_date=DAY).count() == 5
