@@ -13,6 +13,7 @@ from angsur.org.roles import Role
 from angsur.remedial.models import CashDeposit, FieldReceipt
 from angsur.remedial.services import booklet_assign, receipt_issue
 from angsur.servicing.models import Payment
+from tests.browser.a11y import accessibility_problems
 from tests.remedial.conftest import assign_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +32,9 @@ def _on(branch, day):
 
 
 def _fits(page):
+    """No sideways scroll at 390 px, and axe plus the hand checks (tap targets, text size, contrast) pass."""
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways at 390 px"
+    assert accessibility_problems(page) == []
 
 
 def test_collector_receipt_deposit_reconciled_and_missing_deposit_listed(phone, login, products, branch_a, cmo_a, dealer_a, tmp_path):
