@@ -94,3 +94,32 @@ def test_collector_receipt_deposit_reconciled_and_missing_deposit_listed(phone, 
     assert "0004002" in row and "Belum disetor" in row
     _fits(page)
     page.screenshot(path=str(tmp_path / "exceptions-390.png"), full_page=True)
+
+
+def test_remedial_officer_sends_sp1_and_sees_what_repossession_still_needs(phone, login, products, branch_a, cmo_a, dealer_a):
+    make_credit_config()
+    admin = make_user(Role.ADMIN, branch_a, username="adm.walk2")
+    officer = make_user(Role.REMEDIAL, branch_a, username="rem.walk")
+    contract = booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=MON, admin=admin)
+    _on(branch_a, contract.first_due_date + dt.timedelta(days=10))
+    page = phone
+    _as(page, login, officer)
+    page.goto("/remedial/")
+    page.fill("input[name=contract]", contract.number)
+    page.press("input[name=contract]", "Enter")
+    page.wait_for_selector("[data-testid=remedial-title]")
+    assert page.inner_text("[data-testid=dpd]") == "10"
+    page.select_option("#id_level", "2")
+    page.click("[data-testid=draft-letter]")
+    page.wait_for_selector("text=SP1")  # SP2 refused: SP1 first
+    page.select_option("#id_level", "1")
+    page.click("[data-testid=draft-letter]")
+    page.wait_for_selector("[data-testid=send-letter]")
+    with page.expect_download() as download:
+        page.click("[data-testid=letter-pdf]")
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+    page.click("[data-testid=send-letter]")
+    page.wait_for_selector("[data-testid=letter-1] .badge[data-status=sent]")
+    blockers = page.inner_text("[data-testid=blockers]")
+    assert "sertifikat fidusia" in blockers and "surat peringatan" not in blockers
+    _fits(page)
