@@ -400,6 +400,14 @@ def eod_open(
                 _("The end-of-day of %(date)s is on or before the last closed date (%(last)s): re-run it explicitly.")
                 % {"date": business_date.isoformat(), "last": (last or business_date).isoformat()},
             )
+        earlier = EodRun.objects.filter(business_date__lt=business_date).exclude(status=EodStatus.CLOSED).order_by("business_date").first()
+        if earlier is not None:
+            # Days close in order: a later date would move the branches past a day whose picture is incomplete.
+            raise Conflict(
+                "eod_earlier_open",
+                _("The end-of-day of %(earlier)s is not closed (%(status)s): finish it before %(date)s.")
+                % {"earlier": earlier.business_date.isoformat(), "status": earlier.get_status_display(), "date": business_date.isoformat()},
+            )
         if run is not None and run.status == EodStatus.RUNNING and _lease_fresh(run):
             raise Conflict(
                 "eod_running",

@@ -214,3 +214,18 @@ def test_db_workers_of_the_eod_queue_take_the_enqueued_chunks(book, settings):
     # Then the run is closed with every contract's row
     run.refresh_from_db()
     assert run.status == "closed" and ContractDay.objects.filter(business_date=DAY).count() == 5
+
+
+def test_a_later_date_waits_for_an_earlier_run_that_did_not_close(book):
+    # Given the run of DAY killed half-way
+    def kill(done, total):
+        raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError):
+        eod.eod_run(DAY, chunk_size=1, progress=kill)
+    # When the next date is started, it is refused until DAY is finished
+    with pytest.raises(Conflict) as refused:
+        eod.eod_run(DAY + dt.timedelta(days=1))
+    assert refused.value.code == "eod_earlier_open"
+    eod.eod_run(DAY)
+    assert eod.eod_run(DAY + dt.timedelta(days=1)).status == "closed"
