@@ -11,7 +11,11 @@ NUMBER = forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}
 
 
 class ReceiptForm(forms.Form):
-    contract_number = forms.CharField(label=_("Contract number or virtual account"), max_length=40)
+    contract_number = forms.CharField(
+        label=_("Contract number or virtual account"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"list": "assigned-contracts", "autocomplete": "off"}),
+    )
     number = forms.IntegerField(label=_("Receipt number"), min_value=1, max_value=10**12, widget=NUMBER)
     amount = RupiahField(label=_("Amount received"))
 

@@ -460,3 +460,12 @@ def repossession_blockers(contract: Contract) -> list[str]:
 
 def deposit_receipt_numbers(deposit: CashDeposit) -> list[str]:
     return [r.display_number for r in deposit.receipts.order_by("number")]
+
+
+def assigned_contract_numbers(*, viewer: Any) -> list[str]:
+    """The contracts whose collection case is assigned to the collector (what the receipt form offers)."""
+    from angsur.collection.selectors import case_list
+
+    if not user_can(viewer, Capability.COLLECTION_VIEW):
+        return []
+    return [case.contract.number for case in case_list(viewer=viewer)]

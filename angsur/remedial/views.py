@@ -102,6 +102,7 @@ def field_cash(request: HttpRequest) -> HttpResponse:
             "receipts": receipts,
             "to_deposit": [r for r in receipts if r.status == "issued" and r.deposit_id is None],
             "booklets": [(b, selectors.booklet_used(b)) for b in selectors.booklet_rows(viewer=user)],
+            "assigned": selectors.assigned_contract_numbers(viewer=user),
             "as_of": as_of,
         },
     )

@@ -28,6 +28,7 @@ def test_collector_writes_a_receipt_and_the_cashier_receives_it(web, people, con
     coll = web(people["coll"])
     page = coll.get("/field-cash/")
     assert page.status_code == 200 and b'value="700"' in page.content  # the next free number is proposed
+    assert f'<option value="{contract.number}">'.encode() in page.content  # the cases assigned to the collector
     response = coll.post("/field-cash/", {"contract_number": contract.number, "number": "700", "amount": "450.000"}, follow=True)
     assert b"0000700" in response.content
     receipt = FieldReceipt.objects.get()
