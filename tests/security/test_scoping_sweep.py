@@ -7,6 +7,7 @@ the routes that take an id from the URL configuration and the OpenAPI document: 
 added to ROUTES below, and from then on is swept for every role.
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +25,7 @@ from angsur.org.roles import Role
 from angsur.org.services import api_token_create
 from angsur.origination.models import Condition, Decision
 from angsur.origination.services import document_upload, survey_assign, survey_photo_add
+from angsur.performance.models import IncentiveRun, IncentiveScheme, IncentiveStatement
 from angsur.products.models import Product
 from angsur.products.services import quote_save
 from angsur.servicing.imports import payment_import_start
@@ -88,6 +90,7 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("post", "/remedial/contracts/{id}/letters/"),
         ("post", "/remedial/contracts/{id}/evidence/"),
         ("post", "/remedial/contracts/{id}/repossession/"),
+        ("post", "/performance/repeat-orders/{id}/quote/"),
     ],
     "unmatched": [("post", "/api/unmatched-payments/{id}/match"), ("post", "/payments/unmatched/{id}/match/")],
     "collection_case": [
@@ -164,10 +167,22 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("get", "/quotes/{id}/pdf/"),
         ("post", "/quotes/{id}/follow-up/"),
     ],
-    "dealer": [("get", "/api/dealers/{id}"), ("get", "/dealers/{id}/")],
+    "dealer": [
+        ("get", "/api/dealers/{id}"),
+        ("get", "/dealers/{id}/"),
+        ("get", "/api/performance/dealers/{id}/scorecard"),
+        ("get", "/performance/dealers/{id}/"),
+        ("get", "/performance/dealers/{id}/scorecard.xlsx"),
+    ],
+    "incentive_statement": [
+        ("get", "/api/performance/incentive-statements/{id}"),
+        ("post", "/api/performance/incentive-statements/{id}/decision"),
+        ("get", "/performance/incentives/statements/{id}/"),
+        ("post", "/performance/incentives/statements/{id}/decide/"),
+    ],
     "branch": [("get", "/api/branches/{id}")],
     "token": [("delete", "/api/auth/tokens/{id}")],
-    "user": [("post", "/api/users/{id}/unlock")],
+    "user": [("post", "/api/users/{id}/unlock"), ("get", "/api/performance/cmos/{id}"), ("get", "/performance/cmos/{id}/")],
 }
 # Lists, and the key of each row's id: a record out of scope must not be in them.
 LISTS = {
@@ -196,6 +211,13 @@ class Records:
 
     ids: dict[str, int]
     markers: list[str]  # text that only this record's data would show
+
+
+def _incentive_statement(*, owner, branch):
+    """A CMO's incentive statement of the month (rows made directly: the run needs a month of bookings)."""
+    scheme, _created = IncentiveScheme.objects.get_or_create(effective_from=dt.date(2026, 1, 1), defaults={"created_by": owner})
+    run = IncentiveRun.objects.create(branch=branch, month=dt.date(2026, 11, 1), scheme=scheme, created_by=owner)
+    return IncentiveStatement.objects.create(run=run, branch=branch, cmo=owner, month=run.month, total_sen=123_456_00)
 
 
 def _remedial_records(*, owner, dealer, branch, cashier, admin, tag: str) -> tuple[dict[str, int], list[str]]:
@@ -276,6 +298,7 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
         application=app, decided_by=owner, role="credit_analyst", level=1, outcome="approve_conditions", rationale="Syarat"
     )
     condition = Condition.objects.create(application=app, decision=decision, kind="guarantor", detail=f"Penjamin {tag}")
+    statement = _incentive_statement(owner=owner, branch=branch)
     return Records(
         ids={
             "application": app.pk,
@@ -296,6 +319,7 @@ def _records(*, owner, dealer, branch, tag: str) -> Records:
             "unmatched": unmatched.pk,
             **remedial,
             "payment_import": payment_import.pk,
+            "incentive_statement": statement.pk,
         },
         markers=[app.number, f"Prospek {tag}", dealer.name, f"Penjamin {tag}", contract.number, *remedial_markers],
     )
@@ -391,10 +415,22 @@ def test_nothing_of_another_cmo_or_dealer_in_the_branch_reaches_them(world, role
     """A CMO sees only their own orders and quotes; a dealer only its own dealer's."""
     if role == Role.DEALER:
         viewer = make_dealer_user(world["dealer_a2"], username="sweep.dealer.a2")
-        object_types = ["application", "condition", "document", "survey_photo", "survey", "quote", "dealer", "token", "user"]
+        object_types = [
+            "application",
+            "condition",
+            "document",
+            "survey_photo",
+            "survey",
+            "quote",
+            "dealer",
+            "token",
+            "user",
+            "incentive_statement",
+        ]
     else:
         viewer = make_user(Role.CMO, world["branch_a"], username="sweep.cmo2")
-        object_types = ["application", "condition", "document", "survey_photo", "survey", "quote", "token", "user", "collection_case"]
+        object_types = ["application", "condition", "document", "survey_photo", "survey", "quote", "token", "user", "incentive_statement"]
+        object_types.append("collection_case")
     assert _refusals(viewer, world["own_branch"], object_types) == []
 
 
