@@ -13,8 +13,11 @@ from itertools import count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH, HEIGHT = 360, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 44
+# Drawn in a 320-unit-wide box: on a 390 px phone the card is about 330 px wide, so 14-unit text shows at 14 px or more.
+WIDTH, HEIGHT = 320, 250
+LEFT, RIGHT, TOP, BOTTOM = 46, 10, 12, 62
+FONT = 14
+BAR_ROW = 28
 # Colour-blind-safe palette (Okabe-Ito), darkened where needed for contrast on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8a6d00", "#56B4E9", "#333333", "#E69F00")
 _ids = count(1)
@@ -40,14 +43,16 @@ def _axis(top: Decimal, fmt: Callable[[Decimal], str]) -> list[str]:
         value = top * i / 4
         y = TOP + plot_h - plot_h * i / 4
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#dddddd" stroke-width="1"/>')
-        parts.append(f'<text x="{LEFT - 4}" y="{y + 3:.1f}" font-size="10" text-anchor="end" fill="#333333">{escape(fmt(value))}</text>')
+        parts.append(
+            f'<text x="{LEFT - 4}" y="{y + 3:.1f}" font-size="{FONT}" text-anchor="end" fill="#333333">{escape(fmt(value))}</text>'
+        )
     return parts
 
 
-def _frame(title: str, desc: str, body: list[str]) -> SafeString:
+def _frame(title: str, desc: str, body: list[str], height: int = HEIGHT) -> SafeString:
     n = next(_ids)
     head = (
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
         f'aria-labelledby="chart-t{n} chart-d{n}" data-testid="chart">'
         f'<title id="chart-t{n}">{escape(title)}</title><desc id="chart-d{n}">{escape(desc)}</desc>'
     )
@@ -55,30 +60,27 @@ def _frame(title: str, desc: str, body: list[str]) -> SafeString:
 
 
 def _label(x: float, text: str) -> str:
-    return f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 14}" font-size="10" text-anchor="middle" fill="#333333">{escape(text)}</text>'
+    return f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" font-size="{FONT}" text-anchor="middle" fill="#333333">{escape(text)}</text>'
 
 
 def bar_chart(
     *, title: str, desc: str, labels: Sequence[str], values: Sequence[Number], fmt: Callable[[Decimal], str] = lambda v: f"{v:.0f}"
 ) -> SafeString:
-    """Vertical bars, one per label (a missing value draws no bar)."""
+    """Horizontal bars, one row per label with its value at the bar's end (a missing value: a dash)."""
     numbers = [Decimal(v) if v is not None else None for v in values]
-    top = _nice_max(max((v for v in numbers if v is not None), default=Decimal(0)))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    slot = plot_w / max(len(labels), 1)
-    body = _axis(top, fmt)
-    every = max(1, len(labels) // 8)
+    top = max((v for v in numbers if v is not None), default=Decimal(0)) or Decimal(1)
+    label_w = 96
+    plot_w = WIDTH - label_w - 60
+    body = []
     for i, (label, value) in enumerate(zip(labels, numbers, strict=False)):
-        x = LEFT + slot * i
-        if value is not None:
-            h = float(value / top) * plot_h if top else 0
-            body.append(
-                f'<rect x="{x + slot * 0.15:.1f}" y="{TOP + plot_h - h:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" fill="{PALETTE[0]}">'
-                f"<title>{escape(label)}: {escape(fmt(value))}</title></rect>"
-            )
-        if i % every == 0:
-            body.append(_label(x + slot / 2, label))
-    return _frame(title, desc, body)
+        y = TOP + BAR_ROW * i
+        body.append(f'<text x="{label_w - 6}" y="{y + 18}" font-size="{FONT}" text-anchor="end" fill="#333333">{escape(label)}</text>')
+        w = float(value / top) * plot_w if value is not None and value > 0 else 0
+        shown = escape(fmt(value)) if value is not None else "–"
+        tip = f"<title>{escape(label)}: {shown}</title>"
+        body.append(f'<rect x="{label_w}" y="{y + 5}" width="{w:.1f}" height="{BAR_ROW - 10}" fill="{PALETTE[0]}">{tip}</rect>')
+        body.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 18}" font-size="{FONT}" fill="#333333">{shown}</text>')
+    return _frame(title, desc, body, height=TOP + BAR_ROW * max(len(labels), 1) + 6)
 
 
 def line_chart(
@@ -95,7 +97,7 @@ def line_chart(
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(labels) - 1, 1)
     body = _axis(top, fmt)
-    every = max(1, len(labels) // 8)
+    every = max(1, -(-len(labels) // 6))
     for i, label in enumerate(labels):
         if i % every == 0:
             body.append(_label(LEFT + step * i, label))
@@ -118,7 +120,7 @@ def line_chart(
         for points in segments:
             if len(points) > 1:
                 body.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        lx, ly = LEFT + (s % 3) * 105, HEIGHT - 18 + (s // 3) * 11
-        body.append(f'<rect x="{lx}" y="{ly - 7}" width="8" height="8" fill="{colour}"/>')
-        body.append(f'<text x="{lx + 11}" y="{ly}" font-size="10" fill="#333333">{escape(name)}</text>')
+        lx, ly = 6 + (s % 3) * 104, HEIGHT - 26 + (s // 3) * 18
+        body.append(f'<rect x="{lx}" y="{ly - 10}" width="10" height="10" fill="{colour}"/>')
+        body.append(f'<text x="{lx + 14}" y="{ly}" font-size="{FONT}" fill="#333333">{escape(name)}</text>')
     return _frame(title, desc, body)
