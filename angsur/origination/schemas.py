@@ -632,6 +632,7 @@ class WorklistOut(Schema):
     # the fields in the registry's order (org/worklists.py: order=), as the home page shows them
     prospects: list[QuoteRowOut] | None = None
     books_to_make: list[StaffApplicationRowOut] | None = None
+    reversals_waiting: list[ContractWorklistRowOut] | None = None
     open_orders: list[StaffApplicationRowOut] | None = None
     queue: list[StaffApplicationRowOut] | None = None
     escalations: list[StaffApplicationRowOut] | None = None

@@ -178,3 +178,10 @@ def test_rules_are_configuration(contract):
     snapshot(contract, D1, dpd=200, mob=2)
     collection_nightly(business_date=D1)
     assert CollectionCase.objects.get(contract=contract).stage == "cmo"
+
+
+def test_the_nightly_run_is_registered_after_the_end_of_day_closes():
+    eod = pytest.importorskip("angsur.servicing.eod")
+    if not hasattr(eod, "after_close_hooks"):
+        pytest.skip("the end-of-day has no after-close hooks yet")
+    assert collection_nightly in eod.after_close_hooks().values()
