@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -72,6 +72,11 @@ def field_cash(request: HttpRequest) -> HttpResponse:
     as_of = _today(user)
     form = ReceiptForm(request.POST or None, initial={"number": selectors.next_free_number(collector=user)})
     if request.method == "POST":
+        # From the phone's outbox (outbox.js): answered in JSON; a receipt sent again is recorded once (its number).
+        outbox = request.headers.get("X-Angsur-Outbox") == "1"
+        if outbox and not form.is_valid():
+            errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+            return JsonResponse({"code": "invalid", "message": str(_invalid(form).message), "errors": errors}, status=400)
         try:
             if not form.is_valid():
                 raise _invalid(form)
@@ -79,18 +84,23 @@ def field_cash(request: HttpRequest) -> HttpResponse:
             contract = selectors.contract_for_cash(viewer=user, number=data["contract_number"])
             receipt = services.receipt_issue(actor=user, contract=contract, number=data["number"], amount=data["amount"], as_of=as_of)
         except DomainError as error:
+            if outbox:
+                return JsonResponse(error.as_dict(), status=error.status)
             messages.error(request, error.message)
         else:
-            messages.success(
-                request,
-                _("Receipt %(number)s: %(amount)s received for %(contract)s. Deposit the cash at the branch by %(due)s.")
-                % {
-                    "number": receipt.display_number,
-                    "amount": format_rupiah(receipt.amount),
-                    "contract": contract.number,
-                    "due": receipt.deposit_due.strftime("%d-%m-%Y"),
-                },
-            )
+            message = _("Receipt %(number)s: %(amount)s received for %(contract)s. Deposit the cash at the branch by %(due)s.") % {
+                "number": receipt.display_number,
+                "amount": format_rupiah(receipt.amount),
+                "contract": contract.number,
+                "due": receipt.deposit_due.strftime("%d-%m-%Y"),
+            }
+            messages.success(request, message)
+            if outbox:
+                url = reverse("field_cash")
+                return JsonResponse(
+                    {"status": "accepted", "replayed": receipt.replayed, "message": message, "url": url},
+                    status=200 if receipt.replayed else 201,
+                )
             return redirect("field_cash")
     receipts = selectors.receipt_rows(viewer=user, date_from=as_of - dt.timedelta(days=14))
     return render(

@@ -132,3 +132,19 @@ def test_the_receipt_and_the_letter_spell_the_amount_in_indonesian(people, contr
     documents.field_receipt_pdf(receipt)
     html = rendered["remedial/pdf_receipt.html"]
     assert "Satu juta seratus tujuh puluh ribu rupiah" in html and "0000001" in html and "Kuitansi" in html
+
+
+def test_the_phones_outbox_gets_json_and_a_resent_receipt_is_recorded_once(web, people, contract, branch_a):
+    _on(branch_a, MON)
+    booklet_assign(actor=people["bm"], collector=people["coll"], first_number=800, last_number=810, as_of=MON)
+    coll = web(people["coll"])
+    body = {"contract_number": contract.number, "number": "800", "amount": "125.000", "client_key": "receipt-800"}
+    first = coll.post("/field-cash/", body, headers={"X-Angsur-Outbox": "1"})
+    assert first.status_code == 201 and first.json()["status"] == "accepted" and not first.json()["replayed"]
+    again = coll.post("/field-cash/", body, headers={"X-Angsur-Outbox": "1"})
+    assert again.status_code == 200 and again.json()["replayed"]
+    assert FieldReceipt.objects.count() == 1 and Payment.objects.count() == 1
+    conflict = coll.post("/field-cash/", {**body, "amount": "1.000"}, headers={"X-Angsur-Outbox": "1"})
+    assert conflict.status_code == 409 and conflict.json()["code"] == "receipt_number_used"
+    invalid = coll.post("/field-cash/", {**body, "amount": "abc"}, headers={"X-Angsur-Outbox": "1"})
+    assert invalid.status_code == 400 and "amount" in invalid.json()["errors"]
