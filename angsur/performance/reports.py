@@ -43,7 +43,7 @@ def _pct_axis(v: Decimal) -> str:
     return f"{v:.0f}%"
 
 
-def funnel(scope: Scope, period: Period, month: dt.date) -> Chart:
+def funnel(scope: Scope, period: Period, month: dt.date, memo: dict) -> Chart:
     labels = {
         "orders": _("Orders"),
         "surveyed": _("Surveyed"),
@@ -59,8 +59,15 @@ def funnel(scope: Scope, period: Period, month: dt.date) -> Chart:
     return Chart("funnel", title, desc, [_("Stage"), _("Applications")], rows, svg)
 
 
-def approval(scope: Scope, period: Period, month: dt.date) -> Chart:
-    data = selectors.monthly_origination(scope, period)
+def _monthly(scope: Scope, period: Period, memo: dict) -> list:
+    """The months' origination figures, read once per page (the approval and the bookings charts share them)."""
+    if "monthly" not in memo:
+        memo["monthly"] = selectors.monthly_origination(scope, period)
+    return memo["monthly"]
+
+
+def approval(scope: Scope, period: Period, month: dt.date, memo: dict) -> Chart:
+    data = _monthly(scope, period, memo)
     rows = [(_month(m), f.orders, f.decided, f.approved, f.approval_rate) for m, f in data]
     title = _("Approval rate by month")
     desc = "; ".join(f"{r[0]}: {_pct(r[4])}" for r in rows)
@@ -70,8 +77,8 @@ def approval(scope: Scope, period: Period, month: dt.date) -> Chart:
     return Chart("approval", title, desc, [_("Month"), _("Orders"), _("Decided"), _("Approved"), _("Approval rate (%)")], rows, svg)
 
 
-def bookings(scope: Scope, period: Period, month: dt.date) -> Chart:
-    data = selectors.monthly_origination(scope, period)
+def bookings(scope: Scope, period: Period, month: dt.date, memo: dict) -> Chart:
+    data = _monthly(scope, period, memo)
     rows = [(_month(m), f.bookings, from_minor(f.booked_sen)) for m, f in data]
     title = _("Bookings by month")
     desc = "; ".join(f"{r[0]}: {r[1]}" for r in rows)
@@ -94,15 +101,15 @@ def _by(scope: Scope, month: dt.date, dimension: str, key: str, title: str, labe
     )
 
 
-def buckets(scope: Scope, period: Period, month: dt.date) -> Chart:
+def buckets(scope: Scope, period: Period, month: dt.date, memo: dict) -> Chart:
     return _by(scope, month, "bucket", "buckets", _("Portfolio by bucket"), str)
 
 
-def collectibility(scope: Scope, period: Period, month: dt.date) -> Chart:
+def collectibility(scope: Scope, period: Period, month: dt.date, memo: dict) -> Chart:
     return _by(scope, month, "collectibility", "collectibility", _("Portfolio by collectibility"), lambda k: f"Kol {k}")
 
 
-def vintage(scope: Scope, period: Period, month: dt.date) -> Chart:
+def vintage(scope: Scope, period: Period, month: dt.date, memo: dict) -> Chart:
     data = selectors.vintage(scope, period)
     rows = [(_month(c), *[data.rate(c, mob) for mob in data.mobs]) for c in data.cohorts]
     drawn = [c for c in data.cohorts if any(data.rate(c, mob) is not None for mob in data.mobs)][-VINTAGE_COHORTS_DRAWN:]
@@ -118,7 +125,7 @@ def vintage(scope: Scope, period: Period, month: dt.date) -> Chart:
     return Chart("vintage", title, desc, [_("Booking month"), *[f"MOB {mob} (%)" for mob in data.mobs]], rows, svg)
 
 
-def rolls(scope: Scope, period: Period, month: dt.date) -> Chart:
+def rolls(scope: Scope, period: Period, month: dt.date, memo: dict) -> Chart:
     data = selectors.roll_rates(scope, month)
     rows = [(src, *[data.rate(src, dst) for dst in data.buckets], data.from_total(src), data.roll_forward(src)) for src in data.buckets]
     title = _("Roll rates between buckets")
@@ -130,7 +137,7 @@ def rolls(scope: Scope, period: Period, month: dt.date) -> Chart:
     )
 
 
-def npf(scope: Scope, period: Period, month: dt.date) -> Chart:
+def npf(scope: Scope, period: Period, month: dt.date, memo: dict) -> Chart:
     data = selectors.npf_trend(scope, period)
     rows = [(_month(r["month"]), r["npf_pct"], from_minor(r["total_sen"])) for r in data]
     title = _("NPF by month (Kol 3-5)")
@@ -139,7 +146,7 @@ def npf(scope: Scope, period: Period, month: dt.date) -> Chart:
     return Chart("npf", title, desc, [_("Month"), _("NPF (%)"), _("Outstanding principal (Rp)")], rows, svg)
 
 
-CHARTS: dict[str, Callable[[Scope, Period, dt.date], Chart]] = {
+CHARTS: dict[str, Callable[[Scope, Period, dt.date, dict], Chart]] = {
     "funnel": funnel,
     "approval": approval,
     "bookings": bookings,
@@ -162,9 +169,10 @@ def shown(value: Any) -> str:
 
 def build(keys: Sequence[str], scope: Scope, period: Period, month: dt.date | None) -> list[Chart]:
     month = month_start(month or period.last)
+    memo: dict = {}  # figures several charts share, read once for this page
     out = []
     for key in keys:
-        chart = CHARTS[key](scope, period, month)
+        chart = CHARTS[key](scope, period, month, memo)
         chart.shown_rows = [[shown(v) for v in row] for row in chart.rows]
         out.append(chart)
     return out
