@@ -67,6 +67,7 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
     ],
     "contract": [
         ("get", "/api/contracts/{id}"),
+        ("get", "/api/contracts/{id}/days"),  # end-of-day: the daily history
         ("post", "/api/contracts/{id}/payments"),
         ("post", "/api/contracts/{id}/late-fee-waivers"),
         ("post", "/api/contracts/{id}/settlement-quotes"),
