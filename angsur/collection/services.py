@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ from angsur.workflow.engine import durable, lock
 
 MAX_PROMISE_SEN = 100_000_000_000 * 100  # Rp100 billion, the payments' own ceiling
 MAX_CONSENT_DAYS = 365
+NIGHTLY_LOCK_KEY = 0x616E6773_636F6C6C  # "angscoll": the advisory lock of the nightly collection run
 
 
 def reminder_days() -> int:
@@ -84,6 +85,7 @@ def collection_nightly(*, business_date: dt.date, actor: Any = None) -> NightlyR
     result = NightlyResult(business_date)
     days = ContractDay.objects.filter(business_date=business_date)
     with durable():
+        _one_nightly_at_a_time()
         if not days.exists():
             return result
         window_end = business_date + dt.timedelta(days=reminder_days())
@@ -167,6 +169,14 @@ def collection_nightly(*, business_date: dt.date, actor: Any = None) -> NightlyR
             after={k: v for k, v in result.__dict__.items() if k != "business_date"} | {"unassigned": len(result.unassigned)},
         )
     return result
+
+
+def _one_nightly_at_a_time() -> None:
+    """A second run (a re-run of the hook while the first still runs) waits for the first, then finds nothing to do."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NIGHTLY_LOCK_KEY])
+    # SQLite: one writer at a time already.
 
 
 def _judge_promises(business_date: dt.date) -> tuple[list[int], list[int]]:
