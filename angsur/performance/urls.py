@@ -17,6 +17,7 @@ urlpatterns = [
     path("performance/incentives/approve/", views.incentive_approve_all, name="performance_incentive_approve_all"),
     path("performance/incentives/export.xlsx", views.incentive_export, name="performance_incentive_export"),
     path("performance/incentives/statements/<int:pk>/", views.statement_detail, name="performance_statement"),
+    path("performance/incentives/statements/<int:pk>/statement.pdf", views.statement_pdf, name="performance_statement_pdf"),
     path("performance/incentives/statements/<int:pk>/decide/", views.statement_decide, name="performance_statement_decide"),
     path("performance/repeat-orders/", views.repeat_orders, name="performance_repeat_orders"),
     path("performance/repeat-orders/<int:pk>/quote/", views.repeat_quote, name="performance_repeat_quote"),

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from angsur.documents.pdf import render_pdf
 from angsur.errors import DomainError
 from angsur.org.clock import business_date, calendar_date
 from angsur.org.roles import Capability, Role
@@ -287,6 +288,16 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "performance/statement.html", {"s": statement, "lines": selectors.statement_lines(statement), "actions": actions}
     )
+
+
+@login_required
+def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The CMO's statement as PDF: every line, for the CMO and the payroll file."""
+    statement = selectors.statement_get(viewer=request.user, pk=pk)
+    content = render_pdf("performance/pdf_statement.html", {"s": statement, "lines": selectors.statement_lines(statement)})
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="insentif-{statement.cmo.username}-{statement.month:%Y-%m}.pdf"'
+    return response
 
 
 @login_required

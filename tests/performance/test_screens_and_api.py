@@ -192,3 +192,15 @@ def test_commands_fill_cells_and_run_incentives(portfolio, scheme, bm_a):
     assert "3 months" in out.getvalue()
     call_command("incentive-run", "--month", "2026-04", "--user", bm_a.username, stdout=out)
     assert IncentiveStatement.objects.filter(month=dt.date(2026, 4, 1)).count() == 2
+
+
+def test_statement_pdf_for_its_cmo_and_the_manager_only(portfolio, scheme, web, bm_a, cmo_a, branch_a):
+    from angsur.performance.services import incentive_run
+
+    incentive_run(actor=bm_a, branch=branch_a, month=dt.date(2026, 4, 1))
+    mine = IncentiveStatement.objects.get(cmo=cmo_a, month=dt.date(2026, 4, 1))
+    other = IncentiveStatement.objects.get(cmo=portfolio.cmo_a2, month=dt.date(2026, 4, 1))
+    for viewer in (cmo_a, bm_a):
+        response = web(viewer).get(f"/performance/incentives/statements/{mine.pk}/statement.pdf")
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert web(cmo_a).get(f"/performance/incentives/statements/{other.pk}/statement.pdf").status_code == 404

@@ -179,6 +179,7 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("get", "/api/performance/incentive-statements/{id}"),
         ("post", "/api/performance/incentive-statements/{id}/decision"),
         ("get", "/performance/incentives/statements/{id}/"),
+        ("get", "/performance/incentives/statements/{id}/statement.pdf"),
         ("post", "/performance/incentives/statements/{id}/decide/"),
     ],
     "branch": [("get", "/api/branches/{id}")],
