@@ -7,6 +7,7 @@ Run with::
 
     uv run python bench/performance.py --contracts 10000                      # SQLite file under bench/out/
     uv run python bench/performance.py --contracts 100000 --database-url postgres://angsur:angsur@127.0.0.1:5432/performance_bench_100k
+    uv run python bench/performance.py --contracts 1000000 --clone 10 --database-url postgres://…/performance_bench_1m
 
 What it does:
 
@@ -67,6 +68,14 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=3, help="Month-ends to close with the end-of-day (default 3)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--clone",
+        type=int,
+        default=1,
+        help="PostgreSQL: copy the generated contracts (schedules, payments) this many times in all, set-based "
+        "(bench/eod.py's clone), and close the month-ends again: 1,000,000 contracts from 100,000 generated "
+        "when generating them all takes too long on a shared machine (the applications are not copied)",
+    )
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -110,9 +119,22 @@ def main() -> None:
     results: dict = {"vendor": vendor, "machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
     if not Contract.objects.exists():
         started = time.monotonic()
-        summary = generate_portfolio(contracts=args.contracts, seed=args.seed, as_of=as_of, months=24)
+        summary = generate_portfolio(contracts=args.contracts // max(args.clone, 1), seed=args.seed, as_of=as_of, months=24)
         results["generate_s"] = round(time.monotonic() - started, 1)
         print(f"generated {summary.contracts:,} contracts in {results['generate_s']} s", flush=True)
+    if args.clone > 1 and Contract.objects.count() * args.clone <= args.contracts:
+        from bench.eod import clone
+
+        before = Contract.objects.count()
+        started = time.monotonic()
+        clone(args.clone)
+        results["clone_s"] = round(time.monotonic() - started, 1)
+        print(f"cloned {before:,} to {Contract.objects.count():,} contracts in {results['clone_s']} s", flush=True)
+        # The snapshots and cells of the smaller book go: the month-ends are closed again over the copies.
+        with connection.cursor() as cursor:
+            for table in ("performance_portfoliocell", "performance_rollcell", "servicing_contractday"):
+                cursor.execute(f"TRUNCATE {table}")
+        eod.EodRun.objects.all().delete()
     results["contracts"] = Contract.objects.count()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
