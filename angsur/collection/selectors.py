@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -171,9 +171,13 @@ def _own_premature(viewer: Any) -> QuerySet[CollectionCase]:
     return _rows(case_scope(viewer=viewer).filter(cmo=viewer, stage=CaseStage.CMO, premature=True))
 
 
-def cmo_due_soon(*, viewer: Any, today: dt.date, days: int = 3) -> list[ContractRow]:
-    """The CMO's premature installments due within `days` (reminders), soonest first."""
-    qs = _own_premature(viewer).filter(dpd=0, next_due_date__gte=today, next_due_date__lte=today + dt.timedelta(days=days))
+def cmo_due_soon(*, viewer: Any, today: dt.date | None = None) -> list[ContractRow]:
+    """The CMO's premature installments due soon (reminders), soonest first.
+
+    The nightly run keeps a case open for a current contract only while its next installment is due within
+    the reminder window of its business date, so these are exactly the reminders of the last night.
+    """
+    qs = _own_premature(viewer).filter(dpd=0, next_due_date__isnull=False)
     return [_case_row(c) for c in qs.order_by("next_due_date", "pk")[:100]]
 
 
@@ -183,12 +187,13 @@ def cmo_overdue(*, viewer: Any) -> list[ContractRow]:
     return [_case_row(c) for c in qs]
 
 
-def broken_promises(*, viewer: Any, today: dt.date, days: int = 7) -> list[ContractRow]:
+def broken_promises(*, viewer: Any, today: dt.date | None = None, days: int = 7) -> list[ContractRow]:
     """Cases the viewer works whose promise broke in the last `days` days."""
-    since = today - dt.timedelta(days=days)
+    # Within `days` of the case's own business date (the night that judged it), not of the calendar.
     qs = case_scope(viewer=viewer).filter(stage__in=OPEN_STAGES)
     if viewer.role == Role.CMO:
         qs = qs.filter(stage=CaseStage.CMO)
+    since = F("business_date") - dt.timedelta(days=days)
     qs = _rows(qs.filter(promises__status=PromiseStatus.BROKEN, promises__resolved_on__gte=since).distinct())
     return [_case_row(c, _("promise broken")) for c in qs.order_by("-priority", "-dpd", "pk")[:100]]
 

@@ -1,11 +1,11 @@
-"""In the browser at 390 px (issue 11, "done when"): after the night's snapshot, a CMO sees a due-soon reminder
-and an overdue young contract on their home page, logs a call with a promise to pay, is refused a call at
-21.00 debtor time; on a later night the case goes to a field collector by rule, who records a visit with the
-phone's GPS position.
+"""In the browser at 390 px (issue 11, "done when"): after an end-of-day, a CMO sees a due-soon reminder and an
+overdue young contract on their home page, logs a call with a promise to pay, is refused a call at 21.00 debtor
+time; on a later end-of-day the case goes to a field collector by rule, who records a visit with the phone's
+GPS position.
 
-The end-of-day's ContractDay rows are written here the way the engine writes them (tests/collection/conftest.py:
-snapshot), then the nightly collection run is called as the engine's after-close hook calls it. The clock of
-contacts is injected (angsur.collection.clock.now), never the wall clock.
+The real end-of-day runs (servicing.eod.eod_run) and calls the nightly collection run as its after-close hook.
+Its dates are past (a day is closed once it has ended everywhere); the clock of contacts is injected
+(angsur.collection.clock.now), never the wall clock.
 """
 
 import datetime as dt
@@ -14,17 +14,19 @@ import pytest
 
 from angsur.collection import clock
 from angsur.collection.models import CollectionCase, CollectorProfile, Contact
-from angsur.collection.services import collection_nightly
 from angsur.devdata.factories import DEMO_PASSWORD, make_credit_config, make_user
 from angsur.devdata.seed_contracts import booked_contract
-from angsur.org.models import Branch
 from angsur.org.roles import Role
-from tests.collection.conftest import snapshot
+from angsur.servicing.eod import eod_run
+from angsur.servicing.services import payment_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-D1 = dt.date(2026, 12, 4)  # a Friday
-D2 = dt.date(2026, 12, 5)
+# The product is paid in advance (ADDM): the first installment is due at signing.
+LATE_SIGNED = dt.date(2026, 10, 19)  # nothing paid: 10 days late on the first night, 31 on the second
+SOON_SIGNED = dt.date(2026, 9, 30)  # first installment paid at signing; the second due 30 October
+NIGHT_1 = dt.date(2026, 10, 29)
+NIGHT_2 = dt.date(2026, 11, 19)
 TEN_AM_WIB = dt.datetime(2026, 12, 4, 3, 0, tzinfo=dt.UTC)
 NINE_PM_WIB = dt.datetime(2026, 12, 4, 14, 0, tzinfo=dt.UTC)
 SATURDAY_TEN_AM_WIB = dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.UTC)
@@ -51,25 +53,22 @@ def _as(page, user) -> None:
     page.wait_for_selector("[data-testid=home-title]")
 
 
-def _business_date(branch, day: dt.date) -> None:
-    Branch.objects.filter(pk=branch.pk).update(business_date=day)
-
-
 def test_cmo_reminds_promises_is_refused_at_night_and_a_collector_visits(phone, now, products, branch_a, cmo_a, dealer_a, tmp_path):
     make_credit_config()
     admin = make_user(Role.ADMIN, branch_a, username="adm.coll.walk")
     collector = make_user(Role.COLLECTOR, branch_a, username="coll.walk")
     CollectorProfile.objects.create(user=collector, branch=branch_a, stage="field", areas="Rawamangun")
-    signed = dt.date(2026, 11, 2)
-    due_soon = booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=signed, admin=admin)
-    late = booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=signed, admin=admin)
+    cashier = make_user(Role.FRONT_OFFICE, branch_a, username="fo.coll.walk")
+    late = booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=LATE_SIGNED, admin=admin)
+    due_soon = booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=SOON_SIGNED, admin=admin)
+    payment_post(
+        actor=cashier, contract=due_soon, amount=due_soon.installment, channel="counter", value_date=SOON_SIGNED, as_of=SOON_SIGNED
+    )
 
-    # The night of D1: one contract due in two days, one 10 days late (its second month on book)
-    snapshot(due_soon, D1, next_due_date=D1 + dt.timedelta(days=2), mob=1)
-    snapshot(late, D1, dpd=10, mob=2)
-    collection_nightly(business_date=D1)
-    _business_date(branch_a, D1)
+    # The end-of-day of NIGHT_1 (the branch's business date moves to 30 October), with collection's nightly run
+    eod_run(NIGHT_1, actor=admin)
     late_case = CollectionCase.objects.get(contract=late)
+    assert late_case.dpd == 10
 
     # The CMO's home at 390 px: the reminder and the overdue young contract
     page = phone
@@ -87,14 +86,14 @@ def test_cmo_reminds_promises_is_refused_at_night_and_a_collector_visits(phone, 
     assert page.get_attribute("[data-testid=whatsapp-reminder]", "href").startswith("https://wa.me/62")
     page.select_option("select[name=channel]", "call")
     page.select_option("select[name=result_code]", "promise")
-    page.fill("#id_promise_on", "2026-12-05")
+    page.fill("#id_promise_on", "2026-10-31")
     page.fill("#id_promise_amount", "1.118.000")
     page.fill("#id_note", "Gajian besok, bayar lewat VA")
     page.click("[data-testid=log-contact]")
     page.wait_for_selector("[data-testid=promise-status]")
     assert Contact.objects.filter(case=late_case).count() == 1
     promise = Contact.objects.get(case=late_case).promise
-    assert (promise.promised_on, promise.amount_sen) == (dt.date(2026, 12, 5), 111_800_000)
+    assert (promise.promised_on, promise.amount_sen) == (dt.date(2026, 10, 31), 111_800_000)
     page.screenshot(path=str(tmp_path / "cmo-case.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
@@ -109,14 +108,11 @@ def test_cmo_reminds_promises_is_refused_at_night_and_a_collector_visits(phone, 
     page.wait_for_selector("[data-contact-status]:has-text('POJK 22/2023')")
     assert Contact.objects.filter(case=late_case).count() == 1
 
-    # A later night: the promise was not kept and the contract is 31 days late -> a field collector of the area
+    # A later end-of-day: the promise was not kept and the contract is 31 days late -> a field collector of the area
     now.at = SATURDAY_TEN_AM_WIB
-    snapshot(late, D2, dpd=31, mob=2)
-    snapshot(due_soon, D2, next_due_date=D1 + dt.timedelta(days=2), mob=1)
-    result = collection_nightly(business_date=D2)
-    _business_date(branch_a, D2)
+    eod_run(NIGHT_2, actor=admin)
     late_case.refresh_from_db()
-    assert (result.promises_broken, late_case.stage, late_case.assignee) == (1, "field", collector)
+    assert (late_case.dpd, late_case.broken_promises, late_case.stage, late_case.assignee) == (31, 1, "field", collector)
 
     # The CMO still sees where it went
     page.goto("/")

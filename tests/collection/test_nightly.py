@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from angsur.collection.models import CaseEvent, CollectionCase, CollectorProfile, HandoverRule, Promise, PromiseStatus
+from angsur.collection.selectors import broken_promises
 from angsur.collection.services import ContactData, case_assign, collection_nightly, contact_log
 from angsur.devdata.factories import make_user
 from angsur.errors import DomainError
@@ -89,6 +90,9 @@ def test_a_promise_not_paid_by_its_date_is_broken_and_raises_the_case(contract, 
     case.refresh_from_db()
     assert Promise.objects.get().status == PromiseStatus.BROKEN
     assert (case.priority, case.broken_promises, case.stage) == (1, 1, "cmo")
+    # and it is on the CMO's list of broken promises, not on another CMO's
+    assert [row.case_id for row in broken_promises(viewer=cmo_a)] == [case.pk]
+    assert broken_promises(viewer=make_user(Role.CMO, contract.branch, username="cmo.other.b")) == []
     # a second broken promise hands it to desk collection by the default rule (two broken promises)
     make_user(Role.COLLECTOR, contract.branch, username="desk.c")
     CollectorProfile.objects.create(user=staff["coll"], branch=contract.branch, stage="desk")
