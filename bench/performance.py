@@ -22,7 +22,9 @@ What it does:
    best of ``--repeat`` and the median;
 4. times the monthly incentive run of the last month for every branch (``services.incentive_run``, the same
    as ``angsur incentive-run``), run twice (the second recomputes the drafts: idempotent);
-5. prints a table and writes JSON to ``bench/out/performance-<vendor>-<contracts>.json``.
+5. with ``--cell-history N``, copies the newest month's cells to N earlier months (the volume of a book with
+   N + ``--months`` month-ends; the figures themselves are not meaningful) and times the screens again;
+6. prints a table and writes JSON to ``bench/out/performance-<vendor>-<contracts>.json``.
 """
 
 import argparse
@@ -68,6 +70,13 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=3, help="Month-ends to close with the end-of-day (default 3)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--cell-history",
+        type=int,
+        default=0,
+        help="After the timings, copy the newest month's cells to this many earlier months (volume only: a steady-state "
+        "book has 12-24 month-ends of cells, the bench closes --months) and time the screens again",
+    )
     parser.add_argument(
         "--clone",
         type=int,
@@ -188,6 +197,29 @@ def main() -> None:
         times = timed(page(url), args.repeat)
         results["screens_s"][name] = {"best": round(min(times), 3), "median": round(statistics.median(times), 3)}
         print(f"  {name}: best {min(times):.3f} s, median {statistics.median(times):.3f} s", flush=True)
+
+    if args.cell_history:
+        newest = PortfolioCell.objects.order_by("-month").values_list("month", flat=True).first()
+        with connection.cursor() as cursor:
+            for k in range(1, args.cell_history + 1):
+                month = (newest - dt.timedelta(days=28 * k)).replace(day=1)
+                if PortfolioCell.objects.filter(month=month).exists():
+                    continue
+                cursor.execute(
+                    "INSERT INTO performance_portfoliocell (month, snapshot_date, branch_id, dealer_id, cmo_id, product_id, "
+                    "booked_month, mob, bucket, collectibility, contracts, dpd30, fpd, outstanding_principal_sen, "
+                    "dpd30_principal_sen, overdue_sen) SELECT %s, snapshot_date, branch_id, dealer_id, cmo_id, product_id, "
+                    "booked_month, mob - %s, bucket, collectibility, contracts, dpd30, fpd, outstanding_principal_sen, "
+                    "dpd30_principal_sen, overdue_sen FROM performance_portfoliocell WHERE month = %s AND mob >= %s",
+                    [month, k, newest, k],
+                )
+            cursor.execute("ANALYZE performance_portfoliocell")
+        results["cells_rows_with_history"] = PortfolioCell.objects.count()
+        results["screens_with_history_s"] = {}
+        for name, url in screens.items():
+            times = timed(page(url), args.repeat)
+            results["screens_with_history_s"][name] = {"best": round(min(times), 3), "median": round(statistics.median(times), 3)}
+            print(f"  {name} ({results['cells_rows_with_history']:,} cells): best {min(times):.3f} s", flush=True)
 
     if not IncentiveScheme.objects.exists():
         scheme = IncentiveScheme.objects.create(

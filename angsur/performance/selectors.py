@@ -867,12 +867,7 @@ def repeat_candidates(*, viewer: Any, as_of: dt.date, cmo: Any = None) -> list[R
         .values_list("contract_id", "m")
     )
     offers = {o.contract_id: o for o in RepeatOffer.objects.filter(contract_id__in=[c.pk for c in near], kind="vehicle")}
-    converted_niks = set()
-    if offers:
-        for offer in offers.values():
-            start = dt.datetime.combine(offer.offered_on, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
-            if Application.objects.filter(applicant_nik=offer.customer_nik, created_at__gte=start).exists():
-                converted_niks.add(offer.customer_nik)
+    converted_niks = _converted(list(offers.values()))
     out = []
     for contract in near:
         max_dpd = worst.get(contract.pk, 0) or 0
@@ -892,6 +887,24 @@ def repeat_candidates(*, viewer: Any, as_of: dt.date, cmo: Any = None) -> list[R
     return out
 
 
+def _converted(offers: list[RepeatOffer]) -> set[str]:
+    """The NIKs among the offers with an order created on or after their offer's day (one query)."""
+    if not offers:
+        return set()
+    zone = ZoneInfo(settings.TIME_ZONE)
+    latest = dict(
+        Application.objects.filter(applicant_nik__in={o.customer_nik for o in offers})
+        .values("applicant_nik")
+        .annotate(last=Max("created_at"))
+        .values_list("applicant_nik", "last")
+    )
+    return {
+        o.customer_nik
+        for o in offers
+        if o.customer_nik in latest and latest[o.customer_nik] >= dt.datetime.combine(o.offered_on, dt.time.min, tzinfo=zone)
+    }
+
+
 def repeat_candidate_get(*, viewer: Any, contract_id: Any, as_of: dt.date) -> RepeatCandidate:
     for candidate in repeat_candidates(viewer=viewer, as_of=as_of):
         if str(candidate.contract.pk) == str(contract_id):
@@ -904,11 +917,9 @@ def repeat_conversions(*, viewer: Any, as_of: dt.date) -> dict[str, int]:
     scope = scope_for(viewer, cmo=viewer.pk if viewer.role == Role.CMO else None)
     offers = RepeatOffer.objects.filter(**Scope(branch_id=scope.branch_id, cmo_id=scope.cmo_id).q())
     made = offers.count()
-    converted = 0
-    zone = ZoneInfo(settings.TIME_ZONE)
-    for offer in offers.only("customer_nik", "offered_on"):
-        start = dt.datetime.combine(offer.offered_on, dt.time.min, tzinfo=zone)
-        converted += Application.objects.filter(applicant_nik=offer.customer_nik, created_at__gte=start).exists()
+    listed = list(offers.only("customer_nik", "offered_on"))
+    niks = _converted(listed)
+    converted = sum(1 for offer in listed if offer.customer_nik in niks)
     return {"offers": made, "converted": converted}
 
 
