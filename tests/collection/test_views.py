@@ -82,3 +82,55 @@ def test_the_views_page_and_the_excel_export(case, bm_a, web):
     assert len(book.sheetnames) == 3
     rows = list(book.worksheets[2].iter_rows(values_only=True))
     assert rows[3][1] == 1  # one account in the branch
+
+
+def test_the_views_count_fpd_visits_today_and_the_promise_kept_rate(credit, staff, cmo_a, dealer_a, branch_a, bm_a, monkeypatch):
+    from decimal import Decimal
+
+    from angsur.collection.models import Promise
+    from angsur.collection.selectors import collection_view
+    from angsur.collection.services import ContactData, contact_log
+    from angsur.devdata.seed_contracts import booked_contract
+
+    monkeypatch.setattr(clock, "now", lambda: WORKING_HOUR)
+    first = booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=dt.date(2026, 11, 2), admin=staff["adm"])
+    second = booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=dt.date(2026, 11, 2), admin=staff["adm"])
+    snapshot(first, D1, dpd=35, mob=2, fpd=True)
+    snapshot(second, D1, dpd=3, mob=2)
+    CollectorProfile.objects.create(user=staff["coll"], branch=branch_a, stage="field")
+    collection_nightly(business_date=D1)
+    field_case = CollectionCase.objects.get(contract=first)
+    cmo_case = CollectionCase.objects.get(contract=second)
+    # a visit today by the collector; two promises to the CMO, one kept and one broken
+    visit = ContactData(channel="visit", result_code="not_home", latitude=Decimal("-6.2"), longitude=Decimal("106.9"))
+    contact_log(actor=staff["coll"], case=field_case, data=visit, at=WORKING_HOUR, as_of=D1)
+    for status in ("kept", "broken"):
+        data = ContactData(channel="call", result_code="promise", promise_on=D1, promise_amount=Decimal(1000))
+        contact = contact_log(actor=cmo_a, case=cmo_case, data=data, at=WORKING_HOUR, as_of=D1)
+        Promise.objects.filter(contact=contact).update(status=status)
+
+    as_of = WORKING_HOUR.date()
+    by_cmo = collection_view(viewer=bm_a, group="cmo", as_of=as_of)
+    [row] = by_cmo.rows
+    assert (row.key, row.accounts, row.fpd, row.promises_kept, row.promises_broken, row.promise_kept_rate) == (cmo_a.pk, 2, 1, 1, 1, 50)
+    assert row.buckets["B2"][0] == 1 and row.buckets["B1"][0] == 1
+    # per collector: whoever works cases (the CMO too, for the promises they took)
+    by_collector = {r.key: r for r in collection_view(viewer=bm_a, group="collector", as_of=as_of).rows}
+    row = by_collector[staff["coll"].pk]
+    assert (row.accounts, row.visits_today, row.promise_kept_rate) == (1, 1, None)
+    assert (by_collector[cmo_a.pk].promises_kept, by_collector[cmo_a.pk].accounts) == (1, 0)
+    # the collector sees only their own line; another branch's manager sees nothing
+    assert [r.key for r in collection_view(viewer=staff["coll"], group="collector", as_of=as_of).rows] == [staff["coll"].pk]
+    assert [r.key for r in collection_view(viewer=cmo_a, group="cmo", as_of=as_of).rows] == [cmo_a.pk]
+    assert collection_view(viewer=staff["bm_b"], group="branch", as_of=as_of).rows == []
+
+
+def test_the_case_list_page_shows_only_the_viewers_cases(case, cmo_a, web, branch_a, staff):
+    from angsur.devdata.factories import make_user
+    from angsur.org.roles import Role
+
+    assert case.contract.number in web(cmo_a).get("/collection/").content.decode()
+    other = make_user(Role.CMO, branch_a, username="cmo.list.other")
+    assert case.contract.number not in web(other).get("/collection/").content.decode()
+    assert case.contract.number not in web(staff["coll"]).get("/collection/").content.decode()
+    assert case.contract.number not in web(staff["bm_b"]).get("/collection/").content.decode()
