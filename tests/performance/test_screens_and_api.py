@@ -204,3 +204,8 @@ def test_statement_pdf_for_its_cmo_and_the_manager_only(portfolio, scheme, web, 
         response = web(viewer).get(f"/performance/incentives/statements/{mine.pk}/statement.pdf")
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert web(cmo_a).get(f"/performance/incentives/statements/{other.pk}/statement.pdf").status_code == 404
+
+
+def test_the_dealer_portal_home_links_the_scorecard(portfolio, web, dealer_a):
+    home = web(make_dealer_user(dealer_a, username="dealer.home")).get("/")
+    assert b'href="/performance/my-dealer/"' in home.content
