@@ -56,7 +56,7 @@ from django.utils.translation import gettext as _
 
 from angsur.audit.services import audit_record
 from angsur.errors import Conflict, DomainError
-from angsur.finance.delinquency import COLLECTIBILITY, FPD_DAYS, PREMATURE_MONTHS, Band, check_bands
+from angsur.finance.delinquency import COLLECTIBILITY, DEFAULT_BUCKETS, FPD_DAYS, PREMATURE_MONTHS, Band, check_bands
 from angsur.finance.errors import FinanceError
 from angsur.org.clock import calendar_date
 from angsur.org.models import Branch
@@ -117,7 +117,8 @@ def after_close_hooks() -> dict[str, Hook]:
 
 def _parameters() -> dict[str, Any]:
     """The configuration a run computes with, stored on the run so every chunk uses the same."""
-    bands = [Band(b.code, b.min_dpd, b.max_dpd) for b in DelinquencyBucket.objects.order_by("min_dpd")]
+    # No bucket configured: the default of domain.md §3 (B0 current ... B6 over 180).
+    bands = [Band(b.code, b.min_dpd, b.max_dpd) for b in DelinquencyBucket.objects.order_by("min_dpd")] or list(DEFAULT_BUCKETS)
     try:
         bands = list(check_bands(bands))
     except FinanceError as error:
@@ -197,6 +198,11 @@ def chunk_sql(vendor: str, parameters: dict[str, Any]) -> str:
     kol_case = _band_case("dpd", [[b.code, b.min_dpd, b.max_dpd] for b in COLLECTIBILITY], as_int=True)
     fee_of = "((CASE WHEN cap_u IS NULL OR ({s}) * rate_u < amount * cap_u THEN ({s}) * rate_u ELSE amount * cap_u END) / 100000000) * 100"
     t = _T
+    early = (
+        f"i.amount * (%(dday)s - i.start_day) - (SELECT CAST(COALESCE(SUM(a.amount_sen * (%(dday)s - "  # noqa: S608
+        f"{greatest}({day('a.value_date')}, i.start_day))), 0) AS {bigint}) FROM {t['allocation']} a "
+        f"WHERE a.installment_id = i.id AND a.component IN ('principal', 'interest') AND a.value_date < %(d)s)"
+    )
     # Only model table names, integers and bucket codes (quotes doubled) are formatted in; values are parameters.
     return f"""
 WITH c AS (
@@ -231,28 +237,16 @@ i AS (
       -- nothing outstanding, nothing allocated after the date); the first one always counts (first-payment default)
       AND (i.paid_on IS NULL OR i.paid_on > %(d)s OR i.late_fee_sen > 0 OR i.no = 1 OR l.installment_id IS NOT NULL)
 ),
-credit AS (
-    -- installments unpaid at the date, overdue, with some payment: each payment counts for the days it came
-    -- (CROSS JOIN: SQLite then walks the chunk's installments and looks their allocations up, never the reverse)
-    -- before the date (read from the stored position, not from i, so that i is not materialised twice;
-    -- integers throughout: PostgreSQL's SUM of bigint is numeric, and the fee divides in integers)
-    SELECT a.installment_id,
-           CAST(SUM(a.amount_sen * (%(dday)s - {greatest}({day("a.value_date")}, {day("p.due_date")} + c.grace))) AS {bigint}) AS early
-    FROM {t["installment"]} p
-    JOIN c ON c.id = p.contract_id
-    CROSS JOIN {t["allocation"]} a
-    WHERE a.installment_id = p.id AND p.contract_id BETWEEN %(lo)s AND %(hi)s AND (p.paid_on IS NULL OR p.paid_on > %(d)s)
-      AND p.principal_paid_sen + p.interest_paid_sen > 0 AND {day("p.due_date")} + c.grace < %(dday)s
-      AND a.component IN ('principal', 'interest') AND a.value_date < %(d)s
-    GROUP BY a.installment_id
-),
 f AS (
     SELECT i.*,
            CASE WHEN i.unpaid <= 0 THEN i.late_fee_sen
                 WHEN i.start_day >= %(dday)s THEN 0
-                ELSE {fee_of.format(s="i.amount * (%(dday)s - i.start_day) - COALESCE(cr.early, 0)")}
+                WHEN i.unpaid = i.amount THEN {fee_of.format(s="i.amount * (%(dday)s - i.start_day)")}
+                -- partly paid and overdue at the date (few): each payment counts for the days it came before the date,
+                -- read from its allocations only here (integers: PostgreSQL's SUM of bigint is numeric)
+                ELSE {fee_of.format(s=early)}
            END AS fee
-    FROM i LEFT JOIN credit cr ON cr.installment_id = i.id
+    FROM i
 ),
 g AS (
     SELECT contract_id,
