@@ -19,6 +19,7 @@ from angsur.devdata.seed_contracts import booked_contract
 from angsur.org.roles import Role
 from angsur.servicing.eod import eod_run
 from angsur.servicing.services import payment_post
+from tests.browser.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,6 +79,7 @@ def test_cmo_reminds_promises_is_refused_at_night_and_a_collector_visits(phone, 
     overdue = page.inner_text("[data-testid=collection_overdue]")
     assert late.number in overdue and "10" in overdue
     page.screenshot(path=str(tmp_path / "cmo-home.png"), full_page=True)
+    assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     # ... opens the overdue one: a WhatsApp reminder link, and logs a call with a promise to pay
@@ -95,6 +97,7 @@ def test_cmo_reminds_promises_is_refused_at_night_and_a_collector_visits(phone, 
     promise = Contact.objects.get(case=late_case).promise
     assert (promise.promised_on, promise.amount_sen) == (dt.date(2026, 10, 31), 111_800_000)
     page.screenshot(path=str(tmp_path / "cmo-case.png"), full_page=True)
+    assert_accessible(page)  # axe-core (WCAG 2.1 AA) and the hand checks at 390 px
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     # At 21.00 WIB (the debtor's time) a call is refused: the page says why, and a call sent anyway is refused
@@ -135,4 +138,5 @@ def test_cmo_reminds_promises_is_refused_at_night_and_a_collector_visits(phone, 
     assert (str(visit.latitude), str(visit.longitude), visit.actor) == ("-6.195300", "106.882700", collector)
     assert visit.gps_taken_at is not None and visit.device_captured_at is not None and visit.client_key
     page.screenshot(path=str(tmp_path / "collector-visit.png"), full_page=True)
+    assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
