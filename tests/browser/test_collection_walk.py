@@ -132,9 +132,15 @@ def test_cmo_reminds_promises_is_refused_at_night_and_a_collector_visits(phone, 
     page.wait_for_selector("[data-gps-status]:has-text('-6.1953')")
     page.select_option("select[name=result_code]", "not_home")
     page.fill("#id_note", "Rumah kosong, titip pesan ke tetangga")
+    # ... without signal in the lane: the visit waits in the phone's outbox, nothing is recorded yet
+    page.context.set_offline(True)
     page.click("[data-testid=log-contact]")
-    page.wait_for_selector("[data-testid=contacts] :text('Rumah kosong')")
-    visit = Contact.objects.get(case=late_case, channel="visit")
+    page.wait_for_selector("[data-contact-status]:has-text('Belum terkirim')")
+    assert not Contact.objects.filter(case=late_case, channel="visit").exists()
+    # ... and it is sent, once, when the signal comes back
+    page.context.set_offline(False)
+    page.wait_for_selector("[data-testid=contacts] :text('Rumah kosong')", timeout=45000)
+    visit = Contact.objects.get(case=late_case, channel="visit")  # exactly one
     assert (str(visit.latitude), str(visit.longitude), visit.actor) == ("-6.195300", "106.882700", collector)
     assert visit.gps_taken_at is not None and visit.device_captured_at is not None and visit.client_key
     page.screenshot(path=str(tmp_path / "collector-visit.png"), full_page=True)
