@@ -43,6 +43,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import NOT_PROVIDED, Max
+from django.utils.translation import gettext as _
 
 from angsur.dealers.models import Dealer
 from angsur.devdata.factories import make_branch, make_company, make_credit_config, make_dealer, make_products, make_user
@@ -1495,13 +1496,13 @@ def generate_portfolio(
 ) -> PortfolioSummary:
     """Generate `contracts` booked contracts (and the orders around them) over the last `months` booking months to as_of."""
     if isinstance(contracts, bool) or not isinstance(contracts, int) or contracts <= 0:
-        raise PortfolioError("The number of contracts must be a whole number greater than zero.")
+        raise PortfolioError(_("The number of contracts must be a whole number greater than zero."))
     if contracts > 10_000_000:
-        raise PortfolioError("At most 10,000,000 contracts.")
+        raise PortfolioError(_("At most 10,000,000 contracts."))
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
-        raise PortfolioError("Months must be a whole number from 1 to 120.")
+        raise PortfolioError(_("Months must be a whole number from 1 to 120."))
     if not isinstance(as_of, dt.date) or not dt.date(2000, 1, 1) <= as_of <= dt.date(2199, 12, 31):
-        raise PortfolioError("The as-of date must be a date between 2000-01-01 and 2199-12-31.")
+        raise PortfolioError(_("The as-of date must be a date between 2000-01-01 and 2199-12-31."))
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise PortfolioError("The seed must be a whole number.")
+        raise PortfolioError(_("The seed must be a whole number."))
     return _Generator(contracts=contracts, seed=seed, as_of=as_of, months=months, progress=progress).run()
