@@ -277,8 +277,16 @@ class _CollectorPool:
     def __init__(self, business_date: dt.date) -> None:
         self.business_date = business_date
         self._load: dict[int, int] = {}
+        self._candidates: dict[tuple[int, str], list[tuple[User, list[str]]]] = {}
 
     def candidates(self, branch_id: int, stage: str) -> list[tuple[User, list[str]]]:
+        """The branch's collectors for the stage (read once per run and branch)."""
+        key = (branch_id, stage)
+        if key not in self._candidates:
+            self._candidates[key] = self._read_candidates(branch_id, stage)
+        return self._candidates[key]
+
+    def _read_candidates(self, branch_id: int, stage: str) -> list[tuple[User, list[str]]]:
         profiles = list(
             CollectorProfile.objects.filter(branch_id=branch_id, stage=stage, active=True, user__is_active=True).select_related("user")
         )
