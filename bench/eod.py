@@ -199,9 +199,7 @@ def clone(times: int) -> None:
             [tables],
         )
         constraints = cursor.fetchall()
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT LIKE '%%_pkey'", [tables]
-        )
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT LIKE '%%_pkey'", [tables])
         indexes = cursor.fetchall()
         for table, name, _kind in constraints:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT IF EXISTS "{name}"')
@@ -223,11 +221,15 @@ def clone(times: int) -> None:
                     values.append(column)
             table = model._meta.db_table
             started = time.monotonic()
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {table} "  # noqa: S608
-                f"CROSS JOIN generate_series(1, {times - 1}) AS k WHERE id <= {offsets[model]}"
-            )
-            print(f"  {table}: {cursor.rowcount:,} rows copied in {time.monotonic() - started:.0f} s", flush=True)
+            # One copy after the other, in id order: each copy's rows lie together on disk as generated ones do
+            # (copies interleaved row by row put a chunk's installments on nine times as many pages).
+            for k in range(1, times):
+                select = ", ".join(values).replace(" k ", f" {k} ").replace("|| k", f"|| '{k}'")
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM {table} "  # noqa: S608
+                    f"WHERE id <= {offsets[model]} ORDER BY id"
+                )
+            print(f"  {table}: copied {times - 1} times in {time.monotonic() - started:.0f} s", flush=True)
         started = time.monotonic()
         for _name, definition in indexes:
             if "application_id" in definition and "UNIQUE" in definition:
