@@ -69,6 +69,16 @@ def _queue_survey_with_photo_offline(phone, survey) -> None:
     assert [(i["kind"], i["status"]) for i in _outbox_items(phone)] == [("photo", "waiting"), ("survey", "waiting")]
 
 
+def _kept_screen(page, path: str) -> dict:
+    """The worker's kept copy of a screen, read raw from its cache (as anyone with the phone could)."""
+    return page.evaluate(
+        """p => caches.open('angsur-pages').then(c => c.match(p)).then(r => r.arrayBuffer().then(b => ({
+            sealed: r.headers.get('X-Angsur-Sealed') || '',
+            body: Array.from(new Uint8Array(b)).map(x => String.fromCharCode(x)).join('')})))""",
+        path,
+    )
+
+
 def _assert_survey_arrived_intact(survey) -> None:
     survey.refresh_from_db()
     assert survey.status == SurveyStatus.COMPLETED
@@ -90,6 +100,9 @@ def test_a_second_user_on_the_phone_cannot_read_the_first_users_unsent_survey_wh
     _queue_survey_with_photo_offline(phone, survey)
     # even in the CMO's own session the phone holds ciphertext; only the page (with the key) reads it
     _assert_ciphertext_only(_raw_outbox(phone, cmo_a.pk), applicant)
+    # the kept survey screen (the applicant's name, address, phone) too: sealed in the worker's cache
+    kept = _kept_screen(phone, f"/surveys/{survey.pk}/")
+    assert kept["sealed"].startswith(f"{cmo_a.pk}:") and applicant not in kept["body"] and "Survei" not in kept["body"]
     items = phone.evaluate(
         "AngsurOutbox.list().then(l => l.map(i => "
         "({kind: i.kind, label: i.label, fields: i.fields, size: i.files.length ? i.files[0].blob.size : 0})))"
@@ -153,9 +166,10 @@ def test_after_a_restart_without_signal_the_cmo_opens_the_work_with_the_password
     page = context.new_page()
     page.set_default_timeout(15000)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"/surveys/{survey.pk}/")  # the kept screen, but the work on it is locked: the unlock screen
+    page.goto(f"/surveys/{survey.pk}/")  # the kept screen, but sealed and the work on it locked: the unlock screen
     page.wait_for_selector("[data-testid=unlock-form]")
     assert page.url.endswith(f"/device/unlock/?next=%2Fsurveys%2F{survey.pk}%2F")
+    assert survey.application.applicant_name not in _kept_screen(page, f"/surveys/{survey.pk}/")["body"]
     page.screenshot(path="/tmp/offline_unlock.png", full_page=True)
     assert_accessible(page)  # axe and the hand checks at 390 px (tap targets, text size, no page wider than the screen)
 

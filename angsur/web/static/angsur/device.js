@@ -2,7 +2,7 @@
 
    - Registers the service worker (/sw.js): the shell's files and the last copy of the field screens the
      user opened (home, survey, quote screen), and of the surveys the home page lists as due (at most ten),
-     so they open without signal.
+     so they open without signal. The worker keeps those copies encrypted with the same data key as below.
    - The phone's copies belong to one user: when a page of another user, or the login page (logged out, or
      the session ended), appears, the kept screens are deleted.
    - Work not sent yet (the outbox, outbox.js; the survey's local copy, field.js) is kept ENCRYPTED
@@ -392,7 +392,10 @@
   // Only field staff get the worker: an analyst's or a manager's home lists other people's applications and
   // has no reason to stay on a device. A worker left by a field user is removed for anyone else.
   if (sw && fieldUser && window.isSecureContext) {
+    // (once this page's key is settled: the worker keeps a screen only sealed with it)
     sw.register("/sw.js", { scope: "/" }).then(function () { return sw.ready; }).then(function (registration) {
+      return keyPromise.then(function () { return registration; }, function () { return registration; });
+    }).then(function (registration) {
       // this screen was opened before the worker controlled the page (the first visit, or while it was
       // installing): ask it to keep the screen now (it keeps field screens only)
       // and the surveys this page links to (the home page's surveys due): the user's open work, ready for the road
