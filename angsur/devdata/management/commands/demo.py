@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
-from angsur.devdata.seed import DEMO_PASSWORD, demo_logins, is_seeded, seed_demo
+from angsur.devdata.seed import DEMO_DATE, DEMO_PASSWORD, demo_logins, is_seeded, seed_demo
+from angsur.devdata.seed_nights import seed_nights
 from angsur.web.dbstats import sqlite_analyze
 
 
@@ -29,6 +30,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Seeding the demo company…")
             seed_demo()
+            self.stdout.write("Closing the demo's nights (end-of-day, collection, performance)…")
+            seed_nights(DEMO_DATE)
             sqlite_analyze()  # planner statistics for the seeded tables (no-op on PostgreSQL)
         self._print_logins()
         if not options["no_serve"]:
