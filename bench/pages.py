@@ -35,7 +35,10 @@ What it does:
    (``--repeat`` after ``--warmup``) over every page, each size in turn, so drift hits all alike: each home page,
    each list with its default filter, an application detail (decided, with survey, informants, decisions), the
    quote screen (GET, and the htmx POST that prices it), a saved quote and the PDFs (quote sheet, survey report,
-   credit memo); and two baselines in the same rounds: ``GET /api/health`` and a logged-in redirect
+   credit memo), and the servicing, end-of-day, collection, field-cash and performance pages (contract list and
+   page, statement PDF, purchase orders, collateral, imports, collection cases and views, dashboards, scorecards,
+   incentives, repeat orders) over ``--contracts`` synthetic contracts closed by one end-of-day; and two
+   baselines in the same rounds: ``GET /api/health`` and a logged-in redirect
    (``GET /login/`` with a session → 302);
 6. prints p50 / p95 per page and role, the ratio to the ``/api/health`` p50, the growth of the p50 from the smallest
    to the largest count, pass / fail per target, and for every page over its target the slowest SQL of one
@@ -59,6 +62,7 @@ import time
 import urllib.parse
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +88,7 @@ LOGINS = {
     "branch manager": "bm.jkt",
     "admin": "adm.jkt",
     "front office": "fo.jkt",
+    "collector": "coll.jkt",
     "dealer": "dealer.jkt-hon1",
     "head office": "admin.ho",
 }
@@ -135,6 +140,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--stand-in-indexes", action="store_true", help="create the proposed indexes with raw SQL (STAND-IN for a migration)"
+    )
+    parser.add_argument(
+        "--contracts",
+        type=int,
+        default=0,
+        help="besides the applications, a synthetic book of this many contracts (angsur generate-portfolio) closed by "
+        "one end-of-day, so the servicing, collection and performance pages read a real book (default 0: the demo's)",
     )
     parser.add_argument("--only", default="", help="measure only pages whose name contains one of these comma-separated words")
     parser.add_argument("--explain", action="store_true", help="print the slowest SQL and plans of every page, not only those over target")
@@ -655,6 +667,27 @@ class Client:
 # --------------------------------------------------------------------------------------------- pages
 
 
+def book_contracts(wanted: int, seed_value: int) -> dict[str, Any]:
+    """Top the book up to `wanted` contracts with the synthetic portfolio, then close yesterday's end-of-day."""
+    from angsur.devdata.portfolio import generate_portfolio
+    from angsur.servicing.eod import eod_run
+    from angsur.servicing.models import Contract, EodRun
+
+    have = Contract.objects.count()
+    info: dict[str, Any] = {"before": have}
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    if wanted > have:
+        t0 = time.perf_counter()
+        generate_portfolio(contracts=wanted - have, seed=seed_value, as_of=yesterday)
+        info["generated_seconds"] = round(time.perf_counter() - t0, 1)
+    if Contract.objects.exists() and not EodRun.objects.filter(business_date=yesterday, status="closed").exists():
+        t0 = time.perf_counter()
+        eod_run(yesterday, rerun=EodRun.objects.filter(business_date__gte=yesterday).exists())
+        info["eod_seconds"] = round(time.perf_counter() - t0, 1)
+    info["after"] = Contract.objects.count()
+    return info
+
+
 def pick_records() -> dict[str, Any]:
     """The records the detail pages and PDFs open (chosen once; the demo's own are made by the real services)."""
     from angsur.dealers.models import Dealer
@@ -671,7 +704,24 @@ def pick_records() -> dict[str, Any]:
     dealer = Dealer.objects.get(code="JKT-HON1")
     dealer_app = Application.objects.filter(dealer=dealer, status="rejected").order_by("-pk").first()
     quote = SavedQuote.objects.filter(created_by__username="cmo.jkt").order_by("pk").first()
-    return {"demo_app": demo.pk, "copied_app": copy.pk, "dealer_app": dealer_app.pk, "quote": quote.pk}
+    records = {"demo_app": demo.pk, "copied_app": copy.pk, "dealer_app": dealer_app.pk, "quote": quote.pk}
+    from angsur.servicing.models import Contract
+
+    contract = Contract.objects.filter(branch__code="JKT", cmo__username="cmo.jkt").order_by("pk").first()
+    contract = contract or Contract.objects.filter(branch__code="JKT").order_by("pk").first()
+    if contract is not None:
+        records["contract"] = contract.pk
+        records["dealer_id"] = contract.dealer_id
+        records["cmo_id"] = contract.cmo_id
+    try:
+        from angsur.collection.models import CollectionCase
+
+        case = CollectionCase.objects.filter(contract__branch__code="JKT").order_by("pk").first()
+        if case is not None:
+            records["case"] = case.pk
+    except ImportError:
+        pass
+    return records
 
 
 def page_cases(records: dict[str, Any], only: str) -> list[dict[str, Any]]:
@@ -687,6 +737,7 @@ def page_cases(records: dict[str, Any], only: str) -> list[dict[str, Any]]:
         "branch manager": Role.BRANCH_MANAGER,
         "admin": Role.ADMIN,
         "front office": Role.FRONT_OFFICE,
+        "collector": Role.COLLECTOR,
         "dealer": Role.DEALER,
         "head office": Role.HO_ADMIN,
     }
@@ -724,6 +775,7 @@ def page_cases(records: dict[str, Any], only: str) -> list[dict[str, Any]]:
     cases.append({"page": "survey report PDF", "role": "analyst", "path": f"/applications/{demo}/survey-report.pdf", "kind": "pdf"})
     cases.append({"page": "credit memo PDF", "role": "analyst", "path": f"/applications/{demo}/credit-memo.pdf", "kind": "pdf"})
     cases.append({"page": "credit memo PDF (copy)", "role": "analyst", "path": f"/applications/{copy}/credit-memo.pdf", "kind": "pdf"})
+    cases.extend(later_pages(records, can))
     for c in cases:
         c.setdefault("method", "GET")
         c.setdefault("kind", "html")
@@ -732,6 +784,50 @@ def page_cases(records: dict[str, Any], only: str) -> list[dict[str, Any]]:
     if only:
         words = [w.strip() for w in only.split(",") if w.strip()]
         cases = [c for c in cases if c["kind"] == "baseline" or any(w in c["key"] for w in words)]
+    return cases
+
+
+def later_pages(records: dict[str, Any], can: Callable[[str, str], bool]) -> list[dict[str, Any]]:
+    """Servicing, end-of-day, collection, remedial and performance pages (issue 13: they join as they are built)."""
+    from angsur.org.roles import Capability
+
+    cases: list[dict[str, Any]] = []
+    for who in LOGINS:
+        if can(who, Capability.CONTRACT_VIEW):
+            cases.append({"page": "/contracts/", "role": who, "path": "/contracts/"})
+        if can(who, Capability.COLLECTION_VIEW):
+            cases.append({"page": "/collection/", "role": who, "path": "/collection/"})
+            cases.append({"page": "/collection/views/", "role": who, "path": "/collection/views/"})
+        if can(who, Capability.PERFORMANCE_VIEW):
+            cases.append({"page": "/performance/", "role": who, "path": "/performance/"})
+            cases.append({"page": "/performance/dealers/", "role": who, "path": "/performance/dealers/"})
+            cases.append({"page": "/performance/cmos/", "role": who, "path": "/performance/cmos/"})
+        if can(who, Capability.PURCHASE_ORDER_VIEW):
+            cases.append({"page": "/purchase-orders/", "role": who, "path": "/purchase-orders/"})
+        if can(who, Capability.COLLATERAL_MANAGE):
+            cases.append({"page": "/collateral/", "role": who, "path": "/collateral/"})
+        if can(who, Capability.PAYMENT_POST):
+            cases.append({"page": "/payments/imports/", "role": who, "path": "/payments/imports/"})
+        if can(who, Capability.EOD_RUN):
+            cases.append({"page": "/eod/", "role": who, "path": "/eod/"})
+        if can(who, Capability.CASH_DEPOSIT_RECEIVE):
+            cases.append({"page": "/field-cash/reconciliation/", "role": who, "path": "/field-cash/reconciliation/"})
+        if can(who, Capability.COLLECTION_CASH):
+            cases.append({"page": "/field-cash/", "role": who, "path": "/field-cash/"})
+    cases.append({"page": "dealer scorecard (portal)", "role": "dealer", "path": "/performance/my-dealer/"})
+    cases.append({"page": "repeat orders", "role": "cmo", "path": "/performance/repeat-orders/"})
+    cases.append({"page": "incentives", "role": "branch manager", "path": "/performance/incentives/"})
+    if "contract" in records:
+        contract = records["contract"]
+        for who in ("cmo", "front office", "admin", "branch manager"):
+            cases.append({"page": "contract detail", "role": who, "path": f"/contracts/{contract}/"})
+        statement = f"/contracts/{contract}/statement.pdf"
+        cases.append({"page": "contract statement PDF", "role": "front office", "path": statement, "kind": "pdf"})
+        cases.append({"page": "remedial page of a contract", "role": "branch manager", "path": f"/remedial/contracts/{contract}/"})
+        cases.append({"page": "dealer scorecard", "role": "marketing head", "path": f"/performance/dealers/{records['dealer_id']}/"})
+        cases.append({"page": "CMO performance", "role": "branch manager", "path": f"/performance/cmos/{records['cmo_id']}/"})
+    if "case" in records:
+        cases.append({"page": "collection case", "role": "branch manager", "path": f"/collection/cases/{records['case']}/"})
     return cases
 
 
@@ -1005,6 +1101,7 @@ def prepare(args: argparse.Namespace) -> int:
         org = ensure_demo(args.cmos_per_branch)
         seeded = grow_to(count, org, args.seed)
         seeded["seconds"] = round(time.perf_counter() - t0, 1)
+    seeded["contracts"] = book_contracts(args.contracts, args.seed)
     # Indexes first, statistics after: on SQLite an index created after ANALYZE has no sqlite_stat1 row, the planner
     # then misjudges it (measured: supervisor home 30 → 440 ms at 200k) and PRAGMA optimize does not fix it.
     indexes = stand_in_indexes(args.stand_in_indexes)
