@@ -6,6 +6,7 @@ attributes only (the Content-Security-Policy allows no inline style). The page s
 a table and links their Excel file.
 """
 
+import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from itertools import count
@@ -69,12 +70,17 @@ def bar_chart(
     """Horizontal bars, one row per label with its value at the bar's end (a missing value: a dash)."""
     numbers = [Decimal(v) if v is not None else None for v in values]
     top = max((v for v in numbers if v is not None), default=Decimal(0)) or Decimal(1)
-    label_w = 96
+    # The label column fits the longest label (about 0.55 em a character), within 60-150 units; a longer label
+    # is cut with an ellipsis (the bar's tooltip and the table below keep it whole).
+    longest = max((len(str(label)) for label in labels), default=0)
+    label_w = min(max(math.ceil(longest * FONT * 0.55) + 10, 60), 150)
+    fits = int((label_w - 10) / (FONT * 0.55))
     plot_w = WIDTH - label_w - 60
     body = []
     for i, (label, value) in enumerate(zip(labels, numbers, strict=False)):
         y = TOP + BAR_ROW * i
-        body.append(f'<text x="{label_w - 6}" y="{y + 18}" font-size="{FONT}" text-anchor="end" fill="#333333">{escape(label)}</text>')
+        cut = str(label) if len(str(label)) <= fits else str(label)[: fits - 1] + "…"
+        body.append(f'<text x="{label_w - 6}" y="{y + 18}" font-size="{FONT}" text-anchor="end" fill="#333333">{escape(cut)}</text>')
         w = float(value / top) * plot_w if value is not None and value > 0 else 0
         shown = escape(fmt(value)) if value is not None else "–"
         tip = f"<title>{escape(label)}: {shown}</title>"
