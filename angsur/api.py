@@ -76,6 +76,8 @@ ERROR_DESCRIPTIONS = {
     429: "Too many failed logins from this address: wait and retry",
 }
 _PATH_PARAMETER = re.compile(r"{[^}]+}")
+# Query parameters that name a record (a filter by branch, dealer, CMO...): one outside the caller's scope is a 404.
+RECORD_QUERY_PARAMETERS = frozenset({"branch", "dealer", "cmo", "product", "collector", "assignee", "contract"})
 
 
 def operation_error_statuses(path: str, method: str, operation: dict[str, Any]) -> list[int]:
@@ -86,7 +88,8 @@ def operation_error_statuses(path: str, method: str, operation: dict[str, Any]) 
     elif method == "post":  # the token endpoint: wrong credentials, a role without the API, throttled
         statuses += [401, 403, 429]
     in_path = bool(_PATH_PARAMETER.search(path))
-    if in_path or "requestBody" in operation:
+    names_record = any(p.get("in") == "query" and p.get("name") in RECORD_QUERY_PARAMETERS for p in operation.get("parameters", []))
+    if in_path or names_record or "requestBody" in operation:
         statuses.append(404)
     if in_path and method in {"post", "put", "patch"}:
         statuses.append(409)

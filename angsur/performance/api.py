@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from pydantic import Field
 
-from angsur.errors import DomainError, NotFound
+from angsur.errors import DomainError, PermissionDenied
 from angsur.finance.money import from_minor, money_str
 from angsur.org.clock import business_date, calendar_date
 from angsur.org.roles import Role
@@ -116,7 +116,7 @@ def my_dealer_scorecard(request: HttpRequest, query: Query[PeriodQuery]) -> dict
     """The dealer user's own scorecard (no consumer data; sensitive rejection reasons as one neutral line)."""
     user = request.auth
     if user.role != Role.DEALER:
-        raise NotFound("not_found", _("The record was not found or is outside your branch."))
+        raise PermissionDenied("dealer_only", _("Only a dealer's own users have this scorecard; staff open a dealer's by its id."))
     scope = selectors.scope_for(user)
     return _scorecard(selectors.dealer_scorecard(viewer=user, dealer_id=scope.dealer_id, period=_period(user, query)), for_dealer=True)
 
@@ -159,9 +159,9 @@ def chart_data(request: HttpRequest, chart: str, query: Query[FilterQuery]) -> d
     """A dashboard chart's data (funnel, approval, bookings, buckets, collectibility, vintage, rolls, npf)."""
     user = request.auth
     if chart not in reports.CHARTS:
-        raise NotFound("not_found", _("Unknown chart."))
+        raise DomainError("unknown_chart", _("Unknown chart."), field="chart")
     if user.role == Role.DEALER:
-        raise NotFound("not_found", _("Unknown chart."))
+        raise PermissionDenied("forbidden", _("Your role is not allowed to do this."))
     period = _period(user, query)
     scope = selectors.scope_for(user, branch=query.branch, dealer=query.dealer, cmo=query.cmo, product=query.product)
     month = selectors.latest_month(scope, on_or_before=period.end_date) or period.last

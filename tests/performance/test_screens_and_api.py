@@ -85,6 +85,10 @@ def test_api_scorecard_cmo_and_chart(portfolio, api, bm_a, dealer_a, cmo_a):
     assert rolls["rows"][0][0] == "B0"
     assert api(bm_a).get("/api/performance/cmos", {"month": "2026-4"}).status_code in (400, 422)
     assert api(cmo_a).get(f"/api/performance/cmos/{portfolio.cmo_a2.pk}").status_code == 404
+    unknown = api(bm_a).get("/api/performance/chart-data", {"chart": "pie"})
+    assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_chart"
+    staff = api(bm_a).get("/api/performance/my-dealer/scorecard")  # a dealer user's own: staff are refused, not told "not found"
+    assert staff.status_code == 403 and staff.json()["code"] == "dealer_only"
 
 
 def test_cmo_sees_own_page_not_the_leaderboard(portfolio, web, cmo_a):
