@@ -9,6 +9,7 @@ Its dates are past (a day is closed once it has ended everywhere); the clock of 
 """
 
 import datetime as dt
+import importlib
 
 import pytest
 
@@ -22,6 +23,16 @@ from angsur.servicing.services import payment_post
 from tests.browser.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def collection_defaults():
+    """The result codes and hand-over rules collection's data migration seeds (an earlier transactional test's
+    flush empties them), installed again by that migration's own function."""
+    from django.apps import apps
+
+    importlib.import_module("angsur.collection.migrations.0002_defaults").forwards(apps, None)
+
 
 # The product is paid in advance (ADDM): the first installment is due at signing.
 LATE_SIGNED = dt.date(2026, 10, 19)  # nothing paid: 10 days late on the first night, 31 on the second

@@ -465,7 +465,9 @@
 
   /* ---- without signal ---- */
   var banner = document.querySelector("[data-offline-banner]");
-  function showSignal() { if (banner) { banner.hidden = navigator.onLine !== false; } }
+  // no signal, or this screen is the copy the service worker kept (it marks the body): the banner says so
+  var keptCopy = document.body && document.body.hasAttribute("data-kept-copy");
+  function showSignal() { if (banner) { banner.hidden = navigator.onLine !== false && !keptCopy; } }
   window.addEventListener("online", showSignal);
   window.addEventListener("offline", showSignal);
   showSignal();

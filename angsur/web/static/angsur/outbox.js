@@ -43,7 +43,10 @@
   // nothing personal is kept in clear: without WebCrypto (not a secure context) there is no outbox (forms post as before)
   if (!user || !window.indexedDB || !device || !device.available) { return; }
   var DB_NAME = "angsur-outbox-" + user, STORE = "items";
-  var SENT_KEPT_MS = 24 * 3600 * 1000, RETRY_MS = 30000, TIMEOUT_MS = 60000;
+  var SENT_KEPT_MS = 24 * 3600 * 1000, RETRY_FIRST_MS = 5000, RETRY_MS = 30000, TIMEOUT_MS = 60000;
+  // retries while something waits: after 5 s, then doubling up to every 30 s (the browser's "online" event is
+  // not enough: a screen opened without signal may never see it)
+  var retryDelay = RETRY_FIRST_MS;
   var listeners = [], held = {}, flushing = null, dbPromise = null, retryTimer = null, wiped = false;
 
   function open() {
@@ -262,7 +265,10 @@
     if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
     device.key().then(records).then(function (items) {
       if (items.some(function (i) { return i.status === "waiting"; })) {
-        retryTimer = setTimeout(function () { retryTimer = null; flush().catch(quiet); }, RETRY_MS);
+        retryTimer = setTimeout(function () { retryTimer = null; flush().catch(quiet); }, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, RETRY_MS);
+      } else {
+        retryDelay = RETRY_FIRST_MS;
       }
     }).catch(quiet);
   }

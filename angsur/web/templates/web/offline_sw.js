@@ -137,7 +137,11 @@ function cachedScreen(request) {
       }).then(function (page) {
         var headers = new Headers(hit.headers);
         headers.delete(SEALED_HEADER);
-        return new Response(page, { status: 200, headers: headers });
+        headers.delete("Content-Length");
+        // marked as the kept copy: the page shows its "no signal" banner from this (a document opened while
+        // offline may still read navigator.onLine as true in Chromium)
+        var html = new TextDecoder().decode(page).replace("<body", "<body data-kept-copy");
+        return new Response(html, { status: 200, headers: headers });
       });
     }).catch(unlock);
   });
