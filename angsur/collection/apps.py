@@ -14,6 +14,11 @@ class CollectionConfig(AppConfig):
         register(*WORKLISTS)
         self._after_end_of_day()
 
+        from angsur.collection.contract_links import collection_case_link
+        from angsur.servicing import contract_links
+
+        contract_links.register("collection-case", collection_case_link)
+
     @staticmethod
     def _after_end_of_day() -> None:
         """The nightly collection work runs after each end-of-day closes (servicing/eod.py), when that hook exists."""

@@ -1,19 +1,24 @@
 """Reads of the end-of-day: the runs, the next date to close, a contract's daily history (scoped like its page)."""
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from angsur.errors import DomainError
+from angsur.finance.money import from_minor
 from angsur.org.clock import calendar_date
 from angsur.org.roles import Capability
 from angsur.org.scoping import require
 from angsur.servicing.models import ContractDay, EodChunkStatus, EodRun, EodStatus
-from angsur.servicing.selectors import contract_get
+from angsur.servicing.selectors import contract_get, contract_scope
 
 MAX_DAYS = 400
+# The contract page's history: a month of closes, enough to see an arrear start, roll and cure.
+PAGE_HISTORY_DAYS = 30
 
 
 def eod_last_closed() -> dt.date | None:
@@ -57,3 +62,31 @@ def contract_days(*, viewer: Any, contract_id: Any, date_from: dt.date | None = 
     rows = list(qs.order_by("-business_date")[:MAX_DAYS])
     rows.reverse()
     return rows
+
+
+@dataclass(frozen=True)
+class EodPosition:
+    """A contract's end-of-day picture for its page: the latest snapshot and the last ones, newest first."""
+
+    latest: ContractDay | None
+    history: list[ContractDay]
+
+    @property
+    def overdue(self) -> Decimal:
+        return from_minor(self.latest.overdue_sen) if self.latest else Decimal(0)
+
+    @property
+    def late_fee(self) -> Decimal:
+        return from_minor(self.latest.late_fee_sen) if self.latest else Decimal(0)
+
+
+def contract_eod_position(*, viewer: Any, contract_id: Any, history: int = PAGE_HISTORY_DAYS) -> EodPosition:
+    """The contract's latest snapshot and its last ``history`` ones, newest first, in one query.
+
+    Scoped like the contract (``contract_scope``): a contract outside the viewer's scope has no picture
+    (its page has already answered 404).
+    """
+    rows = list(
+        ContractDay.objects.filter(contract_id=contract_id, contract__in=contract_scope(viewer=viewer)).order_by("-business_date")[:history]
+    )
+    return EodPosition(latest=rows[0] if rows else None, history=rows)

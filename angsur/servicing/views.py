@@ -23,7 +23,8 @@ from angsur.org.clock import business_date
 from angsur.org.roles import Capability
 from angsur.org.scoping import require, user_can
 from angsur.origination.selectors import application_get, booking_blockers
-from angsur.servicing import selectors, services
+from angsur.servicing import eod_selectors, selectors, services
+from angsur.servicing.contract_links import contract_links
 from angsur.servicing.documents import purchase_order_pdf, receipt_pdf, settlement_quote_pdf, statement_pdf
 from angsur.servicing.forms import BookForm, BpkbForm, DecideForm, FiduciaryForm, PaymentForm, ReasonForm, WaiverForm
 from angsur.servicing.imports import MAX_STATEMENT_BYTES, payment_import_start
@@ -81,6 +82,8 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "disbursement": getattr(contract, "disbursement", None),
             "collateral": getattr(contract, "collateral", None),
             "today": as_of,
+            "eod": eod_selectors.contract_eod_position(viewer=user, contract_id=contract.pk),
+            "links": contract_links(viewer=user, contract=contract),
         },
     )
 
