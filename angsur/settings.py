@@ -284,3 +284,6 @@ TASKS = {
         else {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "eod"]}
     )
 }
+
+# `angsur eod-prune`: the days of daily end-of-day snapshots kept (each month's last close stays for ever).
+ANGSUR_EOD_KEEP_DAYS = env.int("ANGSUR_EOD_KEEP_DAYS", default=400)
