@@ -24,6 +24,11 @@ class Dealer(models.Model):
     bank_account_number = models.CharField(_("account number"), max_length=30, blank=True)
     bank_account_name = models.CharField(_("account holder"), max_length=120, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The faster service the dealer's tier earns (domain.md §6), written by performance when it recomputes the
+    # tiers at a month-end close and read by the credit analyst's queue: a higher priority is decided first.
+    # Stored here because origination sits below performance and may not import it. 0: ordinary service.
+    service_priority = models.PositiveSmallIntegerField(_("service priority"), default=0, editable=False)
+    service_tier = models.CharField(_("service tier"), max_length=80, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("dealer")

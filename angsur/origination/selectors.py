@@ -118,13 +118,17 @@ def application_search(*, viewer: Any, query: str, limit: int = 50) -> QuerySet[
 
 
 def analyst_queue(*, viewer: Any, limit: int = 100) -> QuerySet[Application]:
-    """Applications waiting for a decision at the viewer's level or below, oldest first (by submission)."""
+    """Applications waiting for a decision at the viewer's level or below: those of dealers whose tier earns
+    faster service first (``Dealer.service_priority``, kept by performance), then oldest first (by submission)."""
     level = decider_level(viewer)  # head office credit staff: the head-office level
-    qs = application_scope(viewer=viewer).select_related("dealer").only(*LIST_FIELDS, "dealer__name")
+    qs = application_scope(viewer=viewer).select_related("dealer")
+    qs = qs.only(*LIST_FIELDS, "dealer__name", "dealer__service_priority", "dealer__service_tier")
     waiting = Q(status__in=[Status.SURVEYED, Status.IN_ANALYSIS]) | Q(
         status__in=[Status.ESCALATED, Status.APPEALED], decision_level__lte=level
     )
-    return qs.filter(waiting).order_by("submitted_at", "id")[:limit]
+    # The status indexes still find the waiting rows; the dealer's priority only reorders those few percent
+    # of the book (a top-N sort), so no index on it is needed (bench/origination_queue.py).
+    return qs.filter(waiting).order_by("-dealer__service_priority", "submitted_at", "id")[:limit]
 
 
 # --- worklists (registered in origination/worklists.py; the home page and the API read them there) ---

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from angsur.audit.services import audit_record
+from angsur.dealers.models import Dealer
 from angsur.errors import Conflict, DomainError, PermissionDenied
 from angsur.finance import incentive as core
 from angsur.finance.money import from_minor, to_minor
@@ -97,8 +98,48 @@ def portfolio_cells_backfill(*, up_to: dt.date | None = None) -> list[dt.date]:
 
 
 def after_close(*, business_date: dt.date, actor: Any = None) -> None:
-    """The end-of-day's after-close hook: the month's cells follow the day just closed."""
+    """The end-of-day's after-close hook: the month's cells follow the day just closed; at a month's last
+    day the dealers' tiers (and the faster service they earn) are recomputed over the months just closed."""
     portfolio_cells_refresh(business_date=business_date)
+    if business_date == selectors.month_end(business_date):
+        dealer_tiers_refresh(month=business_date, actor=actor)
+
+
+# --- dealer tiers and the service they earn ---------------------------------------------------------------------
+
+
+@service
+def dealer_tiers_refresh(*, month: dt.date, actor: Any = None) -> int:
+    """Recompute every dealer's tier over the `TIER_MONTHS` months to `month` and store what it grants on the
+    dealer (``service_priority``, ``service_tier``), which the credit analyst's queue reads. Only changes are
+    written, each with an audit row; running it twice changes nothing. Returns the number of dealers changed."""
+    month = month_start(month)
+    period = Period.months_to(month, selectors.TIER_MONTHS)
+    tiers = selectors.dealer_tiers(period)
+    changed = 0
+    dealers = Dealer.objects.select_for_update(of=("self",)).select_related("branch").filter(pk__in=tiers).order_by("pk")
+    for dealer in dealers:
+        rule = tiers[dealer.pk]
+        priority, name = selectors.tier_service_priority(rule), rule.name if rule else ""
+        if (dealer.service_priority, dealer.service_tier) == (priority, name):
+            continue
+        before = {"service_priority": dealer.service_priority, "service_tier": dealer.service_tier}
+        dealer.service_priority, dealer.service_tier = priority, name
+        dealer.save(update_fields=["service_priority", "service_tier"])
+        audit_record(
+            actor=actor,
+            action="performance.dealer_tier",
+            obj=dealer,
+            before=before,
+            after={
+                "service_priority": priority,
+                "service_tier": name,
+                "tier": rule.code if rule else None,
+                "period": f"{period.first:%Y-%m}..{period.last:%Y-%m}",
+            },
+        )
+        changed += 1
+    return changed
 
 
 # --- targets ---------------------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
-"""`angsur performance-refresh [--as-of YYYY-MM-DD]`: fill the monthly portfolio cells from the end-of-day snapshots."""
+"""`angsur performance-refresh [--as-of YYYY-MM-DD]`: fill the monthly portfolio cells from the end-of-day snapshots,
+then recompute the dealers' tiers over the months up to the last closed month-end."""
 
 import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from angsur.performance.services import portfolio_cells_backfill, portfolio_cells_refresh
+from angsur.performance.selectors import month_end
+from angsur.performance.services import dealer_tiers_refresh, portfolio_cells_backfill, portfolio_cells_refresh
 
 
 class Command(BaseCommand):
@@ -29,3 +31,7 @@ class Command(BaseCommand):
             return
         days = portfolio_cells_backfill()
         self.stdout.write(f"{len(days)} months ({', '.join(d.isoformat() for d in days)}) in {time.perf_counter() - started:.1f} s")
+        closed = [d for d in days if d == month_end(d)]
+        if closed:
+            changed = dealer_tiers_refresh(month=closed[-1])
+            self.stdout.write(f"dealer tiers to {closed[-1]:%Y-%m}: {changed} dealers changed")
