@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from angsur.collection.models import (
+    CaseEvent,
     CollectionCase,
     CollectorProfile,
     Contact,
@@ -31,7 +32,8 @@ from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require, scope_to_branch, user_can
 from angsur.origination.selectors import parties_by_role
 from angsur.scoring.identity import IdentityError, normalize_phone
-from angsur.servicing.models import ContractDay, DelinquencyBucket
+from angsur.servicing.models import ContractDay, DelinquencyBucket, Payment
+from angsur.servicing.workflow import ReversalStatus
 
 FIELD_ROLES = (Role.COLLECTOR, Role.REMEDIAL)
 
@@ -376,3 +378,99 @@ def collector_profiles(*, viewer: Any) -> list[CollectorProfile]:
 
 def may_see_views(viewer: Any) -> bool:
     return user_can(viewer, Capability.COLLECTION_VIEW)
+
+
+# --- a CMO's month of premature collection (read by performance's CMO page) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class CmoCollectionResults:
+    """What a CMO's collection work came to in a month (see ``cmo_collection_results``)."""
+
+    contacts: int = 0
+    promises_made: int = 0
+    promises_kept: int = 0
+    promises_broken: int = 0
+    collected_sen: int = 0
+    handed_over: int = 0
+
+    @property
+    def collected(self) -> Decimal:
+        return from_minor(self.collected_sen)
+
+    @property
+    def promise_kept_rate(self) -> Decimal | None:
+        """Kept promises in percent of those judged (kept or broken); None before any is judged."""
+        judged = self.promises_kept + self.promises_broken
+        return None if judged == 0 else (Decimal(self.promises_kept) * 100 / judged).quantize(Decimal("0.01"))
+
+
+def cmo_collection_results(*, cmo_ids: list[int], start: dt.datetime, end: dt.datetime) -> dict[int, CmoCollectionResults]:
+    """Per CMO, in [start, end): contacts they logged, promises made in those contacts (kept, broken), money
+    received on the contracts of their cases, and their cases handed over to the next stage.
+
+    Four grouped queries for any number of CMOs (no loop per case). The caller has checked the viewer may see
+    these CMOs. Definitions:
+
+    - **contacts**: contacts the CMO logged (``Contact.actor``), by the time they were made;
+    - **promises made / kept / broken**: promises made in those contacts on a business date in the month, and
+      how many of them the nightly run has judged kept or broken so far;
+    - **collected**: payments with a value date in the month, not reversed, on the contracts of the CMO's cases
+      (``CollectionCase.cmo``) while the case was open in the month (opened by its end, not closed before it);
+    - **handed over**: the CMO's cases moved on from the CMO stage, by the business date of the hand-over.
+    """
+    first, last = start.date(), (end - dt.timedelta(microseconds=1)).date()
+    ids = list(cmo_ids)
+    contacts = dict(
+        Contact.objects.filter(actor_id__in=ids, contacted_at__gte=start, contacted_at__lt=end)
+        .values("actor_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("actor_id", "n")
+    )
+    promises = {
+        row["contact__actor_id"]: row
+        for row in Promise.objects.filter(contact__actor_id__in=ids, made_on__gte=first, made_on__lte=last)
+        .values("contact__actor_id")
+        .annotate(
+            made=Count("pk"),
+            kept=Count("pk", filter=Q(status=PromiseStatus.KEPT)),
+            broken=Count("pk", filter=Q(status=PromiseStatus.BROKEN)),
+        )
+        .order_by()
+    }
+    collected = dict(
+        Payment.objects.filter(
+            contract__collection_case__cmo_id__in=ids,
+            contract__collection_case__opened_on__lte=last,
+            value_date__gte=first,
+            value_date__lte=last,
+        )
+        .filter(Q(contract__collection_case__closed_on__isnull=True) | Q(contract__collection_case__closed_on__gte=first))
+        .exclude(reversals__status=ReversalStatus.APPROVED)
+        .values("contract__collection_case__cmo_id")
+        .annotate(amount=Sum("amount_sen"))
+        .order_by()
+        .values_list("contract__collection_case__cmo_id", "amount")
+    )
+    handed = dict(
+        CaseEvent.objects.filter(
+            case__cmo_id__in=ids, action="handed_over", from_stage=CaseStage.CMO, business_date__gte=first, business_date__lte=last
+        )
+        .values("case__cmo_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("case__cmo_id", "n")
+    )
+    out = {}
+    for cmo_id in ids:
+        p = promises.get(cmo_id, {})
+        out[cmo_id] = CmoCollectionResults(
+            contacts=contacts.get(cmo_id, 0),
+            promises_made=p.get("made", 0),
+            promises_kept=p.get("kept", 0),
+            promises_broken=p.get("broken", 0),
+            collected_sen=collected.get(cmo_id) or 0,
+            handed_over=handed.get(cmo_id, 0),
+        )
+    return out

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -16,7 +16,8 @@ from angsur.errors import DomainError, PermissionDenied
 from angsur.finance.money import from_minor, money_str
 from angsur.org.clock import business_date, calendar_date
 from angsur.org.roles import Role
-from angsur.performance import reports, selectors, services
+from angsur.performance import exports, reports, selectors, services
+from angsur.performance.exports import file_response
 from angsur.performance.schemas import ChartOut, CmoOut, RepeatOut, RunOut, ScorecardOut, StatementOut
 from angsur.performance.selectors import Period, add_months, month_start
 from angsur.schemas import InputSchema
@@ -121,6 +122,65 @@ def my_dealer_scorecard(request: HttpRequest, query: Query[PeriodQuery]) -> dict
     return _scorecard(selectors.dealer_scorecard(viewer=user, dealer_id=scope.dealer_id, period=_period(user, query)), for_dealer=True)
 
 
+# --- the reports as files ----------------------------------------------------------------------------------------
+
+
+def _file_answer(content_type: str, what: str) -> dict[str, Any]:
+    """The OpenAPI declaration of a route that answers a file: its 200 is the file's bytes, not JSON."""
+    return {
+        "responses": {
+            200: {
+                "description": f"{what} ({content_type}), sent as an attachment",
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+class MonthQuery(InputSchema):
+    month: Month | None = Field(None, description="The report's month, YYYY-MM (default: the month before the business date's)")
+
+
+def _dealer_report(request: HttpRequest, dealer_id: int, query: PeriodQuery, fmt: str) -> HttpResponse:
+    user = request.auth
+    report = selectors.dealer_report(viewer=user, dealer_id=dealer_id, period=_period(user, query))
+    return file_response(*exports.dealer_report_file(report, fmt))
+
+
+@router.get("/performance/dealers/{dealer_id}/report.pdf", openapi_extra=_file_answer(exports.PDF, "The dealer report"))
+def dealer_report_pdf(request: HttpRequest, dealer_id: int, query: Query[PeriodQuery]) -> HttpResponse:
+    """The dealer report as PDF: the scorecard for the period against the branch, the rejection reasons, the
+    months. Who may read the scorecard may read it; a dealer user only its own, with the privacy-safe reasons."""
+    return _dealer_report(request, dealer_id, query, "pdf")
+
+
+@router.get("/performance/dealers/{dealer_id}/report.xlsx", openapi_extra=_file_answer(exports.XLSX, "The dealer report"))
+def dealer_report_xlsx(request: HttpRequest, dealer_id: int, query: Query[PeriodQuery]) -> HttpResponse:
+    """The dealer report as an Excel workbook (sheets: scorecard, rejection reasons, months)."""
+    return _dealer_report(request, dealer_id, query, "xlsx")
+
+
+def _branch_report(request: HttpRequest, branch_id: int, query: MonthQuery, fmt: str) -> HttpResponse:
+    user = request.auth
+    month = _month(query.month, add_months(month_start(_today(user)), -1))
+    report = selectors.branch_report(viewer=user, branch_id=branch_id, month=month)
+    return file_response(*exports.branch_report_file(report, fmt))
+
+
+@router.get("/performance/branches/{branch_id}/report.pdf", openapi_extra=_file_answer(exports.PDF, "The monthly branch report"))
+def branch_report_pdf(request: HttpRequest, branch_id: int, query: Query[MonthQuery]) -> HttpResponse:
+    """The monthly branch report as PDF: the month's orders, approval rate, turnaround and bookings; the portfolio
+    by bucket and collectibility, premature 30+ DPD and FPD, NPF; the top dealers and CMOs (performance viewers of
+    the branch; head office any branch)."""
+    return _branch_report(request, branch_id, query, "pdf")
+
+
+@router.get("/performance/branches/{branch_id}/report.xlsx", openapi_extra=_file_answer(exports.XLSX, "The monthly branch report"))
+def branch_report_xlsx(request: HttpRequest, branch_id: int, query: Query[MonthQuery]) -> HttpResponse:
+    """The monthly branch report as an Excel workbook (the same figures as the PDF, one sheet per table)."""
+    return _branch_report(request, branch_id, query, "xlsx")
+
+
 def _cmo(f: selectors.CmoFigures) -> dict[str, Any]:
     t = f.target
     return {
@@ -137,6 +197,21 @@ def _cmo(f: selectors.CmoFigures) -> dict[str, Any]:
         "premature_contracts": f.premature_contracts,
         "premature_dpd30_rate": _s(f.dpd30_rate),
         "premature_fpd_rate": _s(f.fpd_rate),
+        "collection": _collection(f.collection),
+    }
+
+
+def _collection(c: Any) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "contacts": c.contacts,
+        "promises_made": c.promises_made,
+        "promises_kept": c.promises_kept,
+        "promises_broken": c.promises_broken,
+        "promise_kept_rate": _s(c.promise_kept_rate),
+        "collected": money_str(c.collected),
+        "handed_over": c.handed_over,
     }
 
 

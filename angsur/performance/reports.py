@@ -194,3 +194,112 @@ def scorecard_rows(card: Any) -> list[tuple[str, Any, Any]]:
             (_("30+ DPD at MOB %(mob)s (%%)") % {"mob": mob}, card.quality.dpd30_at_mob[mob], card.branch_quality.dpd30_at_mob[mob])
         )
     return rows
+
+
+# --- the reports: one layout for the PDF and the Excel file ---------------------------------------------------------
+
+# A line of a report: (label, value, kind) where kind says how people read it: "n" a count, "pct" a percent,
+# "rp" rupiah, "h" hours. The Excel file takes the value as it is (a number), the PDF formats it by kind.
+Line = tuple[str, Any, str]
+
+
+def branch_report_lines(report: Any) -> list[Line]:
+    """The branch report's figures: the month's origination, then the portfolio at the month's snapshot."""
+    o = report.origination
+    return [
+        (_("Orders"), o.orders, "n"),
+        (_("Decided"), o.decided, "n"),
+        (_("Approved"), o.approved, "n"),
+        (_("Approval rate (%)"), o.approval_rate, "pct"),
+        (_("Hours from order to decision"), o.turnaround_hours, "h"),
+        (_("Bookings (units)"), o.bookings, "n"),
+        (_("Bookings (Rp)"), o.booked, "rp"),
+        (_("Contracts in the portfolio"), sum(row["contracts"] for row in report.portfolio_buckets), "n"),
+        (_("Outstanding principal (Rp)"), from_minor(report.outstanding_sen), "rp"),
+        (_("Premature portfolio (contracts)"), report.premature.get("n", 0), "n"),
+        (_("Premature 30+ DPD (%)"), report.premature_dpd30_rate, "pct"),
+        (_("FPD rate (%)"), report.premature_fpd_rate, "pct"),
+        (_("NPF (%)"), report.npf.get("npf_pct"), "pct"),
+    ]
+
+
+def portfolio_rows(rows: list[dict[str, Any]], label: Callable[[Any], str] = str) -> list[tuple[str, int, Decimal]]:
+    """Portfolio lines (bucket or Kol, contracts, outstanding principal in rupiah), as in the dashboard's charts."""
+    return [(label(r["key"]), r["contracts"], from_minor(r["principal_sen"])) for r in rows]
+
+
+def kol_label(kol: Any) -> str:
+    return f"Kol {kol}"
+
+
+def top_dealer_rows(report: Any) -> list[tuple[str, int, Decimal | None, int, Decimal, Decimal | None]]:
+    return [
+        (
+            r["dealer"].name,
+            r["figures"].orders,
+            r["figures"].approval_rate,
+            r["figures"].bookings,
+            r["figures"].booked,
+            r["fpd_rate"],
+        )
+        for r in report.top_dealers
+    ]
+
+
+def top_cmo_rows(report: Any) -> list[tuple[str, int, int, Decimal, Decimal | None, Decimal | None]]:
+    return [
+        (
+            f.cmo.get_full_name() or f.cmo.username,
+            f.figures.orders,
+            f.figures.bookings,
+            f.figures.booked,
+            f.achievement("amount"),
+            f.dpd30_rate,
+        )
+        for f in report.top_cmos
+    ]
+
+
+def top_dealer_header() -> list[str]:
+    return [_("Dealer"), _("Orders"), _("Approval rate (%)"), _("Bookings (units)"), _("Bookings (Rp)"), _("FPD rate (%)")]
+
+
+def top_cmo_header() -> list[str]:
+    return [_("CMO"), _("Orders"), _("Bookings (units)"), _("Bookings (Rp)"), _("Achievement (%)"), _("Premature 30+ DPD (%)")]
+
+
+def branch_report_sheets(report: Any) -> list[tuple[str, list[str], list[Sequence[Any]]]]:
+    """The branch report as Excel sheets: the figures, the portfolio by bucket and by Kol, the top dealers and CMOs."""
+    snapshot = report.snapshot_month.strftime("%Y-%m") if report.snapshot_month else "–"
+    summary = [(_("Branch"), f"{report.branch.code} {report.branch.name}"), (_("Month"), _month(report.month))]
+    summary += [(_("Portfolio as of"), snapshot)]
+    summary += [(label, value) for label, value, _kind in branch_report_lines(report)]
+    portfolio_header = [_("Contracts"), _("Outstanding principal (Rp)")]
+    return [
+        (_("Branch report"), [_("Figure"), _("Value")], summary),
+        (_("Portfolio by bucket"), [_("Bucket"), *portfolio_header], portfolio_rows(report.portfolio_buckets)),
+        (_("Portfolio by collectibility"), [_("Collectibility"), *portfolio_header], portfolio_rows(report.portfolio_kols, kol_label)),
+        (_("Top dealers"), top_dealer_header(), top_dealer_rows(report)),
+        (_("Top CMOs"), top_cmo_header(), top_cmo_rows(report)),
+    ]
+
+
+def month_rows(report: Any) -> list[tuple[str, int, int, int, Decimal | None, int, Decimal]]:
+    """The dealer report's months: orders, decided, approved, approval rate, bookings, booked amount."""
+    return [(_month(m), f.orders, f.decided, f.approved, f.approval_rate, f.bookings, f.booked) for m, f in report.months]
+
+
+def month_header() -> list[str]:
+    return [_("Month"), _("Orders"), _("Decided"), _("Approved"), _("Approval rate (%)"), _("Bookings (units)"), _("Bookings (Rp)")]
+
+
+def dealer_report_sheets(report: Any) -> list[tuple[str, list[str], list[Sequence[Any]]]]:
+    """The dealer report as Excel sheets: the scorecard against the branch, the rejection reasons (the dealer's
+    own copy in its privacy-safe wording), the months."""
+    card = report.card
+    tier = [(_("Tier"), card.tier.name if card.tier else "–", None)]
+    return [
+        (_("Scorecard"), [_("Figure"), card.dealer.name, _("Branch")], tier + scorecard_rows(card)),
+        (_("Rejection reasons"), [_("Reason"), _("Rejections")], report.reasons),
+        (_("Months"), month_header(), month_rows(report)),
+    ]

@@ -45,6 +45,19 @@ class ScorecardOut(Schema):
     rejection_reasons: list[ReasonOut]
 
 
+class CollectionResultsOut(Schema):
+    """The CMO's collection work in the month: contacts logged, promises made and how many were kept or broken
+    so far, money received on their cases' contracts, cases handed over."""
+
+    contacts: int
+    promises_made: int
+    promises_kept: int
+    promises_broken: int
+    promise_kept_rate: DecimalStr | None
+    collected: MoneyStr
+    handed_over: int
+
+
 class CmoOut(Schema):
     cmo_id: int
     username: str
@@ -59,6 +72,7 @@ class CmoOut(Schema):
     premature_contracts: int
     premature_dpd30_rate: DecimalStr | None
     premature_fpd_rate: DecimalStr | None
+    collection: CollectionResultsOut | None
 
 
 class ChartOut(Schema):

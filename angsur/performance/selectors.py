@@ -33,9 +33,10 @@ from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from angsur.collection.selectors import CmoCollectionResults, cmo_collection_results
 from angsur.dealers.models import Dealer
 from angsur.dealers.selectors import dealer_of
-from angsur.errors import DomainError, NotFound
+from angsur.errors import DomainError, NotFound, PermissionDenied
 from angsur.finance.money import from_minor
 from angsur.org.models import Branch, User
 from angsur.org.roles import Capability, Role
@@ -256,8 +257,14 @@ def _mean_hours(durations: Iterable[dt.timedelta]) -> Decimal | None:
     return (Decimal(str(seconds)) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def origination_by(scope: Scope, period: Period, *, group: str | None = None) -> dict[Any, OriginationFigures]:
-    """Orders, decisions, turnaround and bookings of the scope in the period, per `group` (a field) or in total."""
+def origination_by(
+    scope: Scope, period: Period, *, group: str | None = None, with_turnaround: bool = True
+) -> dict[Any, OriginationFigures]:
+    """Orders, decisions, turnaround and bookings of the scope in the period, per `group` (a field) or in total.
+
+    The turnaround reads each decided order's two instants; a caller that does not show it (the month-end
+    tier run over every dealer) skips that read with ``with_turnaround=False``.
+    """
     figures: dict[Any, OriginationFigures] = defaultdict(OriginationFigures)
     key = group or "scope"
     fields = [group] if group else []
@@ -274,7 +281,8 @@ def origination_by(scope: Scope, period: Period, *, group: str | None = None) ->
         f = figures[row[group] if group else key]
         f.orders, f.decided, f.approved = row["n"], row["decided"], row["approved"]
     durations: dict[Any, list[dt.timedelta]] = defaultdict(list)
-    for row in apps.filter(status__in=DECIDED, decided_at__isnull=False).values_list(*(fields + ["submitted_at", "decided_at"])):
+    decided = apps.filter(status__in=DECIDED, decided_at__isnull=False) if with_turnaround else apps.none()
+    for row in decided.values_list(*(fields + ["submitted_at", "decided_at"])):
         durations[row[0] if group else key].append(row[-1] - row[-2])
     for k, values in durations.items():
         figures[k].turnaround_hours = _mean_hours(values)
@@ -328,13 +336,27 @@ class QualityFigures:
 
 def cohort_quality(scope: Scope, period: Period) -> QualityFigures:
     """FPD rate and 30+ DPD at MOB 3, 6 and 12 of the contracts booked in the period."""
+    return cohort_quality_by(scope, period).get("scope", QualityFigures())
+
+
+def cohort_quality_by(scope: Scope, period: Period, *, group: str | None = None) -> dict[Any, QualityFigures]:
+    """`cohort_quality` per `group` (a field, e.g. dealer_id) in one query, or in total under the key "scope"."""
     mobs = sorted({FPD_MOB, *SCORECARD_MOBS})
     rows = (
         PortfolioCell.objects.filter(booked_month__gte=period.first, booked_month__lte=period.last, mob__in=mobs, **scope.q())
-        .values("mob")
+        .values(*([group] if group else []), "mob")
         .annotate(n=Sum("contracts"), dpd30=Sum("dpd30"), fpd=Sum("fpd"))
+        .order_by()
     )
-    by_mob = {row["mob"]: row for row in rows}
+    by_group: dict[Any, dict[int, dict]] = defaultdict(dict)
+    for row in rows:
+        by_group[row[group] if group else "scope"][row["mob"]] = row
+    if not group:
+        by_group.setdefault("scope", {})
+    return {key: _quality_figures(by_mob) for key, by_mob in by_group.items()}
+
+
+def _quality_figures(by_mob: dict[int, dict]) -> QualityFigures:
     figures = QualityFigures()
     fpd_row = by_mob.get(FPD_MOB)
     if fpd_row:
@@ -370,9 +392,16 @@ class Scorecard:
         return (Decimal(self.branch.bookings) / self.branch_dealers).quantize(Decimal("0.1")) if self.branch_dealers else None
 
 
-def dealer_tier(figures: OriginationFigures, quality: QualityFigures) -> DealerTierRule | None:
+def tier_rules() -> list[DealerTierRule]:
+    """The active tier rules in the order they are checked."""
+    return list(DealerTierRule.objects.filter(is_active=True).order_by("priority"))
+
+
+def dealer_tier(
+    figures: OriginationFigures, quality: QualityFigures, *, rules: list[DealerTierRule] | None = None
+) -> DealerTierRule | None:
     """The first active tier rule (by priority) the dealer's figures meet; an unknown rate fails a limit on it."""
-    for rule in DealerTierRule.objects.filter(is_active=True).order_by("priority"):
+    for rule in tier_rules() if rules is None else rules:
         if figures.bookings < rule.min_bookings:
             continue
         rate = figures.approval_rate
@@ -385,6 +414,26 @@ def dealer_tier(figures: OriginationFigures, quality: QualityFigures) -> DealerT
             continue
         return rule
     return None
+
+
+TIER_MONTHS = 12  # a dealer's service tier is earned over its last twelve closed months
+
+
+def tier_service_priority(rule: DealerTierRule | None) -> int:
+    """What a tier grants the analyst's queue: a fast-track tier is decided first (1), any other as usual (0)."""
+    return 1 if rule is not None and rule.fast_track else 0
+
+
+def dealer_tiers(period: Period) -> dict[int, DealerTierRule | None]:
+    """Every dealer's tier over the period, as its scorecard would show it, in a few queries for all dealers."""
+    rules = tier_rules()
+    every = Scope()
+    figures = origination_by(every, period, group="dealer_id", with_turnaround=False)
+    quality = cohort_quality_by(every, period, group="dealer_id")
+    return {
+        dealer_id: dealer_tier(figures.get(dealer_id, OriginationFigures()), quality.get(dealer_id, QualityFigures()), rules=rules)
+        for dealer_id in Dealer.objects.values_list("pk", flat=True)
+    }
 
 
 def dealer_scorecard(*, viewer: Any, dealer_id: Any, period: Period) -> Scorecard:
@@ -450,6 +499,7 @@ class CmoFigures:
     premature_dpd30: int = 0
     premature_fpd_base: int = 0
     premature_fpd: int = 0
+    collection: CmoCollectionResults | None = None  # the month's collection work, where asked for
 
     @property
     def dpd30_rate(self) -> Decimal | None:
@@ -486,8 +536,9 @@ def premature_quality(scope: Scope, month: dt.date, *, group: str = "cmo_id") ->
     return {row[group]: {k: row[k] or 0 for k in ("n", "dpd30", "fpd_base", "fpd")} for row in rows}
 
 
-def cmo_figures(*, scope: Scope, month: dt.date) -> list[CmoFigures]:
-    """The month's figures of every CMO in the scope (a CMO scope: that one)."""
+def cmo_figures(*, scope: Scope, month: dt.date, with_collection: bool = False) -> list[CmoFigures]:
+    """The month's figures of every CMO in the scope (a CMO scope: that one); with their collection results
+    (from collection, a fixed number of queries for all of them) when asked."""
     month = month_start(month)
     cmos = User.objects.filter(role=Role.CMO).order_by("username")
     if scope.cmo_id is not None:
@@ -501,6 +552,7 @@ def cmo_figures(*, scope: Scope, month: dt.date) -> list[CmoFigures]:
     origination = origination_by(base, period, group="cmo_id")
     targets = {t.cmo_id: t for t in CmoTarget.objects.filter(month=month, cmo_id__in=ids)}
     quality = premature_quality(base, month)
+    collection = cmo_collection_results(cmo_ids=ids, start=period.datetimes()[0], end=period.datetimes()[1]) if with_collection else {}
     rows = []
     for cmo in cmos:
         q = quality.get(cmo.pk, {})
@@ -514,6 +566,7 @@ def cmo_figures(*, scope: Scope, month: dt.date) -> list[CmoFigures]:
                 premature_dpd30=q.get("dpd30", 0),
                 premature_fpd_base=q.get("fpd_base", 0),
                 premature_fpd=q.get("fpd", 0),
+                collection=collection.get(cmo.pk),
             )
         )
     return rows
@@ -524,7 +577,7 @@ def cmo_leaderboard(*, viewer: Any, month: dt.date, branch: Any = None) -> list[
     scope = scope_for(viewer, branch=branch)
     if viewer.role in (Role.CMO, Role.DEALER):
         raise _not_found()
-    rows = cmo_figures(scope=Scope(branch_id=scope.branch_id), month=month)
+    rows = cmo_figures(scope=Scope(branch_id=scope.branch_id), month=month, with_collection=True)
 
     def rank(row: CmoFigures) -> tuple:
         amount = row.achievement("amount")
@@ -541,7 +594,7 @@ def cmo_performance(*, viewer: Any, cmo_id: Any, month: dt.date) -> CmoFigures:
     cmo = User.objects.filter(pk=scope.cmo_id, role=Role.CMO).first()
     if cmo is None:
         raise _not_found()
-    return cmo_figures(scope=Scope(cmo_id=cmo.pk), month=month)[0]
+    return cmo_figures(scope=Scope(cmo_id=cmo.pk), month=month, with_collection=True)[0]
 
 
 def cmo_trend(*, cmo_id: int, last_month: dt.date, months: int = 6) -> list[CmoFigures]:
@@ -689,6 +742,115 @@ def monthly_origination(scope: Scope, period: Period) -> list[tuple[dt.date, Ori
         f = by_month[row["m"]]
         f.bookings, f.booked_sen = row["n"], row["amount"] or 0
     return [(m, by_month.get(m, OriginationFigures())) for m in period.months]
+
+
+# --- reports: the branch's month, the dealer's period -----------------------------------------------------
+
+
+@dataclass
+class BranchReport:
+    """A branch's month, every figure read through the selectors the dashboard and leaderboards use."""
+
+    branch: Branch
+    month: dt.date
+    snapshot_month: dt.date | None  # the portfolio's month-end (the newest on or before the month), as on the dashboard
+    origination: OriginationFigures
+    portfolio_buckets: list[dict[str, Any]]
+    portfolio_kols: list[dict[str, Any]]
+    premature: dict[str, int]  # contracts, dpd30, fpd_base, fpd of the premature book (MOB <= 12)
+    npf: dict[str, Any]  # month, npf_pct, total_sen
+    top_dealers: list[dict[str, Any]]
+    top_cmos: list[CmoFigures]
+
+    @property
+    def period(self) -> Period:
+        return Period(self.month, self.month)
+
+    @property
+    def premature_dpd30_rate(self) -> Decimal | None:
+        return pct(self.premature.get("dpd30", 0), self.premature.get("n", 0))
+
+    @property
+    def premature_fpd_rate(self) -> Decimal | None:
+        return pct(self.premature.get("fpd", 0), self.premature.get("fpd_base", 0))
+
+    @property
+    def outstanding_sen(self) -> int:
+        return sum(row["principal_sen"] for row in self.portfolio_buckets)
+
+
+REPORT_TOP = 5
+
+
+def report_branch_get(*, viewer: Any, branch_id: Any) -> Branch:
+    """A branch whose report the viewer may read: as on the dashboard, PERFORMANCE_VIEW over their own branch,
+    head office any; a CMO or a dealer user has no branch report (403), another branch is not found (404)."""
+    require(viewer, Capability.PERFORMANCE_VIEW)
+    if viewer.role in (Role.CMO, Role.DEALER):
+        raise PermissionDenied("permission_denied", _("Your role is not allowed to do this."))
+    scope = scope_for(viewer, branch=branch_id)
+    branch = Branch.objects.filter(pk=scope.branch_id, is_head_office=False).first() if scope.branch_id is not None else None
+    if branch is None:
+        raise _not_found()
+    return branch
+
+
+def branch_report(*, viewer: Any, branch_id: Any, month: dt.date) -> BranchReport:
+    """The monthly branch report: orders, approval rate, turnaround and bookings of the month; the portfolio by
+    bucket and collectibility, its premature 30+ DPD and FPD, and NPF at the month's snapshot; the top dealers
+    and CMOs of the month. The same selectors as the dashboard, the dealer ranking and the CMO leaderboard."""
+    branch = report_branch_get(viewer=viewer, branch_id=branch_id)
+    month = month_start(month)
+    scope = Scope(branch_id=branch.pk)
+    period = Period(month, month)
+    snapshot = latest_month(scope, on_or_before=period.end_date)
+    premature: dict[str, int] = {}
+    npf: dict[str, Any] = {"month": snapshot, "npf_pct": None, "total_sen": 0}
+    buckets: list[dict[str, Any]] = []
+    kols: list[dict[str, Any]] = []
+    if snapshot is not None:
+        buckets = portfolio_by(scope, snapshot, "bucket")
+        kols = portfolio_by(scope, snapshot, "collectibility")
+        premature = premature_quality(scope, snapshot, group="branch_id").get(branch.pk, {})
+        npf = npf_trend(scope, Period(snapshot, snapshot))[0]
+    dealers = [
+        row for row in dealer_ranking(viewer=viewer, period=period, branch=branch.pk) if row["figures"].orders or row["figures"].bookings
+    ]
+    return BranchReport(
+        branch=branch,
+        month=month,
+        snapshot_month=snapshot,
+        origination=origination_by(scope, period).get("scope", OriginationFigures()),
+        portfolio_buckets=buckets,
+        portfolio_kols=kols,
+        premature=premature,
+        npf=npf,
+        top_dealers=dealers[:REPORT_TOP],
+        top_cmos=cmo_leaderboard(viewer=viewer, month=month, branch=branch.pk)[:REPORT_TOP],
+    )
+
+
+@dataclass
+class DealerReport:
+    """The dealer scorecard for a period with its months. `own`: the dealer's own copy (the dealer portal),
+    whose rejection reasons read as on its rejected orders (sensitive ones as one neutral line)."""
+
+    card: Scorecard
+    months: list[tuple[dt.date, OriginationFigures]]
+    reasons: list[tuple[str, int]]
+    own: bool
+
+
+def dealer_report(*, viewer: Any, dealer_id: Any, period: Period) -> DealerReport:
+    """The dealer report: the scorecard the viewer may read (a dealer user only its own), month by month."""
+    card = dealer_scorecard(viewer=viewer, dealer_id=dealer_id, period=period)
+    own = viewer.role == Role.DEALER
+    return DealerReport(
+        card=card,
+        months=monthly_origination(Scope(dealer_id=card.dealer.pk), period),
+        reasons=reason_lines(card.reasons, for_dealer=own),
+        own=own,
+    )
 
 
 # --- order context for the supervisor ----------------------------------------------------------------------

@@ -24,8 +24,8 @@ from angsur.errors import DomainError
 from angsur.org.clock import business_date, calendar_date
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require, user_can
-from angsur.performance import charts, reports, selectors, services
-from angsur.performance.exports import workbook, xlsx_response
+from angsur.performance import charts, exports, reports, selectors, services
+from angsur.performance.exports import file_response, workbook, xlsx_response
 from angsur.performance.selectors import Period, add_months, month_start
 from angsur.performance.workflow import INCENTIVE_STATEMENT
 
@@ -93,6 +93,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "choices": selectors.filter_choices(user, scope),
             "query": _query(request, period),
             "head_office": user.is_head_office,
+            "report_branch": scope.branch_id,
         },
     )
 
@@ -146,13 +147,29 @@ def my_dealer_scorecard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dealer_scorecard_export(request: HttpRequest, pk: int) -> HttpResponse:
-    card = selectors.dealer_scorecard(viewer=request.user, dealer_id=pk, period=_period(request))
-    sheets = [
-        (_("Scorecard"), [_("Figure"), card.dealer.name, _("Branch")], reports.scorecard_rows(card)),
-        (_("Rejection reasons"), [_("Reason"), _("Rejections")], card.reasons),
-    ]
-    return xlsx_response(workbook(sheets), f"angsur-dealer-{card.dealer.code}-{card.period.last:%Y-%m}.xlsx")
+def dealer_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The dealer report as PDF or Excel: whoever may read the scorecard page, in the same version (a dealer
+    user its own, with the privacy-safe reasons)."""
+    report = selectors.dealer_report(viewer=request.user, dealer_id=pk, period=_period(request))
+    return file_response(*exports.dealer_report_file(report, fmt))
+
+
+@login_required
+def my_dealer_report(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The dealer portal's copy of the dealer report."""
+    if request.user.role != Role.DEALER:
+        raise DomainError("not_found", _("The page was not found."), status=404)
+    scope = selectors.scope_for(request.user)
+    report = selectors.dealer_report(viewer=request.user, dealer_id=scope.dealer_id, period=_period(request))
+    return file_response(*exports.dealer_report_file(report, fmt))
+
+
+@login_required
+def branch_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The monthly branch report as PDF or Excel (as the dashboard: PERFORMANCE_VIEW over the branch)."""
+    month = _month(request.GET.get("month"), add_months(month_start(_today(request.user)), -1))
+    report = selectors.branch_report(viewer=request.user, branch_id=pk, month=month)
+    return file_response(*exports.branch_report_file(report, fmt))
 
 
 # --- CMOs ----------------------------------------------------------------------------------------------------

@@ -174,6 +174,11 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("get", "/api/performance/dealers/{id}/scorecard"),
         ("get", "/performance/dealers/{id}/"),
         ("get", "/performance/dealers/{id}/scorecard.xlsx"),
+        # the dealer report (issue 12): the scorecard's readers, a dealer user only its own
+        ("get", "/api/performance/dealers/{id}/report.pdf"),
+        ("get", "/api/performance/dealers/{id}/report.xlsx"),
+        ("get", "/performance/dealers/{id}/report.pdf"),
+        ("get", "/performance/dealers/{id}/report.xlsx"),
     ],
     "incentive_statement": [
         ("get", "/api/performance/incentive-statements/{id}"),
@@ -182,7 +187,14 @@ ROUTES: dict[str, list[tuple[str, str]]] = {
         ("get", "/performance/incentives/statements/{id}/statement.pdf"),
         ("post", "/performance/incentives/statements/{id}/decide/"),
     ],
-    "branch": [("get", "/api/branches/{id}")],
+    "branch": [
+        ("get", "/api/branches/{id}"),
+        # the monthly branch report (issue 12): performance viewers of the branch, head office any
+        ("get", "/api/performance/branches/{id}/report.pdf"),
+        ("get", "/api/performance/branches/{id}/report.xlsx"),
+        ("get", "/performance/branches/{id}/report.pdf"),
+        ("get", "/performance/branches/{id}/report.xlsx"),
+    ],
     "token": [("delete", "/api/auth/tokens/{id}")],
     "user": [("post", "/api/users/{id}/unlock"), ("get", "/api/performance/cmos/{id}"), ("get", "/performance/cmos/{id}/")],
 }
