@@ -53,8 +53,10 @@ def answers(doc: dict[str, Any]):
                 continue
             for status, response in operation["responses"].items():
                 if status.startswith("2") and status != "204":  # 204 No Content has no body to describe
-                    schema = response.get("content", {}).get("application/json", {}).get("schema")
-                    yield method, path, status, schema
+                    content = response.get("content", {})
+                    # A file (a report as PDF or Excel) is declared by its media type as binary: that is its schema.
+                    media = content.get("application/json") or next(iter(content.values()), {})
+                    yield method, path, status, media.get("schema")
 
 
 def test_no_answer_in_the_openapi_document_is_an_untyped_object(db):
