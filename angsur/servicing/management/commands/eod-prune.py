@@ -1,6 +1,5 @@
 """`angsur eod-prune [--keep-days N] [--before YYYY-MM-DD] [--dry-run]`: delete old daily end-of-day snapshots."""
 
-import datetime as dt
 import sys
 
 from django.conf import settings
@@ -8,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from angsur.errors import DomainError
-from angsur.org.models import User
 from angsur.servicing.eod_selectors import eod_last_closed
 from angsur.servicing.eod_services import MIN_KEEP_DAYS, PRUNE_CHUNK_ROWS, contract_days_prune
+from angsur.servicing.management.commands._options import command_actor, command_date
 
 
 class Command(BaseCommand):
@@ -34,15 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="No progress bar")
 
     def handle(self, *args, keep_days, before, dry_run, chunk_size, user, quiet, **options) -> None:
-        actor = None
-        if user:
-            actor = User.objects.filter(username=user, is_active=True).first()
-            if actor is None:
-                raise CommandError(_("Unknown user: %(user)s") % {"user": user})
-        try:
-            before_date = dt.date.fromisoformat(before) if before else None
-        except ValueError:
-            raise CommandError(_("The date is YYYY-MM-DD: %(value)s") % {"value": before}) from None
+        actor = command_actor(user)
+        before_date = command_date(before)
         as_of = eod_last_closed()
         if as_of is None:
             self.stdout.write(_("No end-of-day has run yet."))

@@ -1,6 +1,5 @@
 """`angsur eod [--as-of YYYY-MM-DD] [--rerun] [--workers N] [--chunk-size N] [--enqueue] [--hooks]`: close a business date."""
 
-import datetime as dt
 import sys
 import time
 
@@ -8,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from angsur.errors import DomainError
-from angsur.org.models import User
 from angsur.servicing import eod
 from angsur.servicing.eod_selectors import eod_next_date
+from angsur.servicing.management.commands._options import command_actor, command_date
 from angsur.servicing.tasks import eod_enqueue
 
 
@@ -33,15 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="No progress bar")
 
     def handle(self, *args, as_of, rerun, workers, chunk_size, enqueue, hooks, user, quiet, **options) -> None:
-        actor = None
-        if user:
-            actor = User.objects.filter(username=user, is_active=True).first()
-            if actor is None:
-                raise CommandError(_("Unknown user: %(user)s") % {"user": user})
-        try:
-            business_date = dt.date.fromisoformat(as_of) if as_of else eod_next_date()
-        except ValueError:
-            raise CommandError(_("The date is YYYY-MM-DD: %(value)s") % {"value": as_of}) from None
+        actor = command_actor(user)
+        business_date = command_date(as_of) or eod_next_date()
         started = time.monotonic()
 
         def progress(done: int, total: int) -> None:
