@@ -54,10 +54,10 @@ from angsur.finance.servicing import (
     Ledger,
     ScheduledInstallment,
     Settlement,
+    contract_virtual_account,
     late_fee_for,
     replay,
     settlement_figure,
-    virtual_account_number,
 )
 from angsur.finance.servicing import (
     Payment as LedgerPayment,
@@ -1253,7 +1253,7 @@ class _Generator:
             number = b.number_pattern.format(branch=b.branch.code, year=year, month=signing.month, seq=seq)
         except (KeyError, IndexError, ValueError):
             number = f"{b.branch.code}/{year}/{seq:05d}"
-        va = virtual_account_number(b.va_prefix, b.branch.pk * 10_000_000 + self.next_seq(b.branch, "va", 0))
+        va = contract_virtual_account(b.va_prefix, b.branch.pk, self.next_seq(b.branch, "va", 0))
         dues = self.due_dates_of(quote, signing)
 
         behaviour = self.behaviour(rng, risk)

@@ -539,6 +539,22 @@ def virtual_account_number(prefix: str, serial: int, *, width: int = 10) -> str:
     return body + str(luhn_digit(body))
 
 
+VA_BRANCH_DIGITS = 5
+VA_RUNNING_DIGITS = 7
+
+
+def contract_virtual_account(prefix: str, branch_number: int, running: int) -> str:
+    """Return a contract's virtual account: bank prefix, branch number (5 digits), running number (7 digits), check digit.
+
+    The branch and running numbers each have their own digits, so no branch's accounts can run into another's
+    (up to 99,999 branches and 9,999,999 contracts a branch).
+    """
+    for value, digits in ((branch_number, VA_BRANCH_DIGITS), (running, VA_RUNNING_DIGITS)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0 or len(str(value)) > digits:
+            raise FinanceError(errors.AMOUNT_INVALID, field="virtual_account", message="The serial does not fit the account number.")
+    return virtual_account_number(prefix, branch_number * 10**VA_RUNNING_DIGITS + running, width=VA_BRANCH_DIGITS + VA_RUNNING_DIGITS)
+
+
 def virtual_account_valid(number: str) -> bool:
     """Tell whether a virtual account number's last digit checks."""
     if len(number) < 2 or not number.isascii() or not number.isdigit():
@@ -563,6 +579,7 @@ __all__ = [
     "SettlementFigure",
     "SettlementPolicy",
     "Waiver",
+    "contract_virtual_account",
     "late_fee_for",
     "luhn_digit",
     "replay",

@@ -21,7 +21,7 @@ from angsur.audit.services import audit_record
 from angsur.errors import Conflict, DomainError, PermissionDenied
 from angsur.finance.errors import FinanceError
 from angsur.finance.money import from_minor, to_minor
-from angsur.finance.servicing import UNAPPLIED, Ledger, settlement_figure, virtual_account_number
+from angsur.finance.servicing import UNAPPLIED, Ledger, contract_virtual_account, settlement_figure
 from angsur.formatting import format_rupiah
 from angsur.org.models import Branch, User
 from angsur.org.roles import Capability
@@ -149,7 +149,7 @@ def contract_book(
         except (KeyError, IndexError, ValueError):
             number = f"{branch.code}/{signing_date.year}/{seq:05d}"
         va_serial = _next_number(branch, "va", 0)
-        va = virtual_account_number(config.va_bank_prefix, branch.pk * 10_000_000 + va_serial)
+        va = contract_virtual_account(config.va_bank_prefix, branch.pk, va_serial)
         terms = ProductServicingTerms.objects.filter(product_id=app.product_id).first()
         late_pct = terms.late_fee_pct_per_day if terms else DEFAULT_LATE_FEE_PCT.get(app.product.vehicle_kind, Decimal("0.5"))
         contract = Contract.objects.create(

@@ -23,6 +23,7 @@ from angsur.finance.servicing import (
     Settlement,
     SettlementPolicy,
     Waiver,
+    contract_virtual_account,
     late_fee_for,
     luhn_digit,
     replay,
@@ -205,6 +206,25 @@ def test_virtual_account_check_digit():
     assert number[5] == number[6] or not virtual_account_valid(swapped)
     assert luhn_digit("7992739871") == 3  # the textbook Luhn example
     assert not virtual_account_valid("12a4")
+
+
+@given(
+    st.tuples(st.integers(0, 99_999), st.integers(0, 9_999_999)),
+    st.tuples(st.integers(0, 99_999), st.integers(0, 9_999_999)),
+)
+def test_contract_accounts_of_two_branches_never_collide(a, b):
+    """A branch with a large id (PostgreSQL sequences run on) still gets an account, and (branch, running) is one-to-one."""
+    first, second = contract_virtual_account("88810", *a), contract_virtual_account("88810", *b)
+    assert virtual_account_valid(first) and len(first) == 5 + 12 + 1
+    assert (first == second) == (a == b)
+
+
+def test_contract_account_refuses_what_does_not_fit():
+    with pytest.raises(FinanceError):
+        contract_virtual_account("88810", 100_000, 1)
+    with pytest.raises(FinanceError):
+        contract_virtual_account("88810", 1, 10_000_000)
+    assert contract_virtual_account("88810", 1014, 1).startswith("8881001014" + "0000001")
 
 
 # --- properties ---------------------------------------------------------------------------------------
