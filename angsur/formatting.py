@@ -40,5 +40,9 @@ def format_percent(value: object, digits: int = 2) -> str:
     """Format a percent figure with a fixed number of decimals (17 → 17,00 %)."""
     if value is None or value == "":
         return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)  # a placeholder ("–") passes through rather than failing the page
     pattern = "#,##0." + "0" * int(digits)
-    return format_decimal(Decimal(str(value)), format=pattern, locale=_locale()) + " %"
+    return format_decimal(number, format=pattern, locale=_locale()) + " %"

@@ -156,6 +156,26 @@ def _not_found() -> NotFound:
     return NotFound("not_found", _("The record was not found or is outside your branch."))
 
 
+def may_open_performance(user: Any) -> bool:
+    """Who the performance screens open for: staff with PERFORMANCE_VIEW, a CMO (their own page), a dealer user (their dealer's)."""
+    return getattr(user, "role", None) in (Role.CMO, Role.DEALER) or user_can(user, Capability.PERFORMANCE_VIEW)
+
+
+def may_see_statements(user: Any) -> bool:
+    """Who may read incentive statements: a CMO their own, approvers and performance viewers their branch's."""
+    return (
+        getattr(user, "role", None) == Role.CMO
+        or user_can(user, Capability.INCENTIVE_APPROVE)
+        or user_can(user, Capability.PERFORMANCE_VIEW)
+    )
+
+
+def may_see_repeat_orders(user: Any) -> bool:
+    """Who works the repeat-order list: a CMO their own customers, supervisors their branch's (never a dealer)."""
+    role = getattr(user, "role", None)
+    return role == Role.CMO or (role != Role.DEALER and user_can(user, Capability.PERFORMANCE_VIEW))
+
+
 def scope_for(viewer: Any, *, branch: Any = None, dealer: Any = None, cmo: Any = None, product: Any = None) -> Scope:
     """The filters a viewer asked for, narrowed to what they may see.
 
@@ -939,7 +959,7 @@ def statement_scope(*, viewer: Any) -> QuerySet[IncentiveStatement]:
     qs = IncentiveStatement.objects.select_related("cmo", "branch", "decided_by")
     if viewer.role == Role.CMO:
         return qs.filter(cmo=viewer)
-    if not (user_can(viewer, Capability.INCENTIVE_APPROVE) or user_can(viewer, Capability.PERFORMANCE_VIEW)):
+    if not may_see_statements(viewer):
         require(viewer, Capability.INCENTIVE_APPROVE)
     if viewer.is_head_office:
         return qs

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from angsur.formatting import format_figure, format_rupiah
+from angsur.formatting import format_figure, format_percent, format_rupiah
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,12 @@ def test_a_figure_drops_trailing_zeros_in_the_users_format(language, value, expe
 
 def test_a_figure_that_is_not_a_number_is_shown_as_given():
     assert format_figure("n/a") == "n/a"
+
+
+def test_a_percent_placeholder_is_shown_as_given_not_a_server_error():
+    assert format_percent("–") == "–"
+    with translation.override("id"):
+        assert format_percent("33.5") == "33,50 %"
 
 
 def test_rupiah_is_grouped_the_indonesian_way_in_both_languages():
