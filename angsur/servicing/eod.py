@@ -574,8 +574,8 @@ def eod_close(run_id: int, *, actor: Any | None = None) -> bool:
 
 def eod_hooks_run(business_date: date, *, actor: Any | None = None, only_failed: bool = False) -> dict[str, str]:
     """Call the after-close hooks of a closed date, each in its own transaction; record and return outcomes."""
-    run = EodRun.objects.get(business_date=business_date)
-    if run.status != EodStatus.CLOSED:
+    run = EodRun.objects.filter(business_date=business_date).first()
+    if run is None or run.status != EodStatus.CLOSED:
         raise Conflict("eod_not_closed", _("The end-of-day of %(date)s is not closed.") % {"date": business_date.isoformat()})
     outcomes = dict(run.hooks or {})
     for name, fn in after_close_hooks().items():

@@ -190,6 +190,17 @@ def test_the_command_runs_a_date_and_refuses_a_closed_one(book, capsys):
     # Without a date: the day after the last closed one
     call_command("eod", "--quiet")
     assert EodRun.objects.get(business_date=DAY + dt.timedelta(days=1)).status == "closed"
+    # The hooks again without a date: the last closed date's (a failed hook is rerun there, not on an open date)
+    capsys.readouterr()
+    EodRun.objects.filter(business_date=DAY + dt.timedelta(days=1)).update(hooks={"test.rerun": "ValueError: down"})
+    ran = []
+    eod.register_after_close(lambda **kwargs: ran.append(kwargs["business_date"]), name="test.rerun")
+    try:
+        call_command("eod", "--hooks", "--quiet")
+    finally:
+        eod.unregister_after_close("test.rerun")
+    assert ran == [DAY + dt.timedelta(days=1)]
+    assert "test.rerun: ok" in capsys.readouterr().out
 
 
 def test_the_queue_takes_the_chunks_and_closes_the_run(book, settings):

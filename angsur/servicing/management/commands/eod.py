@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from angsur.errors import DomainError
 from angsur.servicing import eod
-from angsur.servicing.eod_selectors import eod_next_date
+from angsur.servicing.eod_selectors import eod_last_closed, eod_next_date
 from angsur.servicing.management.commands._options import command_actor, command_date
 from angsur.servicing.tasks import eod_enqueue
 
@@ -27,13 +27,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--enqueue", action="store_true", help="Hand the chunks to the task queue (`angsur db_worker --queue-name eod`) and return"
         )
-        parser.add_argument("--hooks", action="store_true", help="Only run again the after-close hooks that failed for the date")
+        parser.add_argument(
+            "--hooks",
+            action="store_true",
+            help="Only run again the after-close hooks that failed for the date (default: the last closed one)",
+        )
         parser.add_argument("--user", help="Username recorded in the audit trail as the one who ran it (default: the system)")
         parser.add_argument("--quiet", action="store_true", help="No progress bar")
 
     def handle(self, *args, as_of, rerun, workers, chunk_size, enqueue, hooks, user, quiet, **options) -> None:
         actor = command_actor(user)
-        business_date = command_date(as_of) or eod_next_date()
+        # Hooks run after a close, so without a date they are the last closed date's; a run closes the next one.
+        business_date = command_date(as_of) or ((eod_last_closed() or eod_next_date()) if hooks else eod_next_date())
         started = time.monotonic()
 
         def progress(done: int, total: int) -> None:
