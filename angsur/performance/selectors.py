@@ -1020,8 +1020,8 @@ class RepeatCandidate:
 def repeat_candidates(*, viewer: Any, as_of: dt.date, cmo: Any = None) -> list[RepeatCandidate]:
     """Customers of the CMO with a clean record, near payoff or paid off recently (the configured rule).
 
-    Clean: never more than ``max_dpd_ever`` days past due in any end-of-day snapshot. A customer whose
-    later order (same NIK) came in after the offer counts as converted.
+    Clean: never more than ``max_dpd_ever`` days past due in any end-of-day snapshot, the pruned ones included
+    (``Contract.dpd_peak_pruned``). A customer whose later order (same NIK) came in after the offer counts as converted.
     """
     scope = scope_for(viewer, cmo=cmo if cmo not in (None, "") else (viewer.pk if viewer.role == Role.CMO else None))
     if viewer.role == Role.DEALER:
@@ -1052,7 +1052,7 @@ def repeat_candidates(*, viewer: Any, as_of: dt.date, cmo: Any = None) -> list[R
     converted_niks = _converted(list(offers.values()))
     out = []
     for contract in near:
-        max_dpd = worst.get(contract.pk, 0) or 0
+        max_dpd = max(worst.get(contract.pk, 0) or 0, contract.dpd_peak_pruned)
         if max_dpd > rule.max_dpd_ever:
             continue
         offer = offers.get(contract.pk)

@@ -14,7 +14,7 @@ from angsur.audit.services import audit_record
 from angsur.errors import DomainError
 from angsur.org.roles import Capability
 from angsur.org.scoping import require
-from angsur.servicing.models import ContractDay, EodRun
+from angsur.servicing.models import Contract, ContractDay, EodRun
 from angsur.servicing.tasks import eod_enqueue
 from angsur.workflow.engine import durable
 
@@ -40,9 +40,8 @@ def eod_start(*, actor: Any, business_date: dt.date, rerun: bool = False) -> Eod
 # GET /api/contracts/{id}/days up to 400 days; a re-run of a recent date or of its after-close hooks
 # (``angsur eod --rerun``, ``--hooks``) reads its own day. Three months and a few days keep every day of
 # the current quarter for those re-runs and for looking into a case (an FPD is judged 30 days after the
-# first due date, a roll over three month-ends). One reader loses detail: performance's repeat-order
-# rule reads the worst DPD of *every* snapshot (``max_dpd_ever``), so a mid-month peak older than the
-# kept days is forgotten once the month ended current again.
+# first due date, a roll over three month-ends). Performance's repeat-order rule reads the worst DPD of
+# *every* snapshot (``max_dpd_ever``): before a row goes, its DPD is folded into ``Contract.dpd_peak_pruned``.
 MIN_KEEP_DAYS = 95
 # Rows deleted per statement (one short transaction each): locks and WAL stay small on a 365M-row table.
 PRUNE_CHUNK_ROWS = 50_000
@@ -119,9 +118,18 @@ def _delete_rows(day: dt.date, chunk_size: int) -> int:
     if bounds["lo"] is None:
         return 0
     table = ContractDay._meta.db_table
+    contracts = Contract._meta.db_table
     deleted = 0
     for lo in range(bounds["lo"], bounds["hi"] + 1, chunk_size):
         with transaction.atomic(), connection.cursor() as cursor:
+            # Fold the rows' DPD into their contracts' pruned peak first (same transaction), so "worst DPD ever"
+            # survives the delete. UPDATE … FROM: PostgreSQL, and SQLite since 3.33. Only contracts with a new peak.
+            cursor.execute(
+                f"UPDATE {contracts} SET dpd_peak_pruned = d.dpd FROM {table} d "  # noqa: S608 (the models' table names)
+                f"WHERE d.business_date = %s AND d.id BETWEEN %s AND %s AND d.contract_id = {contracts}.id "
+                f"AND d.dpd > {contracts}.dpd_peak_pruned",
+                [day, lo, lo + chunk_size - 1],
+            )
             cursor.execute(
                 f"DELETE FROM {table} WHERE business_date = %s AND id BETWEEN %s AND %s",  # noqa: S608 (the model's table name)
                 [day, lo, lo + chunk_size - 1],

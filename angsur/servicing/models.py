@@ -150,6 +150,9 @@ class Contract(models.Model):
     paid_sen = models.BigIntegerField(default=0)
     unapplied_sen = models.BigIntegerField(default=0)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # The worst days past due of the daily snapshots `angsur eod-prune` deleted (folded in before each delete), so
+    # "worst DPD ever" stays exact after a prune: max(this, the kept snapshots' max). db_default: bulk COPY paths.
+    dpd_peak_pruned = models.PositiveIntegerField(_("worst DPD in pruned snapshots"), default=0, db_default=0)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -213,3 +213,15 @@ def test_statement_pdf_for_its_cmo_and_the_manager_only(portfolio, scheme, web, 
 def test_the_dealer_portal_home_links_the_scorecard(portfolio, web, dealer_a):
     home = web(make_dealer_user(dealer_a, username="dealer.home")).get("/")
     assert b'href="/performance/my-dealer/"' in home.content
+
+
+def test_a_peak_that_a_prune_folded_into_the_contract_still_spoils_the_clean_record(portfolio, web, cmo_a):
+    # Given c1 paid off with clean snapshots, but a 40-day peak on a day eod-prune has since deleted
+    from angsur.servicing.models import Contract
+
+    c1 = portfolio.c["c1"]
+    Contract.objects.filter(pk=c1.pk).update(status="paid_off", closed_on=dt.date(2026, 11, 1))
+    assert c1.number.encode() in web(cmo_a).get("/performance/repeat-orders/").content
+    Contract.objects.filter(pk=c1.pk).update(dpd_peak_pruned=40)
+    # Then it is no longer offered (the screen and the API read the one selector)
+    assert c1.number.encode() not in web(cmo_a).get("/performance/repeat-orders/").content

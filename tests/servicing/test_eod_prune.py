@@ -157,3 +157,32 @@ def test_the_command_prints_what_it_would_delete_and_what_it_deleted(history, se
         call_command("eod-prune", "--user", "adm.a", "--quiet", stdout=out)
     assert "14 rows of 7 dates deleted; 4 month-ends before the cut-off kept." in out.getvalue()
     assert not ContractDay.objects.filter(business_date__in=OLD).exists()
+
+
+def _worst_ever() -> dict[int, int]:
+    """Each contract's worst DPD over the snapshots kept and those a prune folded into the contract."""
+    from django.db.models import Max
+
+    from angsur.servicing.models import Contract
+
+    kept = dict(ContractDay.objects.values("contract_id").annotate(m=Max("dpd")).values_list("contract_id", "m"))
+    return {pk: max(kept.get(pk, 0), peak) for pk, peak in Contract.objects.values_list("pk", "dpd_peak_pruned")}
+
+
+@pytest.mark.parametrize("chunk_size", [1, 50_000])
+def test_the_worst_dpd_ever_survives_a_prune(history, chunk_size):
+    # Given two customers current at every close but for a mid-month peak on days that will be pruned
+    first, second = sorted(set(ContractDay.objects.values_list("contract_id", flat=True)))
+    ContractDay.objects.update(dpd=0)
+    ContractDay.objects.filter(contract_id=first, business_date=D(2027, 1, 15)).update(dpd=45)
+    ContractDay.objects.filter(contract_id=first, business_date=D(2026, 12, 10)).update(dpd=20)
+    ContractDay.objects.filter(contract_id=second, business_date=D(2027, 3, 20)).update(dpd=9)
+    before = _worst_ever()
+    assert (before[first], before[second]) == (45, 9)
+    # When the old days are pruned (the peak's day among them)
+    contract_days_prune(actor=None, as_of=LAST, keep_days=95, chunk_size=chunk_size)
+    assert not ContractDay.objects.filter(business_date=D(2027, 1, 15)).exists()
+    # Then every contract's worst DPD ever is what it was, and a second prune changes nothing
+    assert _worst_ever() == before
+    contract_days_prune(actor=None, as_of=LAST, keep_days=95, chunk_size=chunk_size)
+    assert _worst_ever() == before
