@@ -39,7 +39,7 @@ WORKLISTS = (
     ),
     Worklist(
         "queue",
-        _("Analysis queue (oldest first)"),
+        _("Analysis queue (fast-track dealers first, then oldest)"),
         "applications",
         _can(Capability.CREDIT_DECIDE),
         lambda user, today: selectors.analyst_queue(viewer=user, limit=30),
