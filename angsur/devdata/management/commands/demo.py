@@ -13,6 +13,7 @@ from django.db import connection
 
 from angsur.devdata.seed import DEMO_DATE, DEMO_PASSWORD, demo_logins, is_seeded, seed_demo
 from angsur.devdata.seed_nights import seed_nights
+from angsur.devdata.seed_performance import seed_incentive_month, seed_performance
 from angsur.web.dbstats import sqlite_analyze
 
 
@@ -38,8 +39,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Seeding the demo company…")
             seed_demo()
+            seed_performance(DEMO_DATE)  # before the nights: each month-end close gives the dealers their tier
             self.stdout.write("Closing the demo's nights (end-of-day, collection, performance)…")
             seed_nights(DEMO_DATE)
+            seed_incentive_month(DEMO_DATE)  # the last closed month's statements read its end-of-day
             sqlite_analyze()  # planner statistics for the seeded tables (no-op on PostgreSQL)
         self._print_logins()
         if not options["no_serve"]:
