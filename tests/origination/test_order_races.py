@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, connections
 
 from angsur.devdata.factories import make_application, party_data
-from angsur.origination import services
+from angsur.origination import order_services
 from angsur.origination.models import Application, FlagKind
 from tests.origination.conftest import AS_OF
 
@@ -47,13 +47,13 @@ def test_two_orders_with_the_same_nik_at_once_the_later_is_flagged(credit, cmo_a
     # Both orders are inserted and neither has committed when they look for duplicates: the barrier holds
     # each at the check until the other is there too (the race the issue measured, made certain).
     barrier = threading.Barrier(2, timeout=10)
-    check = services._flag_duplicates
+    check = order_services._flag_duplicates
 
     def at_the_same_moment(app, parties):
         barrier.wait()
         return check(app, parties)
 
-    monkeypatch.setattr(services, "_flag_duplicates", at_the_same_moment)
+    monkeypatch.setattr(order_services, "_flag_duplicates", at_the_same_moment)
     applicants = [replace(party_data(), phone="0812-3456-7890"), replace(party_data(), phone="0813-1111-2222")]
 
     results = _race([lambda a=a: make_application(actor=cmo_a, dealer=dealer_a, as_of=AS_OF, applicant=a) for a in applicants])

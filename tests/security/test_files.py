@@ -92,7 +92,7 @@ def test_a_document_upload_that_fails_in_its_transaction_leaves_no_file(api, new
     def audit_fails(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("angsur.origination.services.audit_record", audit_fails)
+    monkeypatch.setattr("angsur.origination.document_services.audit_record", audit_fails)
     response = api(cmo_a).post(f"/api/applications/{app.pk}/documents", {"kind": "ektp", "file": SimpleUploadedFile("k.pdf", PDF)})
     assert response.status_code == 500
     assert stored_files() == before

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from angsur.audit.models import AuditEvent
 from angsur.devdata.factories import make_application, make_credit_config
-from angsur.origination import services
+from angsur.origination import services, survey_services
 from angsur.origination.models import Survey, SurveyPhoto, SurveyStatus
 from tests.origination.conftest import INFORMANTS, JPEG, SURVEY_DATA
 
@@ -65,15 +65,15 @@ def _photo(survey, cmo, key):
 
 
 def _both_past_the_first_look(monkeypatch, name):
-    """Hold each send at `services.<name>` (after its first look for the key) until the other is there too."""
+    """Hold each send at `survey_services.<name>` (after its first look for the key) until the other is there too."""
     barrier = threading.Barrier(2, timeout=10)
-    original = getattr(services, name)
+    original = getattr(survey_services, name)
 
     def at_the_same_moment(*args, **kwargs):
         barrier.wait()
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, name, at_the_same_moment)
+    monkeypatch.setattr(survey_services, name, at_the_same_moment)  # where the survey services look it up
 
 
 @pytest.mark.parametrize("with_version", [True, False])
