@@ -1,5 +1,7 @@
 """Shared fixtures: two branches, users per role, API clients. Data is made through the real services."""
 
+import importlib
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -20,6 +22,24 @@ def _test_settings(settings, tmp_path_factory):
     # Database ids repeat between tests (each rolls back): start every test with empty caches.
     cache.clear()
     caching.clear()
+
+
+# Data migrations that seed rows (configuration defaults). A transactional test's flush empties their tables
+# for every transactional test after it (pytest-django runs those last), so each gets them again, by the
+# migration's own function. A new data migration that seeds rows joins this list.
+DATA_MIGRATIONS = ["angsur.collection.migrations.0002_defaults"]
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for name in DATA_MIGRATIONS:
+        importlib.import_module(name).forwards(apps, None)
 
 
 @pytest.fixture

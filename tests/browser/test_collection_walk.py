@@ -9,7 +9,6 @@ Its dates are past (a day is closed once it has ended everywhere); the clock of 
 """
 
 import datetime as dt
-import importlib
 
 import pytest
 
@@ -23,15 +22,6 @@ from angsur.servicing.services import payment_post
 from tests.browser.a11y import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def collection_defaults():
-    """The result codes and hand-over rules collection's data migration seeds (an earlier transactional test's
-    flush empties them), installed again by that migration's own function."""
-    from django.apps import apps
-
-    importlib.import_module("angsur.collection.migrations.0002_defaults").forwards(apps, None)
 
 
 # The product is paid in advance (ADDM): the first installment is due at signing.

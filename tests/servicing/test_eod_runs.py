@@ -214,6 +214,9 @@ def test_the_queue_takes_the_chunks_and_closes_the_run(book, settings):
     assert ContractDay.objects.filter(business_date=DAY).count() == 5
 
 
+# Transactional: the worker's close_old_connections() closes a connection it finds inside a transaction
+# (the rolled-back test's), which on PostgreSQL is the test's own.
+@pytest.mark.django_db(transaction=True)
 def test_db_workers_of_the_eod_queue_take_the_enqueued_chunks(book, settings):
     # Given the database-backed queue (django-tasks-db), as in production
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "eod"]}}
