@@ -220,6 +220,40 @@ class IncentiveLine(models.Model):
         return from_minor(self.basis_sen)
 
 
+class OriginationCell(models.Model):
+    """The orders of a month, grouped: one row per submission month, branch, dealer, CMO and product.
+
+    Orders submitted in the month and how far they went (surveyed, decided, approved, booked), with the sum of
+    their decision times (for the mean turnaround). Refreshed after every close for the months a dashboard
+    can show (``services.origination_cells_refresh``), so the dashboards, rankings, scorecards and an
+    application's order context never read the whole book of applications: they show it as of the last close.
+    """
+
+    month = models.DateField()  # first day of the submission month (company time zone)
+    refreshed_on = models.DateField()  # the business date the cell was computed after
+    branch = models.ForeignKey("org.Branch", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
+    dealer = models.ForeignKey("dealers.Dealer", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
+    cmo = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
+    orders = models.PositiveIntegerField(default=0)
+    surveyed = models.PositiveIntegerField(default=0)
+    decided = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    booked = models.PositiveIntegerField(default=0)  # orders with a contract
+    timed = models.PositiveIntegerField(default=0)  # decided orders with both instants
+    decision_microseconds = models.BigIntegerField(default=0)  # their decision times, summed
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "branch"]),
+            models.Index(fields=["dealer", "month"]),
+            models.Index(fields=["cmo", "month"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} dealer {self.dealer_id} CMO {self.cmo_id}: {self.orders} orders"
+
+
 class PortfolioCell(models.Model):
     """The portfolio of a month, grouped: one row per branch, dealer, CMO, product, cohort, MOB, bucket and Kol.
 

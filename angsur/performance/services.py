@@ -4,8 +4,12 @@ repeat-order offers. One transaction and one audit event per state change; the c
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,18 +21,20 @@ from angsur.finance.money import from_minor, to_minor
 from angsur.org.models import Branch, User
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import require
+from angsur.origination.models import Application
 from angsur.performance import selectors
 from angsur.performance.models import (
     CmoTarget,
     IncentiveLine,
     IncentiveRun,
     IncentiveStatement,
+    OriginationCell,
     PortfolioCell,
     RepeatOffer,
     RollCell,
     StatementStatus,
 )
-from angsur.performance.selectors import DPD30, Period, Scope, month_start
+from angsur.performance.selectors import APPROVED_STATES, DECIDED, DPD30, Period, Scope, add_months, month_start
 from angsur.performance.workflow import INCENTIVE_STATEMENT, StatementAction
 from angsur.servicing.models import Contract, ContractDay
 from angsur.workflow.engine import durable, lock, service
@@ -97,10 +103,76 @@ def portfolio_cells_backfill(*, up_to: dt.date | None = None) -> list[dt.date]:
     return sorted(last_of_month.values())
 
 
+# Months of orders refreshed after each close: the dashboards' longest default window (12 months) and the
+# month before it. Older months keep their cells (``angsur performance-refresh`` rebuilds every month).
+ORIGINATION_CELL_MONTHS = 13
+
+
+def origination_cells_refresh(*, business_date: dt.date, first_month: dt.date | None = None) -> int:
+    """Replace the origination cells of the months from ``first_month`` (default: 12 months before
+    ``business_date``'s) to ``business_date``'s month by the applications as they stand now.
+
+    Set-based: one grouped count over the months' applications and one read of their decision instants
+    (summed exactly, in microseconds). Running it twice changes nothing. Returns the number of cells.
+    """
+    last = month_start(business_date)
+    first = month_start(first_month) if first_month else add_months(last, -(ORIGINATION_CELL_MONTHS - 1))
+    period = Period(first, last)
+    start, end = period.datetimes()
+    zone = ZoneInfo(settings.TIME_ZONE)
+    apps = Application.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+    keys = ("branch_id", "dealer_id", "cmo_id", "product_id")
+    cells: dict[tuple, OriginationCell] = {}
+
+    def cell(month: dt.date, row: tuple) -> OriginationCell:
+        key = (month, *row)
+        if key not in cells:
+            cells[key] = OriginationCell(month=month, refreshed_on=business_date, **dict(zip(keys, row, strict=True)))
+        return cells[key]
+
+    counted = (
+        apps.annotate(m=TruncMonth("submitted_at", tzinfo=zone))
+        .values("m", *keys)
+        .annotate(
+            n=Count("id"),
+            surveyed=Count("id", filter=Q(surveyed_at__isnull=False)),
+            decided=Count("id", filter=Q(status__in=DECIDED)),
+            approved=Count("id", filter=Q(status__in=APPROVED_STATES)),
+            booked=Count("contract"),
+        )
+    )
+    for row in counted:
+        month = row["m"].date() if isinstance(row["m"], dt.datetime) else row["m"]
+        c = cell(month, tuple(row[k] for k in keys))
+        c.orders, c.surveyed, c.decided, c.approved, c.booked = row["n"], row["surveyed"], row["decided"], row["approved"], row["booked"]
+    one = dt.timedelta(microseconds=1)
+    timed = apps.filter(status__in=DECIDED, decided_at__isnull=False).values_list(*keys, "submitted_at", "decided_at")
+    for *row, submitted, decided in timed:
+        c = cell(submitted.astimezone(zone).date().replace(day=1), tuple(row))
+        c.timed += 1
+        c.decision_microseconds += (decided - submitted) // one
+    with durable():
+        OriginationCell.objects.filter(month__gte=first, month__lte=last).delete()
+        OriginationCell.objects.bulk_create(cells.values(), batch_size=2000)
+    return len(cells)
+
+
+def origination_cells_backfill(*, as_of: dt.date) -> int:
+    """Rebuild the origination cells of every month that has orders (to ``as_of``'s month, or a later one that has)."""
+    submitted = Application.objects.filter(submitted_at__isnull=False).aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    if submitted["first"] is None:
+        return origination_cells_refresh(business_date=as_of)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    first, last = (submitted[k].astimezone(zone).date().replace(day=1) for k in ("first", "last"))
+    return origination_cells_refresh(business_date=max(last, month_start(as_of)), first_month=min(first, month_start(as_of)))
+
+
 def after_close(*, business_date: dt.date, actor: Any = None) -> None:
-    """The end-of-day's after-close hook: the month's cells follow the day just closed; at a month's last
-    day the dealers' tiers (and the faster service they earn) are recomputed over the months just closed."""
+    """The end-of-day's after-close hook: the month's cells follow the day just closed, the orders' cells of the
+    last 13 months too; at a month's last day the dealers' tiers (and the faster service they earn) are
+    recomputed over the months just closed."""
     portfolio_cells_refresh(business_date=business_date)
+    origination_cells_refresh(business_date=business_date)
     if business_date == selectors.month_end(business_date):
         dealer_tiers_refresh(month=business_date, actor=actor)
 

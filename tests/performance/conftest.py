@@ -35,7 +35,7 @@ from django.utils import timezone
 from angsur.devdata.factories import make_user
 from angsur.org.roles import Role
 from angsur.origination.models import Application, Decision, DecisionReason
-from angsur.performance.services import portfolio_cells_backfill
+from angsur.performance.services import origination_cells_backfill, portfolio_cells_backfill
 from angsur.products.models import Product, RateCard
 from angsur.servicing.models import Contract, ContractDay
 
@@ -230,4 +230,6 @@ def portfolio(products, branch_a, branch_b, cmo_a, cmo_b, dealer_a, dealer_a2, d
     ):
         b.day(c[name], JUL, dpd=dpd, fpd=fpd, outstanding_sen=outstanding.get(name, 7 * M))
     portfolio_cells_backfill()
+    # The orders' cells, as the close of JUL leaves them (the dashboards read orders as of the last close)
+    origination_cells_backfill(as_of=JUL)
     return Portfolio(b=b, c=c, cmo_a2=cmo_a2, cmo_b2=None)

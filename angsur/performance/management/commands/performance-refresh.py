@@ -1,13 +1,21 @@
-"""`angsur performance-refresh [--as-of YYYY-MM-DD]`: fill the monthly portfolio cells from the end-of-day snapshots,
-then recompute the dealers' tiers over the months up to the last closed month-end."""
+"""`angsur performance-refresh [--as-of YYYY-MM-DD]`: fill the monthly portfolio cells from the end-of-day snapshots
+and the orders' cells from the applications, then recompute the dealers' tiers over the months up to the last
+closed month-end."""
 
 import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from angsur.performance.selectors import month_end
-from angsur.performance.services import dealer_tiers_refresh, portfolio_cells_backfill, portfolio_cells_refresh
+from angsur.performance.services import (
+    dealer_tiers_refresh,
+    origination_cells_backfill,
+    origination_cells_refresh,
+    portfolio_cells_backfill,
+    portfolio_cells_refresh,
+)
 
 
 class Command(BaseCommand):
@@ -27,10 +35,14 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError("--as-of: YYYY-MM-DD") from None
             cells = portfolio_cells_refresh(business_date=day)
-            self.stdout.write(f"{day}: {cells} cells in {time.perf_counter() - started:.1f} s")
+            orders = origination_cells_refresh(business_date=day)
+            self.stdout.write(f"{day}: {cells} cells, {orders} order cells in {time.perf_counter() - started:.1f} s")
             return
         days = portfolio_cells_backfill()
-        self.stdout.write(f"{len(days)} months ({', '.join(d.isoformat() for d in days)}) in {time.perf_counter() - started:.1f} s")
+        orders = origination_cells_backfill(as_of=days[-1] if days else timezone.localdate())
+        self.stdout.write(
+            f"{len(days)} months ({', '.join(d.isoformat() for d in days)}), {orders} order cells in {time.perf_counter() - started:.1f} s"
+        )
         closed = [d for d in days if d == month_end(d)]
         if closed:
             changed = dealer_tiers_refresh(month=closed[-1])
