@@ -810,9 +810,10 @@ def later_pages(records: dict[str, Any], can: Callable[[str, str], bool]) -> lis
             cases.append({"page": "/payments/imports/", "role": who, "path": "/payments/imports/"})
         if can(who, Capability.EOD_RUN):
             cases.append({"page": "/eod/", "role": who, "path": "/eod/"})
-        if can(who, Capability.CASH_DEPOSIT_RECEIVE):
+        # The field-cash screens are a branch's day (its business date): head office has none (menu: branch_work).
+        if can(who, Capability.CASH_DEPOSIT_RECEIVE) and who != "head office":
             cases.append({"page": "/field-cash/reconciliation/", "role": who, "path": "/field-cash/reconciliation/"})
-        if can(who, Capability.COLLECTION_CASH):
+        if can(who, Capability.COLLECTION_CASH) and who != "head office":
             cases.append({"page": "/field-cash/", "role": who, "path": "/field-cash/"})
     cases.append({"page": "dealer scorecard (portal)", "role": "dealer", "path": "/performance/my-dealer/"})
     cases.append({"page": "repeat orders", "role": "cmo", "path": "/performance/repeat-orders/"})
