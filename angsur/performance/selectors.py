@@ -275,6 +275,11 @@ def _cell_hours(microseconds: int | None, timed: int | None) -> Decimal | None:
     return (Decimal(microseconds or 0) / timed / 3_600_000_000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def orders_as_of() -> dt.date | None:
+    """The close after which the orders' cells were last rebuilt (what the pages say their orders are as of)."""
+    return OriginationCell.objects.aggregate(day=Max("refreshed_on"))["day"]
+
+
 def origination_by(
     scope: Scope, period: Period, *, group: str | None = None, with_turnaround: bool = True
 ) -> dict[Any, OriginationFigures]:

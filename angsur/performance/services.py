@@ -108,14 +108,14 @@ def portfolio_cells_backfill(*, up_to: dt.date | None = None) -> list[dt.date]:
 ORIGINATION_CELL_MONTHS = 13
 
 
-def origination_cells_refresh(*, business_date: dt.date, first_month: dt.date | None = None) -> int:
-    """Replace the origination cells of the months from ``first_month`` (default: 12 months before
-    ``business_date``'s) to ``business_date``'s month by the applications as they stand now.
+def origination_cells_refresh(*, business_date: dt.date, first_month: dt.date | None = None, last_month: dt.date | None = None) -> int:
+    """Replace the origination cells of the months from ``first_month`` (default: 12 months before the last) to
+    ``last_month`` (default: ``business_date``'s) by the applications as they stand after that close.
 
     Set-based: one grouped count over the months' applications and one read of their decision instants
     (summed exactly, in microseconds). Running it twice changes nothing. Returns the number of cells.
     """
-    last = month_start(business_date)
+    last = month_start(last_month or business_date)
     first = month_start(first_month) if first_month else add_months(last, -(ORIGINATION_CELL_MONTHS - 1))
     period = Period(first, last)
     start, end = period.datetimes()
@@ -164,7 +164,9 @@ def origination_cells_backfill(*, as_of: dt.date) -> int:
         return origination_cells_refresh(business_date=as_of)
     zone = ZoneInfo(settings.TIME_ZONE)
     first, last = (submitted[k].astimezone(zone).date().replace(day=1) for k in ("first", "last"))
-    return origination_cells_refresh(business_date=max(last, month_start(as_of)), first_month=min(first, month_start(as_of)))
+    return origination_cells_refresh(
+        business_date=as_of, first_month=min(first, month_start(as_of)), last_month=max(last, month_start(as_of))
+    )
 
 
 def after_close(*, business_date: dt.date, actor: Any = None) -> None:

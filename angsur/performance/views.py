@@ -94,6 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": _query(request, period),
             "head_office": user.is_head_office,
             "report_branch": scope.branch_id,
+            "orders_as_of": selectors.orders_as_of(),
         },
     )
 
@@ -126,7 +127,14 @@ def _scorecard_page(request: HttpRequest, card: Any, *, own: bool) -> HttpRespon
     return render(
         request,
         "performance/scorecard.html",
-        {"card": card, "own": own, "period": card.period, "mobs": selectors.SCORECARD_MOBS, "query": _query(request, card.period)},
+        {
+            "card": card,
+            "own": own,
+            "period": card.period,
+            "mobs": selectors.SCORECARD_MOBS,
+            "query": _query(request, card.period),
+            "orders_as_of": selectors.orders_as_of(),
+        },
     )
 
 

@@ -82,3 +82,12 @@ def test_a_close_refreshes_the_last_thirteen_months_and_leaves_older_ones(portfo
     origination_cells_refresh(business_date=dt.date(2026, 12, 31))
     assert OriginationCell.objects.filter(pk=old.pk).exists()  # before the window: kept
     assert not OriginationCell.objects.filter(month__lt=dt.date(2025, 12, 1)).exclude(pk=old.pk).exists()
+
+
+def test_the_dashboard_and_a_scorecard_say_when_orders_were_counted(portfolio, web, bm_a, dealer_a):
+    from django.utils import translation
+
+    with translation.override("id"):
+        for path in ("/performance/?from=2026-01&to=2026-11", f"/performance/dealers/{dealer_a.pk}/"):
+            html = web(bm_a).get(path).content.decode()
+            assert 'data-testid="orders-as-of"' in html and "Jul 2026" in html.replace("Juli", "Jul"), path
