@@ -22,7 +22,6 @@ from angsur.origination.order_api import ObligationIn
 from angsur.origination.schemas import AnalysisOut, ApplicationOut, BureauCheckStepOut, PreCheckOut
 from angsur.origination.services import analysis_start, bureau_check_record, obligations_correct
 from angsur.origination.visibility import Part, sees
-from angsur.products.services import counter_offers
 from angsur.schemas import InputSchema
 
 router = Router()
@@ -88,18 +87,7 @@ def application_analysis(request: HttpRequest, application_id: int) -> dict:
         }
     )
     try:
-        offers = counter_offers(
-            product=app.product,
-            branch_id=app.branch_id,
-            as_of=as_of,
-            otr=app.otr,
-            down_payment=app.down_payment,
-            tenor_months=app.tenor_months,
-            vehicle_year=app.vehicle_year,
-            income=analysis.income,
-            existing_installments=analysis.existing_installments,
-            max_dsr_pct=analysis.policy_config.max_dsr_pct,
-        )
+        offers = selectors.analysis_counter_offers(app, analysis, as_of=as_of)
         body["counter_offers"] = [o.as_dict() for o in offers]
     except DomainError as error:
         body["counter_offers_error"] = error.as_dict()

@@ -18,11 +18,11 @@ from angsur.org.roles import MAX_DECISION_LEVEL
 from angsur.origination.models import Appeal, Application, Condition, ConditionKind, Decision, DecisionOutcome, DecisionReason
 from angsur.origination.reasons import ReasonCode, contradicted_reasons
 from angsur.origination.rule_labels import rule_title
-from angsur.origination.selectors import application_analysis, covers
+from angsur.origination.selectors import analysis_counter_offers, application_analysis, covers
 from angsur.origination.transition_services import _lock, _transition
 from angsur.origination.workflow import Action, Status, appeal_level, decider_level
 from angsur.products.selectors import pricing_terms
-from angsur.products.services import counter_offer_at, counter_offers
+from angsur.products.services import counter_offer_at
 from angsur.workflow.engine import service
 
 OUTCOME_ACTION = {
@@ -198,18 +198,7 @@ def decision_record(
                 raise PermissionDenied("beyond_authority", _("The amount or risk grade is beyond your authority: escalate it."))
             _check_documents(analysis.missing_documents, override=documents_override, level=level)
         if outcome == DecisionOutcome.APPROVE_WITH_CONDITIONS:
-            offers = counter_offers(
-                product=app.product,
-                branch_id=app.branch_id,
-                as_of=as_of,
-                otr=app.otr,
-                down_payment=app.down_payment,
-                tenor_months=app.tenor_months,
-                vehicle_year=app.vehicle_year,
-                income=analysis.income,
-                existing_installments=analysis.existing_installments,
-                max_dsr_pct=analysis.policy_config.max_dsr_pct,
-            )
+            offers = analysis_counter_offers(app, analysis, as_of=as_of)
             chosen = [o for o in offers if counter_offer_kind in (None, o.kind)]
             dsr_fits = analysis.dsr_fits
             if counter_offer_tenor is not None:

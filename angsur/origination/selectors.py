@@ -36,6 +36,7 @@ from angsur.origination.models import (
 from angsur.origination.reasons import dealer_explanations
 from angsur.origination.workflow import Status, decider_level
 from angsur.products.models import AuthorityRule, CreditPolicy, DocumentRequirement, ScorecardConfig, ServiceLevelTarget
+from angsur.products.services import counter_offers
 from angsur.scoring import PolicyConfig, PolicyInput, Scorecard, age_in_years, evaluate_policy, score, scorecard_from_dict
 from angsur.scoring.affordability import disposable_income_per_dependent
 from angsur.scoring.errors import ScoringError
@@ -224,8 +225,11 @@ GRADE_ORDER = "ABCDE"
 
 def _rule_covers(rule: AuthorityRule, financed_sen: int, grade: str) -> bool:
     # No grade (no scorecard configured) is covered by no rule: nobody may approve it.
-    return grade in GRADE_ORDER and len(grade) == 1 and financed_sen <= rule.max_financed_sen and (
-        GRADE_ORDER.index(grade) <= GRADE_ORDER.find(rule.worst_grade)
+    return (
+        grade in GRADE_ORDER
+        and len(grade) == 1
+        and financed_sen <= rule.max_financed_sen
+        and (GRADE_ORDER.index(grade) <= GRADE_ORDER.find(rule.worst_grade))
     )
 
 
@@ -336,6 +340,23 @@ def missing_documents(app: Application) -> list[str]:
     required = DocumentRequirement.objects.filter(product_id=app.product_id, required=True).values_list("kind", flat=True)
     labels = dict(DocumentKind.choices)
     return [str(labels.get(kind, kind)) for kind in required if kind not in present]
+
+
+def analysis_counter_offers(app: Application, analysis: Analysis, *, as_of: dt.date) -> list[Any]:
+    """The terms that would fit the analysis's DSR ceiling for this application (the screen, the API and the
+    decision read the same offers). Raises the pricing's DomainError when no terms can be offered."""
+    return counter_offers(
+        product=app.product,
+        branch_id=app.branch_id,
+        as_of=as_of,
+        otr=app.otr,
+        down_payment=app.down_payment,
+        tenor_months=app.tenor_months,
+        vehicle_year=app.vehicle_year,
+        income=analysis.income,
+        existing_installments=analysis.existing_installments,
+        max_dsr_pct=analysis.policy_config.max_dsr_pct,
+    )
 
 
 def application_analysis(app: Application, *, as_of: dt.date) -> Analysis:
@@ -542,9 +563,7 @@ def dealer_notice(app: Application) -> dict[str, Any]:
         "cmo_name": app.cmo.get_full_name() or app.cmo.username,
         "survey_scheduled_for": survey.scheduled_for if survey is not None else None,
         "timeline": dealer_timeline(app, survey=survey),
-        "conditions": [
-            {k: row[k] for k in ("kind", "label", "detail", "status", "status_label")} for row in condition_rows(app)
-        ],
+        "conditions": [{k: row[k] for k in ("kind", "label", "detail", "status", "status_label")} for row in condition_rows(app)],
         "documents": [
             {"kind": d.kind, "label": d.get_kind_display(), "uploaded_at": d.uploaded_at}
             for d in app.documents.order_by("uploaded_at", "id")

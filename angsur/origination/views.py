@@ -52,7 +52,6 @@ from angsur.origination.selectors import (
 from angsur.origination.visibility import Part, sees, visibility
 from angsur.origination.workflow import OPEN_STATES, Status, allowed_actions
 from angsur.products.selectors import quote_get
-from angsur.products.services import counter_offers
 from angsur.scoring import mask_nik, mask_phone
 
 
@@ -173,18 +172,7 @@ def _detail_context(request: HttpRequest, app: Application, **forms: Any) -> dic
         and analysis.income > 0
         and app.status in {Status.IN_ANALYSIS, Status.ESCALATED, Status.APPEALED}
     ):
-        offers = counter_offers(
-            product=app.product,
-            branch_id=app.branch_id,
-            as_of=as_of,
-            otr=app.otr,
-            down_payment=app.down_payment,
-            tenor_months=app.tenor_months,
-            vehicle_year=app.vehicle_year,
-            income=analysis.income,
-            existing_installments=analysis.existing_installments,
-            max_dsr_pct=analysis.policy_config.max_dsr_pct,
-        )
+        offers = selectors.analysis_counter_offers(app, analysis, as_of=as_of)
     parts = selectors.application_detail_parts(app)
     parts["trail"] = selectors.decision_trail(parts["decisions"], parts["appeals"])
     version = {"version": app.version}

@@ -8,6 +8,7 @@ rule is a predicate (the pages that a role check rather than one capability guar
 import re
 
 import pytest
+from django.urls import reverse
 
 from angsur.org.models import User
 from angsur.org.roles import Role
@@ -27,8 +28,6 @@ def _menu_of(client) -> dict[str, str]:
 
 
 def _url(name: str) -> str:
-    from django.urls import reverse
-
     return reverse(name)
 
 
