@@ -128,3 +128,15 @@ def money_str(amount: Decimal) -> str:
     if frac == "00":
         return "0" if whole == "-0" else whole
     return f"{whole}.{frac}"
+
+
+def money_texts(amounts: tuple[Decimal, ...]) -> list[str]:
+    """Return money_str of each amount, in order.
+
+    The common case, every amount whole and non-negative, is str() alone: one isdigit() over the joined
+    texts tells (no str() of a Decimal is empty), and only otherwise is each amount formatted by money_str.
+    """
+    texts = list(map(str, amounts))
+    if "".join(texts).isdigit():
+        return texts
+    return list(map(money_str, amounts))

@@ -2,7 +2,7 @@
 
 import math
 from collections.abc import Sequence
-from decimal import Context, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from enum import StrEnum
 
 from angsur.finance import errors
@@ -25,6 +25,11 @@ _SMALL_RATE = Decimal("1e-9")
 _TWO = Decimal(2)
 _GUESS_CONTEXT = Context(prec=16)
 _LOWEST_GUESS = Decimal("-0.5")
+# A float root this many rounding quanta (or more) from a rounding boundary rounds as the exact root does:
+# 1e-4 of the all-in rate's quantum (1e-4 % a year) is 1e-8 % a year, ~8e-12 a month: thousands of times the
+# float root's error (~1e-16; tests/finance/test_quote_fastpaths.py measures it).
+_HALF = Decimal("0.5")
+_ROUNDING_MARGIN = Decimal("1e-4")
 
 
 class Timing(StrEnum):
@@ -219,13 +224,31 @@ def _float_root(principal: Decimal, runs: list[Run]) -> Decimal | None:
     lowest_rate, highest_rate, iterations, last_step = 1e-6, 0.5, 20, 1e-13
     try:
         target = float(principal)
-        flows = [(float(amount), start, end) for amount, start, end in runs]
         financed, later_total, count = _paid_later(principal, runs)
         excess = float(later_total) / float(financed) - 1.0
         linear = (count + 1) / 2
         quadratic = (count * count - 1) / 12
         discriminant = linear * linear + 4 * quadratic * excess
         rate = excess / linear if not quadratic or discriminant <= 0 else (math.sqrt(discriminant) - linear) / (2 * quadratic)
+        if len(runs) == 1:
+            # A level schedule (one run): the loop below unrolled, the same float operations in the same
+            # order (0.0 + x is x), so the same root, without building the flows (every quote has one).
+            ((amount, start, end),) = runs
+            level = float(amount)
+            before = start - 1
+            for _ in range(iterations):
+                if not lowest_rate < abs(rate) < highest_rate:
+                    return None
+                discount = 1.0 / (1.0 + rate)
+                head = discount**before
+                tail = discount**end
+                run_value = (head - tail) / rate
+                step = (level * run_value - target) / (level * ((discount * (end * tail - before * head) - run_value) / rate))
+                rate -= step
+                if abs(step) <= last_step * abs(rate):
+                    return Decimal(repr(rate)) if math.isfinite(rate) and rate > -1.0 else None
+            return None
+        flows = [(float(amount), start, end) for amount, start, end in runs]
         for _ in range(iterations):
             if not lowest_rate < abs(rate) < highest_rate:
                 return None
@@ -281,6 +304,13 @@ def _newton(principal: Decimal, runs: list[Run], guess: Decimal | None) -> Decim
 
 def solve_runs(principal: Decimal, runs: list[Run], guess: Decimal | None = None) -> Decimal:
     """Return the monthly IRR of the runs; call inside the CONTEXT."""
+    if _repays_exactly(principal, runs):
+        return ZERO
+    return +_newton(principal, runs, guess)
+
+
+def _repays_exactly(principal: Decimal, runs: list[Run]) -> bool:
+    """Tell whether the runs repay principal without interest (an IRR of 0); refuse cash flows without an IRR."""
     if principal <= ZERO:
         raise FinanceError(errors.AMOUNT_NOT_POSITIVE, field="principal")
     total = ZERO
@@ -294,12 +324,32 @@ def solve_runs(principal: Decimal, runs: list[Run], guess: Decimal | None = None
             paid_at_signing += amount
         paid_later = paid_later or end >= 1
     if total == principal:
-        return ZERO
+        return True
     # A root exists only if something is paid later and what is paid at signing
     # does not already repay the principal (the value tends to it as r grows).
     if paid_at_signing >= principal or not paid_later:
         raise FinanceError(errors.CASHFLOWS_INVALID, field="installments")
-    return +_newton(principal, runs, guess)
+    return False
+
+
+def solve_runs_rounded(principal: Decimal, runs: list[Run], scale: Decimal, quantum: Decimal) -> Decimal:
+    """Return (solve_runs(principal, runs) x scale).quantize(quantum, ROUND_HALF_UP); call inside the CONTEXT.
+
+    For a rate only shown rounded (the all-in rate: percent a year to 4 places). The float root is within
+    ~1e-16 of the root, and so is the exact solve (IRR_TOLERANCE): when the float root lies farther than
+    _ROUNDING_MARGIN quanta from the nearest rounding boundary, both round alike, and the Decimal Newton
+    step is skipped; nearer, the exact solve decides, from the same start.
+    """
+    if _repays_exactly(principal, runs):
+        return (ZERO * scale).quantize(quantum, ROUND_HALF_UP)
+    root = _float_root(principal, runs)
+    if root is not None:
+        scaled = root * scale
+        rounded = scaled.quantize(quantum, ROUND_HALF_UP)
+        if abs(scaled - rounded) < (_HALF - _ROUNDING_MARGIN) * quantum:
+            return rounded
+    # guess=root: the same start _newton finds itself (it computes the float root when given none).
+    return (+_newton(principal, runs, root) * scale).quantize(quantum, ROUND_HALF_UP)
 
 
 def effective_rate_from_cashflows(principal: Decimal, installments: Sequence[Decimal], timing: Timing) -> Decimal:

@@ -65,6 +65,14 @@ def due_dates(first_due: date, n: int, *, anchor_day: int | None = None) -> tupl
     return tuple(dates)
 
 
+# The JSON answer of every quote formats its date row: keep the text of the recent rows (the rows
+# themselves are cached by due_dates, so a quote of the day finds its row's text here).
+@functools.lru_cache(maxsize=512)
+def due_date_texts(dates: tuple[date, ...]) -> tuple[str, ...]:
+    """Return the ISO text (YYYY-MM-DD) of each date, in order."""
+    return tuple(map(date.isoformat, dates))
+
+
 class ScheduleLine(NamedTuple):
     """Hold one installment, its principal/interest split and the balance after it.
 
