@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from angsur.api import api
 from angsur.audit import views as audit_views
 from angsur.dealers import views as dealer_views
+from angsur.origination import quote_views
 from angsur.origination import views as origination_views
 from angsur.products import views as product_views
 from angsur.web import offline as offline_views
@@ -30,11 +31,11 @@ urlpatterns = [
     path("dealers/", dealer_views.dealer_list_view, name="dealer_list"),
     path("dealers/<int:pk>/", dealer_views.dealer_detail_view, name="dealer_detail"),
     path("products/", product_views.product_list, name="product_list"),
-    path("quotes/", product_views.quote_list, name="quote_list"),
-    path("quotes/new/", product_views.quote_new, name="quote_new"),
-    path("quotes/<int:pk>/follow-up/", product_views.quote_follow_up, name="quote_follow_up"),
-    path("quotes/<int:pk>/", product_views.quote_detail, name="quote_detail"),
-    path("quotes/<int:pk>/pdf/", product_views.quote_pdf, name="quote_pdf"),
+    path("quotes/", quote_views.quote_list, name="quote_list"),
+    path("quotes/new/", quote_views.quote_new, name="quote_new"),
+    path("quotes/<int:pk>/follow-up/", quote_views.quote_follow_up, name="quote_follow_up"),
+    path("quotes/<int:pk>/", quote_views.quote_detail, name="quote_detail"),
+    path("quotes/<int:pk>/pdf/", quote_views.quote_pdf, name="quote_pdf"),
     path("applications/", origination_views.application_list, name="application_list"),
     path("applications/new/", origination_views.application_new, name="application_new"),
     path("applications/<int:pk>/", origination_views.application_detail, name="application_detail"),

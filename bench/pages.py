@@ -192,8 +192,7 @@ def ensure_demo(cmos_per_branch: int) -> dict[str, Any]:
 def templates() -> dict[str, Any]:
     """Rows the demo made through the real services, whose JSON and text the copies reuse."""
     from angsur.audit.models import AuditEvent
-    from angsur.origination.models import Decision
-    from angsur.products.models import SavedQuote
+    from angsur.origination.models import Decision, SavedQuote
 
     t: dict[str, Any] = {"decision": {}, "event": {}}
     for d in Decision.objects.order_by("id"):
@@ -246,10 +245,10 @@ def enrich(first_pk: int, seed_value: int) -> Counter:
         Informant,
         Party,
         PartyRole,
+        SavedQuote,
         Survey,
         SurveyStatus,
     )
-    from angsur.products.models import SavedQuote
 
     started = time.perf_counter()
     tpl, crew = templates(), staff()
@@ -492,7 +491,7 @@ def enrich(first_pk: int, seed_value: int) -> Counter:
                             who,
                             {"id": q.pk},
                             q.branch_id,
-                            object_type="products.savedquote",
+                            object_type="origination.savedquote",
                             object_id=q.pk,
                             object_repr=f"Quote {q.pk} {q.prospect_name}",
                         )
@@ -691,8 +690,7 @@ def book_contracts(wanted: int, seed_value: int) -> dict[str, Any]:
 def pick_records() -> dict[str, Any]:
     """The records the detail pages and PDFs open (chosen once; the demo's own are made by the real services)."""
     from angsur.dealers.models import Dealer
-    from angsur.origination.models import Application, SurveyStatus
-    from angsur.products.models import SavedQuote
+    from angsur.origination.models import Application, SavedQuote, SurveyStatus
 
     demo = Application.objects.filter(number__startswith="APP-JKT-", status="approved_conditions").order_by("pk").first()
     copy = (
@@ -1029,8 +1027,7 @@ def describe(count: int) -> dict[str, Any]:
     from django.db import connection
 
     from angsur.audit.models import AuditEvent
-    from angsur.origination.models import Decision, Informant, Party, Survey
-    from angsur.products.models import SavedQuote
+    from angsur.origination.models import Decision, Informant, Party, SavedQuote, Survey
 
     with connection.cursor() as cursor:
         cursor.execute("select sqlite_version()" if connection.vendor == "sqlite" else "show server_version")

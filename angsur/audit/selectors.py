@@ -8,6 +8,13 @@ from django.db.models import QuerySet
 from angsur.audit.models import AuditEvent
 from angsur.org.scoping import scope_to_branch
 
+# Object types that were renamed when their model moved to another app. The trail is append-only, so rows
+# written before a move keep the former name; a filter on the current name finds both.
+FORMER_OBJECT_TYPES: dict[str, tuple[str, ...]] = {
+    f"origination.{model}": (f"products.{model}",)
+    for model in ("savedquote", "creditpolicy", "authorityrule", "scorecardconfig", "documentrequirement", "serviceleveltarget")
+}
+
 
 def audit_event_list(
     *,
@@ -22,7 +29,8 @@ def audit_event_list(
     """Audit events the viewer may see, newest first, filtered."""
     qs = scope_to_branch(AuditEvent.objects.select_related("actor", "branch"), viewer, branch_field="branch")
     if object_type:
-        qs = qs.filter(object_type=object_type)
+        former = FORMER_OBJECT_TYPES.get(object_type)
+        qs = qs.filter(object_type__in=(object_type, *former)) if former else qs.filter(object_type=object_type)
     if object_id:
         qs = qs.filter(object_id=object_id)
     if actor:

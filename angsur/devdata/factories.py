@@ -309,8 +309,14 @@ def make_products(effective_from: dt.date = dt.date(2026, 1, 1)) -> dict[str, Pr
 
 def make_credit_config(effective_from: dt.date = dt.date(2019, 1, 1)) -> None:
     """Credit policy, authority matrix, scorecard, document checklist and service-level targets."""
-    from angsur.origination.models import DocumentKind
-    from angsur.products.models import AuthorityRule, CreditPolicy, DocumentRequirement, ScorecardConfig, ServiceLevelTarget
+    from angsur.origination.models import (
+        AuthorityRule,
+        CreditPolicy,
+        DocumentKind,
+        DocumentRequirement,
+        ScorecardConfig,
+        ServiceLevelTarget,
+    )
     from angsur.scoring import DEFAULT_SCORECARD, scorecard_to_dict
 
     CreditPolicy.objects.get_or_create(effective_from=effective_from)
@@ -437,8 +443,8 @@ def attach_required_documents(*, actor: User, application, missing_ok: tuple[str
     """Upload a placeholder PDF for each of the product's required documents (demo and test data)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from angsur.origination.models import DocumentRequirement
     from angsur.origination.services import document_upload
-    from angsur.products.models import DocumentRequirement
 
     kinds = DocumentRequirement.objects.filter(product_id=application.product_id, required=True).values_list("kind", flat=True)
     for kind in kinds:

@@ -23,8 +23,9 @@ from angsur.devdata.seed_applications import seed_applications
 from angsur.devdata.seed_contracts import DEMO_BOOK, seed_contracts
 from angsur.org.models import Branch, BranchTimeZone, Company, User
 from angsur.org.roles import Role
-from angsur.products.models import SavedQuote, VehicleKind
-from angsur.products.services import quote_save
+from angsur.origination.models import SavedQuote
+from angsur.origination.quote_services import quote_save
+from angsur.products.models import VehicleKind
 from angsur.workflow.engine import batch
 
 SEED = 20261126

@@ -18,9 +18,10 @@ in its own module, beside its services:
 - ``condition_api``: fulfil or waive a condition, accept the counter-offer
 - ``document_api``: attach a checklist document
 - ``worklist_api``: the caller's worklists
+- ``quote_api``: price a quote, save one for a prospect, the prospects and their follow-up (tag "quotes")
 - ``answers_api`` and ``inputs_api``: the answers (one projection per viewer) and input types they share
 
-The routes keep the operationIds they had when they lived in this module (``operation_id=`` on each):
+The routes keep the operationIds they had when they lived in this module (the quotes': in products) (``operation_id=`` on each):
 dealer integrations generate their clients from the OpenAPI document. Two methods on one path share a
 module (one sub-router), or the second would answer 405.
 """
@@ -33,6 +34,7 @@ from angsur.origination import (
     decision_api,
     document_api,
     order_api,
+    quote_api,
     survey_api,
     worklist_api,
 )
@@ -40,3 +42,5 @@ from angsur.origination import (
 router = Router(tags=["origination"])
 for part in (order_api, analysis_api, survey_api, decision_api, condition_api, document_api, worklist_api):
     router.add_router("", part.router)
+# the quotes keep their own tag in the OpenAPI document (they were products' routes)
+router.add_router("", quote_api.router, tags=["quotes"])

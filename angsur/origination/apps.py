@@ -9,6 +9,9 @@ class OriginationConfig(AppConfig):
 
     def ready(self) -> None:
         from angsur.org.worklists import register
+        from angsur.origination.quote_selectors import rate_card_quoted
         from angsur.origination.worklists import WORKLISTS
+        from angsur.products import usage
 
         register(*WORKLISTS)
+        usage.register(rate_card_quoted)

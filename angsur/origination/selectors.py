@@ -22,20 +22,24 @@ from angsur.org.scoping import require
 from angsur.origination.exposure import OwnContract, own_contracts
 from angsur.origination.models import (
     Application,
+    AuthorityRule,
     BureauCheck,
     Condition,
     ConditionStatus,
+    CreditPolicy,
     Document,
     DocumentKind,
+    DocumentRequirement,
     Party,
     PartyRole,
+    ScorecardConfig,
+    ServiceLevelTarget,
     Survey,
     SurveyPhoto,
     SurveyStatus,
 )
 from angsur.origination.reasons import dealer_explanations
 from angsur.origination.workflow import Status, decider_level
-from angsur.products.models import AuthorityRule, CreditPolicy, DocumentRequirement, ScorecardConfig, ServiceLevelTarget
 from angsur.products.services import counter_offers
 from angsur.scoring import PolicyConfig, PolicyInput, Scorecard, age_in_years, evaluate_policy, score, scorecard_from_dict
 from angsur.scoring.affordability import disposable_income_per_dependent

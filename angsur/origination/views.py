@@ -40,6 +40,7 @@ from angsur.origination.forms import (
     SurveyForm,
 )
 from angsur.origination.models import Application, Survey, SurveyStatus
+from angsur.origination.quote_selectors import quote_get
 from angsur.origination.selectors import (
     application_analysis,
     application_get,
@@ -51,7 +52,6 @@ from angsur.origination.selectors import (
 )
 from angsur.origination.visibility import Part, sees, visibility
 from angsur.origination.workflow import OPEN_STATES, Status, allowed_actions
-from angsur.products.selectors import quote_get
 from angsur.scoring import mask_nik, mask_phone
 
 

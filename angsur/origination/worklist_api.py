@@ -12,8 +12,8 @@ from angsur.org.scoping import require, user_can
 from angsur.org.worklists import collect
 from angsur.origination.answers_api import _rows
 from angsur.origination.models import Survey
+from angsur.origination.quote_selectors import quote_row
 from angsur.origination.schemas import WorklistOut
-from angsur.products.selectors import quote_row
 
 router = Router()
 

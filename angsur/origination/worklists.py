@@ -1,11 +1,14 @@
 """Origination's worklists, registered in the one registry (org/worklists.py) when the app is ready."""
 
+import datetime as dt
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import user_can
 from angsur.org.worklists import Worklist
-from angsur.origination import selectors
+from angsur.origination import quote_selectors, selectors
 from angsur.origination.workflow import decider_level
 
 
@@ -18,7 +21,28 @@ def _originator(user) -> bool:
     return user_can(user, Capability.ORDER_CREATE) and user.role != Role.DEALER
 
 
+# Due within this many days (or overdue): the prospects a CMO should call today or soon.
+FOLLOW_UP_HORIZON_DAYS = 3
+
+
+def prospects_due(user: Any, today: dt.date) -> list[Any]:
+    """The user's prospects (saved quotes) whose follow-up date is past, today or within the horizon, soonest first."""
+    horizon = today + dt.timedelta(days=FOLLOW_UP_HORIZON_DAYS)
+    # in SQL on the (created_by, follow_up_on) index: a CMO's book of quotes is never read whole
+    due = quote_selectors.quote_list(viewer=user).filter(follow_up_on__isnull=False, follow_up_on__lte=horizon)
+    return list(due.order_by("follow_up_on", "-created_at", "-id")[:50])
+
+
 WORKLISTS = (
+    Worklist(
+        "prospects",
+        _("Prospects to follow up"),
+        "quotes",
+        lambda user: user.role == Role.CMO and user_can(user, Capability.QUOTE_VIEW),
+        prospects_due,
+        empty=_("No follow-up due: set a follow-up date on a saved quote."),
+        order=12,
+    ),
     Worklist(
         "surveys_due",
         _("Surveys due today"),

@@ -8,25 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from angsur.audit.admin import AuditedModelAdmin
 from angsur.fields import RupiahField
 from angsur.finance.money import from_minor, to_minor
-from angsur.products.models import (
-    AuthorityRule,
-    CompanyNpf,
-    CreditPolicy,
-    DocumentRequirement,
-    MinDpTier,
-    Product,
-    RateCard,
-    RateCardFee,
-    RateCardLine,
-    SavedQuote,
-    ScorecardConfig,
-    ServiceLevelTarget,
-)
+from angsur.products.models import CompanyNpf, MinDpTier, Product, RateCard, RateCardFee, RateCardLine
+from angsur.products.usage import rate_card_used
 
 
 def rate_card_in_use(card: Any) -> bool:
     """A rate card that priced a saved quote is frozen: publish a new version instead of editing it."""
-    return card is not None and card.pk is not None and SavedQuote.objects.filter(rate_card=card).exists()
+    return card is not None and card.pk is not None and rate_card_used(card.pk)
 
 
 class FrozenWhenUsedMixin:
@@ -94,61 +82,3 @@ class MinDpTierAdmin(AuditedModelAdmin):
 @admin.register(CompanyNpf)
 class CompanyNpfAdmin(AuditedModelAdmin):
     list_display = ("npf_pct", "is_sound", "effective_from")
-
-
-@admin.register(SavedQuote)
-class SavedQuoteAdmin(admin.ModelAdmin):
-    list_display = ("pk", "prospect_name", "product", "tenor_months", "branch", "created_by", "created_at")
-    list_filter = ("branch", "product")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(CreditPolicy)
-class CreditPolicyAdmin(AuditedModelAdmin):
-    list_display = ("effective_from", "max_dsr_pct", "min_age_at_application", "max_age_at_maturity_employee", "bureau_reject_from_kol")
-
-
-@admin.register(AuthorityRule)
-class AuthorityRuleAdmin(AuditedModelAdmin):
-    list_display = ("level", "role", "product", "max_financed_sen", "worst_grade")
-
-
-class ScorecardConfigForm(forms.ModelForm):
-    class Meta:
-        model = ScorecardConfig
-        fields = ["code", "definition", "effective_from"]
-
-    def clean_definition(self) -> Any:
-        """Refuse a definition the scoring engine cannot read, before it reaches the analysts."""
-        from angsur.scoring import ScorecardError, scorecard_from_dict
-
-        try:
-            scorecard_from_dict(self.cleaned_data["definition"])
-        except (ScorecardError, TypeError, KeyError, AttributeError) as error:
-            raise forms.ValidationError(str(error)) from error
-        return self.cleaned_data["definition"]
-
-
-@admin.register(ScorecardConfig)
-class ScorecardConfigAdmin(AuditedModelAdmin):
-    form = ScorecardConfigForm
-    list_display = ("code", "effective_from")
-
-
-@admin.register(DocumentRequirement)
-class DocumentRequirementAdmin(AuditedModelAdmin):
-    list_display = ("product", "kind", "required")
-    list_filter = ("product",)
-
-
-@admin.register(ServiceLevelTarget)
-class ServiceLevelTargetAdmin(AuditedModelAdmin):
-    list_display = ("branch", "submit_to_survey_hours", "survey_to_decision_hours", "submit_to_decision_hours")

@@ -9,14 +9,9 @@ PRICING_MODELS = ("Product", "RateCard", "RateCardLine", "RateCardFee", "MinDpTi
 class ProductsConfig(AppConfig):
     name = "angsur.products"
     label = "products"
-    verbose_name = _("Products and policies")
+    verbose_name = _("Products and pricing")
 
     def ready(self) -> None:
         from angsur.caching import invalidate_on_change
 
         invalidate_on_change("pricing", [self.get_model(name) for name in PRICING_MODELS])
-
-        from angsur.org.worklists import register
-        from angsur.products.worklists import WORKLISTS
-
-        register(*WORKLISTS)

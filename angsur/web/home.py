@@ -8,7 +8,7 @@ from angsur.org.clock import branch_today
 from angsur.org.roles import Capability, Role
 from angsur.org.scoping import user_can
 from angsur.org.worklists import collect
-from angsur.products.selectors import quote_list
+from angsur.origination.quote_selectors import quote_list
 
 
 def home_context(user: Any) -> dict[str, Any]:

@@ -76,7 +76,7 @@ def test_cmo_follows_up_a_prospect_and_opens_the_prefilled_order(phone, cmo_a, p
     from decimal import Decimal
 
     from angsur.org.clock import branch_today
-    from angsur.products.services import quote_save
+    from angsur.origination.quote_services import quote_save
 
     saved = quote_save(
         actor=cmo_a,

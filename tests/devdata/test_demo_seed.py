@@ -11,7 +11,7 @@ from angsur.dealers.models import Dealer
 from angsur.devdata.seed import seed_demo
 from angsur.org.models import Branch, User
 from angsur.org.roles import Role
-from angsur.products.models import SavedQuote
+from angsur.origination.models import SavedQuote
 
 
 def test_seed_builds_the_demo_company_and_is_idempotent(db):

@@ -274,7 +274,7 @@ def test_survey_assignment_from_the_wrong_role_is_refused(new_application, make_
 
 def test_without_a_scorecard_the_analysis_fails_closed(surveyed, staff):
     # Given no scorecard configured for the date (the demo card is never a silent fallback)
-    from angsur.products.models import ScorecardConfig
+    from angsur.origination.models import ScorecardConfig
 
     app = with_bureau(analysis_start(actor=staff["ca"], application=surveyed()), staff["ca"])
     ScorecardConfig.objects.all().delete()

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from angsur.products.models import SavedQuote
-from angsur.products.services import quote_save
+from angsur.origination.models import SavedQuote
+from angsur.origination.quote_services import quote_save
 
 AS_OF = dt.date(2026, 11, 26)
 # NMC: ADDM, 17 % flat over 12 months, the fiduciary fee (Rp100,000) and a TLO premium of 2.2 % of the OTR
@@ -94,7 +94,7 @@ def test_the_quote_sheet_lists_the_financed_items_and_the_all_in_rate(cmo_a, pro
         prospect_name="Sari",
     )
     with translation.override("en"):
-        html = render_to_string("products/quote_sheet.html", {"quote": saved, "result": saved.result, "user": cmo_a})
+        html = render_to_string("origination/quote_sheet.html", {"quote": saved, "result": saved.result, "user": cmo_a})
     text = " ".join(html.split())
     assert "Financed items" in text and "All-in effective rate p.a." in text
     assert "Rp514.800" in text and "Rp100.000" in text and "Rp18.700.000" in text

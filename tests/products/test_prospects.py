@@ -11,8 +11,8 @@ from angsur.devdata.factories import make_user
 from angsur.errors import DomainError, NotFound
 from angsur.org.clock import branch_today
 from angsur.org.roles import Role
-from angsur.products.models import SavedQuote
-from angsur.products.services import quote_follow_up_set, quote_save
+from angsur.origination.models import SavedQuote
+from angsur.origination.quote_services import quote_follow_up_set, quote_save
 
 
 def _save(user, products, name: str, dealer=None) -> SavedQuote:

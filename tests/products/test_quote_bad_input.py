@@ -13,7 +13,8 @@ from django.utils import translation
 from angsur.devdata.factories import make_rate_card
 from angsur.errors import DomainError
 from angsur.finance.quote import OTR_MAX, TENOR_MAX_MONTHS
-from angsur.products.models import RateCard, SavedQuote
+from angsur.origination.models import SavedQuote
+from angsur.products.models import RateCard
 from angsur.products.services import quote_from_terms, quote_price
 
 AS_OF = dt.date(2026, 11, 26)

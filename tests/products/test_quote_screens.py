@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from angsur.devdata.factories import make_rate_card
 from angsur.org.clock import branch_today
-from angsur.products.models import SavedQuote
+from angsur.origination.models import SavedQuote
 
 FORM = {
     "product": "OJK17",

@@ -13,8 +13,10 @@ from django.utils import translation
 from angsur.audit.models import AuditEvent
 from angsur.devdata.factories import make_rate_card
 from angsur.errors import DomainError
-from angsur.products.models import RateCardFee, SavedQuote
-from angsur.products.services import quote_from_terms, quote_price, quote_save
+from angsur.origination.models import SavedQuote
+from angsur.origination.quote_services import quote_save
+from angsur.products.models import RateCardFee
+from angsur.products.services import quote_from_terms, quote_price
 
 AS_OF = dt.date(2026, 11, 26)
 OJK = {"otr": Decimal("15000000"), "down_payment": Decimal("3000000"), "tenor_months": 12, "vehicle_year": 2026}

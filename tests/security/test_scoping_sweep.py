@@ -24,10 +24,10 @@ from angsur.devdata.seed_contracts import booked_contract
 from angsur.org.roles import Role
 from angsur.org.services import api_token_create
 from angsur.origination.models import Condition, Decision
+from angsur.origination.quote_services import quote_save
 from angsur.origination.services import document_upload, survey_assign, survey_photo_add
 from angsur.performance.models import IncentiveRun, IncentiveScheme, IncentiveStatement
 from angsur.products.models import Product
-from angsur.products.services import quote_save
 from angsur.servicing.imports import payment_import_start
 from angsur.servicing.models import UnmatchedPayment
 from angsur.servicing.services import disbursement_prepare, payment_post, payment_reverse_request, settlement_quote_create
