@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -236,11 +236,18 @@ def reversals_waiting(*, viewer: Any) -> QuerySet[Reversal]:
 
 
 def books_to_make(*, viewer: Any) -> QuerySet:
-    """Approved applications of the viewer's branch not yet booked."""
+    """Approved applications of the viewer's branch not yet booked, the longest waiting first.
+
+    NOT EXISTS, not a LEFT JOIN … IS NULL: PostgreSQL plans the anti-join with a sound estimate and walks the
+    (status, decided_at) indexes in order until it has a page, where the outer join was estimated at one
+    row and sorted every approved application of the book (bench/pages.py: 420 ms at head office, 200,000
+    applications, 90,000 of them approved and not booked).
+    """
     from angsur.origination.models import Application
     from angsur.origination.workflow import Status
 
-    qs = scope_to_branch(Application.objects.filter(status=Status.APPROVED, contract__isnull=True), viewer)
+    booked = Contract.objects.filter(application_id=OuterRef("pk"))
+    qs = scope_to_branch(Application.objects.filter(~Exists(booked), status=Status.APPROVED), viewer)
     return qs.order_by("decided_at", "id")
 
 
