@@ -3,7 +3,7 @@
 finance | scoring < audit < org < audit screens | workflow | documents < products < dealers
 < origination < servicing < collection | remedial < performance < web | api | devdata
 
-The base modules (errors, schemas, caching, formatting, fields) sit under every app and import
+The base modules (errors, schemas, caching, formatting, fields, routing) sit under every app and import
 none. ``scoring`` may use ``finance`` (the one DSR lives there), never the reverse. The audit trail
 (its model and ``audit_record``) sits under ``org``: every service writes it, org's logins and
 users included, and it refers to users only through the AUTH_USER_MODEL setting. The audit
@@ -17,7 +17,7 @@ import angsur
 
 ROOT = Path(angsur.__file__).parent
 
-BASE = {"errors", "schemas", "caching", "formatting", "fields"}
+BASE = {"errors", "schemas", "caching", "formatting", "fields", "routing"}
 LAYERS = [
     {"finance", "scoring"},
     {"audit"},

@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from angsur.collection import clock
+from angsur.collection import views as collection_views
 from angsur.collection.models import CollectionCase, CollectorProfile, Contact
 from angsur.collection.services import collection_nightly
 from tests.collection.conftest import WORKING_HOUR, snapshot
@@ -38,7 +39,10 @@ def test_the_case_page_offers_the_contact_form_the_whatsapp_link_and_the_gps(cas
     assert "geolocation=(self)" in page.headers["Permissions-Policy"]
 
 
-def test_a_contact_from_the_outbox_is_answered_in_json_and_recorded_once(case, cmo_a, web):
+def test_a_contact_from_the_outbox_is_answered_in_json_and_recorded_once(case, cmo_a, web, monkeypatch):
+    # The promise date is judged against the branch's day: pinned, so the test does not depend on the wall clock
+    # (after 17.00 UTC on 5 December the branch's calendar day in WIB was already the 6th).
+    monkeypatch.setattr(collection_views, "business_date", lambda branch: D1)
     client = web(cmo_a)
     body = {"channel": "call", "result_code": "promise", "promise_on": "2026-12-05", "promise_amount": "500.000", "client_key": "abc"}
     headers = {"X-Angsur-Outbox": "1", "Idempotency-Key": "abc"}
