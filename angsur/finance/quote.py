@@ -1,9 +1,10 @@
 """Compute a credit quote: installments, TDP, effective rate and schedule."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import cached_property
 from typing import Any, Literal
 
 from angsur.finance import errors
@@ -23,7 +24,15 @@ from angsur.finance.money import (
     to_decimal,
 )
 from angsur.finance.rates import Run, Timing, annuity_and_slope, level_runs, solve_runs, solve_runs_rounded
-from angsur.finance.schedule import ScheduleLine, add_months, due_date_texts, due_dates, schedule_lines
+from angsur.finance.schedule import (
+    ScheduleLine,
+    WholeColumns,
+    add_months,
+    due_date_texts,
+    due_dates,
+    schedule_lines,
+    whole_rupiah_columns,
+)
 
 type RateKind = Literal["flat", "effective"]
 type FeeBasis = Literal["fixed", "otr", "principal"]
@@ -101,9 +110,15 @@ class QuoteInput:
     allowed_tenors: tuple[int, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False)
 class Quote:
-    """Hold the result of a quote: amounts, rates, TDP, fees and schedule."""
+    """Hold the result of a quote: amounts, rates, TDP, fees and schedule.
+
+    The schedule is kept as computed (``schedule_source``): ScheduleLines, or, for the common whole-rupiah
+    schedule, columns of ints (schedule.WholeColumns) whose lines are built the first time ``schedule`` is
+    read; the JSON answer reads the ints' text without building them. Two quotes are equal when their
+    figures and their schedules' lines are.
+    """
 
     financed_principal: Decimal
     installment: Decimal
@@ -116,10 +131,41 @@ class Quote:
     tenor_months: int
     tdp: TdpBreakdown
     fees: tuple[FeeAmount, ...]
-    schedule: tuple[ScheduleLine, ...]
+    schedule_source: tuple[ScheduleLine, ...] | WholeColumns
     # The IRR of the cash actually advanced (OTR - DP: what the buyer does not pay in cash) against the
     # installments, in percent a year like effective_rate_annual; equal to it when nothing is capitalised.
     all_in_effective_rate_annual: Decimal
+
+    @cached_property
+    def schedule(self) -> tuple[ScheduleLine, ...]:
+        """Return the schedule's lines (built once from the whole-rupiah columns, if that is how it was computed)."""
+        source = self.schedule_source
+        return source.lines() if isinstance(source, WholeColumns) else source
+
+    def _key(self) -> tuple[Any, ...]:
+        return (
+            self.financed_principal,
+            self.installment,
+            self.last_installment,
+            self.total_interest,
+            self.total_payable,
+            self.flat_rate_annual,
+            self.effective_rate_annual,
+            self.timing,
+            self.tenor_months,
+            self.tdp,
+            self.fees,
+            self.all_in_effective_rate_annual,
+            self.schedule,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     @property
     def financed_items(self) -> tuple[tuple[str, Decimal], ...]:
@@ -151,41 +197,85 @@ class Quote:
     def as_dict(self) -> dict[str, Any]:
         """Return JSON-ready data with amounts as decimal strings."""
         data = self.summary_dict()
-        data["schedule"] = schedule_dicts(self.schedule)
+        data["schedule"] = _dicts(_text_columns(self.schedule_source))
         return data
 
 
-_SCHEDULE_KEYS = ("no", "due_date", "installment", "principal", "interest", "balance")
+# One schedule line as compact JSON (the separators orjson and json.dumps(separators=(",", ":")) write). Only
+# ints, ISO dates and money_str texts (digits, "-", ".") are formatted in: nothing that JSON would escape.
+_LINE_JSON = '{"no":%d,"due_date":"%s","installment":"%s","principal":"%s","interest":"%s","balance":"%s"}'
+_WHOLE_LINE_JSON = '{"no":%d,"due_date":"%s","installment":"%d","principal":"%d","interest":"%d","balance":"%d"}'
 
 
-def schedule_dicts(schedule: tuple[ScheduleLine, ...]) -> list[dict[str, Any]]:
-    """Return the schedule as JSON-ready dicts (amounts as money_str gives them, dates in ISO form).
+type _Columns = tuple[Sequence[int], tuple[str, ...], list[str], list[str], list[str], list[str]]
 
-    Built column by column: str() and the formatting run over a whole column in C (map), the due dates'
-    text is the date row's (cached like the row), and a level installment is formatted once. A quote
-    formats ~100 amounts, and a call per amount was a fifth of its answer's cost.
+
+def _text_columns(source: tuple[ScheduleLine, ...] | WholeColumns) -> _Columns:
+    """Return the schedule's columns as JSON-ready values: numbers, ISO due dates, then the amounts as money_str.
+
+    Column by column: str() and the formatting run over a whole column in C (map), the due dates' text is the
+    date row's (cached like the row), and a level installment is formatted once. Whole-rupiah columns are
+    ints, whose str() is money_str of the same amount.
     """
-    if not schedule:
-        return []
-    numbers, _dates, installments, principals, interests, balances = zip(*schedule, strict=True)
+    if isinstance(source, WholeColumns):
+        installments = source.installments
+        regular = installments[0]
+        n = len(installments)
+        installment_texts = [str(regular)] * n if installments.count(regular) == n else list(map(str, installments))
+        return (
+            range(1, n + 1),
+            due_date_texts(source.due_dates),
+            installment_texts,
+            list(map(str, source.principals)),
+            list(map(str, source.interests)),
+            list(map(str, source.balances)),
+        )
+    numbers, dates, installments, principals, interests, balances = zip(*source, strict=True)
     regular = installments[0]
     if installments.count(regular) == len(installments) and (text := str(regular)).isdigit():
         installment_texts = [text] * len(installments)
     else:
         installment_texts = money_texts(installments)
-    rows = zip(
-        numbers,
-        due_date_texts(_dates),
-        installment_texts,
-        money_texts(principals),
-        money_texts(interests),
-        money_texts(balances),
-        strict=True,
-    )
+    return numbers, due_date_texts(dates), installment_texts, money_texts(principals), money_texts(interests), money_texts(balances)
+
+
+def _dicts(columns: _Columns) -> list[dict[str, Any]]:
     return [
         {"no": no, "due_date": due_date, "installment": installment, "principal": principal, "interest": interest, "balance": balance}
-        for no, due_date, installment, principal, interest, balance in rows
+        for no, due_date, installment, principal, interest, balance in zip(*columns, strict=True)
     ]
+
+
+def schedule_dicts(schedule: tuple[ScheduleLine, ...] | WholeColumns) -> list[dict[str, Any]]:
+    """Return the schedule as JSON-ready dicts (amounts as money_str gives them, dates in ISO form)."""
+    if not schedule:
+        return []
+    return _dicts(_text_columns(schedule))
+
+
+def schedule_json(schedule: tuple[ScheduleLine, ...] | WholeColumns) -> str:
+    """Return the schedule as compact JSON text: the same document as schedule_dicts(schedule) encoded.
+
+    The quote endpoint answers it as it is (with a quote's ``schedule_source``): one C-level format per line
+    instead of a dict per line that the encoder then walks again (24 dicts were the largest single cost of
+    a product quote's answer). tests/finance/test_schedule_whole.py checks both give the same JSON.
+    """
+    if not schedule:
+        return "[]"
+    if isinstance(schedule, WholeColumns):
+        # ints formatted by %d straight into the line: the same text as str(), without a str per amount
+        n = len(schedule.installments)
+        lines = zip(
+            range(1, n + 1),
+            due_date_texts(schedule.due_dates),
+            schedule.installments,
+            schedule.principals,
+            schedule.interests,
+            schedule.balances,
+            strict=True,
+        )
+        return "[" + ",".join(map(_WHOLE_LINE_JSON.__mod__, lines)) + "]"
+    return "[" + ",".join(map(_LINE_JSON.__mod__, zip(*_text_columns(schedule), strict=True))) + "]"
 
 
 def check_quote_terms(
@@ -458,8 +548,13 @@ def compute_quote(q: QuoteInput) -> Quote:
         if capitalised:
             all_in_annual = _all_in_annual_pct(principal - capitalised, runs)
         flat_rate_annual = (total_interest * _PCT_MONTHS / (principal * n)).quantize(RATE_QUANTUM, ROUND_HALF_UP)
-        installments = (regular,) * n if last == regular else (regular,) * (n - 1) + (last,)
-        schedule = schedule_lines(principal, installments, _due_dates(q, timing, n), timing, monthly_rate, RUPIAH, regular)
+        dates = _due_dates(q, timing, n)
+        schedule: tuple[ScheduleLine, ...] | WholeColumns | None = whole_rupiah_columns(
+            principal, regular, last, n, dates, timing, monthly_rate
+        )
+        if schedule is None:
+            installments = (regular,) * n if last == regular else (regular,) * (n - 1) + (last,)
+            schedule = schedule_lines(principal, installments, dates, timing, monthly_rate, RUPIAH, regular)
         first_installment = regular if timing is Timing.ADDM else ZERO
         tdp_total = down_payment + first_installment
         upfront: tuple[tuple[str, Decimal], ...] = ()

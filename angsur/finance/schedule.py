@@ -210,6 +210,91 @@ def _lines_unclamped(
     return lines
 
 
+class WholeColumns(NamedTuple):
+    """A schedule whose amounts are all whole rupiah, as columns of ints (what _lines_unclamped computes
+    with Decimals, computed with Python ints). ``lines()`` gives the ScheduleLines, equal to that result."""
+
+    due_dates: tuple[date, ...]
+    installments: tuple[int, ...]
+    principals: list[int]
+    interests: list[int]
+    balances: list[int]
+
+    def lines(self) -> tuple[ScheduleLine, ...]:
+        return tuple(
+            map(
+                ScheduleLine,
+                range(1, len(self.installments) + 1),
+                self.due_dates,
+                map(Decimal, self.installments),
+                map(Decimal, self.principals),
+                map(Decimal, self.interests),
+                map(Decimal, self.balances),
+            )
+        )
+
+
+def _whole(amount: Decimal) -> bool:
+    return amount.as_tuple().exponent == 0
+
+
+def whole_rupiah_columns(
+    principal: Decimal,
+    regular: Decimal,
+    last_amount: Decimal,
+    n: int,
+    due_dates: tuple[date, ...],
+    timing: Timing,
+    rate: Decimal,
+) -> "WholeColumns | None":
+    """The level schedule (n - 1 regular installments, then last_amount) split to the rupiah half-up, in ints.
+
+    The same arithmetic as schedule_lines(..., RUPIAH) for these installments: each interest is balance x rate
+    rounded half away from zero, done exactly on the rate's integer ratio instead of at 60 digits (which is
+    exact too), so the values are equal line by line (tests/finance/test_schedule_whole.py). None when an
+    amount is not a whole number of rupiah written without exponent, or where _lines_unclamped would answer
+    None (the clamped split then runs with Decimals). A quote's JSON reads the ints' text directly, and its
+    ScheduleLines are only built when asked for (Quote.schedule).
+    """
+    if not (_whole(principal) and _whole(regular) and _whole(last_amount) and rate.is_finite()) or n < 1:
+        return None
+    numerator, denominator = rate.as_integer_ratio()
+    twice = 2 * denominator
+    balance = int(principal)
+    amount = int(regular)
+    last = n - 1
+    installments = (amount,) * last + (int(last_amount),)
+    start = 1 if timing is Timing.ADDM and last > 0 else 0
+    principals: list[int] = []
+    interests: list[int] = []
+    balances: list[int] = []
+    if start < last:
+        # _lines_unclamped's guard: every regular installment covers the interest on the full principal.
+        product = balance * numerator
+        if amount < ((2 * product + denominator) // twice if product >= 0 else -((denominator - 2 * product) // twice)):
+            return None
+    if start:
+        balance -= amount
+        principals.append(amount)
+        interests.append(0)
+        balances.append(balance)
+    for _ in range(start, last):
+        # balance x rate rounded half away from zero: (2x + d) // 2d for x >= 0, mirrored below zero
+        product = balance * numerator
+        interest = (2 * product + denominator) // twice if product >= 0 else -((denominator - 2 * product) // twice)
+        balance -= amount - interest
+        principals.append(amount - interest)
+        interests.append(interest)
+        balances.append(balance)
+    interest = installments[last] - balance
+    if balance < 0 or interest < 0:
+        return None
+    principals.append(balance)
+    interests.append(interest)
+    balances.append(0)
+    return WholeColumns(due_dates, installments, principals, interests, balances)
+
+
 type _Parts = tuple[list[Decimal], list[Decimal], list[Decimal]]
 
 

@@ -16,7 +16,7 @@ from pydantic import Field, field_validator
 
 from angsur.dealers.selectors import dealer_get
 from angsur.errors import DomainError
-from angsur.finance.quote import OTR_MAX, ROUNDING_UNIT_MAX, ROUNDING_UNIT_MIN, TENOR_MAX_MONTHS
+from angsur.finance.quote import OTR_MAX, ROUNDING_UNIT_MAX, ROUNDING_UNIT_MIN, TENOR_MAX_MONTHS, Quote, schedule_json
 from angsur.org.clock import branch_today
 from angsur.org.roles import Capability
 from angsur.org.scoping import require
@@ -85,6 +85,15 @@ def _json(status: int, body: dict) -> HttpResponse:
     return HttpResponse(orjson.dumps(body), status=status, content_type="application/json")
 
 
+def _quote_json(summary: dict, quote: Quote) -> HttpResponse:
+    """Answer a priced quote: its summary (and whatever the route adds) encoded by orjson, then its schedule
+    as the finance core writes it as JSON text (finance.quote.schedule_json), spliced in as the last key.
+    The same document as _json(200, {**summary, "schedule": schedule_dicts(...)}) without a dict per line."""
+    head = orjson.dumps(summary)
+    body = b"".join((head[:-1], b',"schedule":', schedule_json(quote.schedule_source).encode(), b"}"))
+    return HttpResponse(body, status=200, content_type="application/json")
+
+
 @router.post(
     "/quotes", response={200: ProductQuoteOut | QuoteResultOut, 201: SavedQuoteOut}, operation_id="angsur_products_api_quote_create"
 )
@@ -108,7 +117,7 @@ def quote_create(request: HttpRequest, payload: QuoteIn) -> HttpResponse:
             residue=payload.residue,
             first_due_date=payload.first_due_date,
         )
-        return _json(200, quote.as_dict())
+        return _quote_json(quote.summary_dict(), quote)
     if payload.vehicle_year is None:
         raise DomainError("required", _("The vehicle year is required to price a product."), field="vehicle_year")
     if payload.save:
@@ -140,14 +149,14 @@ def quote_create(request: HttpRequest, payload: QuoteIn) -> HttpResponse:
         vehicle_year=payload.vehicle_year,
         first_due_date=payload.first_due_date,
     )
-    return _json(
-        200,
+    return _quote_json(
         {
-            **priced.quote.as_dict(),
+            **priced.quote.summary_dict(),
             "product": priced.terms.product_code,
             "min_dp_pct": str(priced.min_dp_pct),
             "allowed_tenors": list(priced.allowed_tenors),
         },
+        priced.quote,
     )
 
 
