@@ -32,8 +32,10 @@ What it does:
    (gunicorn's workers included) and of the load generator (Linux); writes JSON to bench/out/;
 6. server CPU per request, the target's measure: for each endpoint in turn, exactly ``--cpu-requests``
    requests from one client thread; the gunicorn master's and workers' user + system CPU time is read
-   from /proc/<pid>/stat before and after (``--cpu-rounds`` rounds, alternating the order; the median
-   round counts). Ratio = health's CPU per request ÷ the quote's;
+   from /proc/<pid>/stat before and after (``--cpu-rounds`` rounds, alternating the order, after an
+   untimed warm-up of every endpoint). Ratio = health's CPU per request ÷ the quote's, taken two ways: of
+   the endpoints' median rounds, and the median of each round's own ratio (steadier when the machine's
+   load drifts); the target is met only when both reach it;
 7. in-process CPU per request (no server, no sockets): a subprocess sets Django up with the same
    settings and calls the WSGI application directly ``--inprocess-requests`` times per endpoint, timing
    ``time.process_time()``; the same ratio, the part of a request that is the app's own code.
@@ -566,6 +568,12 @@ def main(argv: list[str] | None = None) -> int:
         cpu_endpoints = list(endpoints)
         print(f"server CPU: {args.cpu_requests:,} requests per endpoint, one at a time, {args.cpu_rounds} rounds", flush=True)
         cpu_phases: dict[str, list[dict[str, Any]]] = {ep.name: [] for ep in cpu_endpoints}
+        # Untimed first: every worker serves every path before a round is timed (the first timed phase
+        # otherwise pays the workers' first requests: health, timed first, read up to 0.95 ms instead of 0.6).
+        warm_requests = max(200, args.cpu_requests // 5)
+        for ep in cpu_endpoints:
+            for _ in range(warm_requests):
+                request(port, ep.method, ep.path, ep.body, ep.headers)
         for r in range(args.cpu_rounds):
             for ep in cpu_endpoints if r % 2 == 0 else list(reversed(cpu_endpoints)):
                 request(port, ep.method, ep.path, ep.body, ep.headers)  # warm
@@ -638,12 +646,25 @@ def main(argv: list[str] | None = None) -> int:
         ratios[key] = entry
         in_text = "n/a" if in_ms is None else f"{in_ms:14.3f} {entry['inprocess_cpu_ratio']:6.2f}"
         print(f"{name:<32} {server_cpu[name]:10.3f} {entry['server_cpu_ratio']:6.2f} {in_text}")
-    verdicts = {key: ratios[key]["server_cpu_ratio"] >= TARGET_RATIO for key in ("free", "product")}
+    # The same ratio round by round: health's phase and the quote's of one round run minutes apart at most, so
+    # a change of load on the shared machine moves both; the median of those ratios is the steadier figure.
+    # The target counts as met only when both figures reach it.
+    for key, name in (("free", endpoints[2].name), ("product", endpoints[3].name)):
+        health_rounds = cpu_phases[endpoints[0].name]
+        paired = [h["cpu_ms_per_request"] / q["cpu_ms_per_request"] for h, q in zip(health_rounds, cpu_phases[name], strict=True)]
+        ratios[key]["server_cpu_ratio_rounds"] = paired
+        ratios[key]["server_cpu_ratio_paired_median"] = statistics.median(paired)
+    verdicts = {
+        key: min(ratios[key]["server_cpu_ratio"], ratios[key]["server_cpu_ratio_paired_median"]) >= TARGET_RATIO
+        for key in ("free", "product")
+    }
     for key, ok in verdicts.items():
         in_ratio = ratios[key]["inprocess_cpu_ratio"]
         in_text = "" if in_ratio is None else f"; in-process {in_ratio:.2f} ({'≥' if in_ratio >= TARGET_RATIO else '<'} {TARGET_RATIO})"
+        rounds_text = ", ".join(f"{r:.2f}" for r in ratios[key]["server_cpu_ratio_rounds"])
         print(
-            f"{key} quote: server-CPU ratio {ratios[key]['server_cpu_ratio']:.2f} — target ≥ {TARGET_RATIO} "
+            f"{key} quote: server-CPU ratio {ratios[key]['server_cpu_ratio']:.2f} (medians), "
+            f"{ratios[key]['server_cpu_ratio_paired_median']:.2f} (median of the rounds' ratios: {rounds_text}) — target ≥ {TARGET_RATIO} "
             f"{'met' if ok else 'NOT met'}{in_text}"
         )
     if cpu_errors:

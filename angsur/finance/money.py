@@ -87,7 +87,9 @@ def round_to(amount: Decimal, rule: RoundingRule) -> Decimal:
     rounding = DECIMAL_ROUNDING[rule.direction]
     unit = rule.unit
     if unit == ONE:
-        return CONTEXT.add(amount.quantize(ONE, rounding=rounding, context=CONTEXT), ZERO)
+        rounded = amount.quantize(ONE, rounding, CONTEXT)
+        # quantize(ONE) already has the exponent 0 of plain rupiah; adding ZERO only turns -0 into 0
+        return rounded if rounded else ZERO
     units = CONTEXT.divide(amount, unit).quantize(ONE, rounding=rounding, context=CONTEXT)
     # Adding ZERO turns an exponent such as 1.17E+6 into plain 1170000.
     return CONTEXT.add(CONTEXT.multiply(units, unit), ZERO)

@@ -76,10 +76,9 @@ def check_minimum_dp(otr: Decimal, down_payment: Decimal, required_pct: Decimal)
     otr = to_decimal(otr, "otr")
     down_payment = to_decimal(down_payment, "down_payment")
     required_pct = to_decimal(required_pct, "required_pct")
-    # Compare exactly (DP x 100 >= OTR x pct); the rupiah amount is for the message.
-    with localcontext(CONTEXT):
-        if down_payment * HUNDRED >= otr * required_pct:
-            return
+    # Compare exactly (DP x 100 >= OTR x pct, each product at the core's 34 digits); the rupiah amount is for the message.
+    if CONTEXT.multiply(down_payment, HUNDRED) >= CONTEXT.multiply(otr, required_pct):
+        return
     raise FinanceError(
         errors.DP_BELOW_MINIMUM,
         field="down_payment",

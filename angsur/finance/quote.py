@@ -4,7 +4,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from functools import cached_property
+from functools import cached_property, lru_cache
+from itertools import chain
 from typing import Any, Literal
 
 from angsur.finance import errors
@@ -18,7 +19,6 @@ from angsur.finance.money import (
     ZERO,
     RoundingRule,
     is_sen_exact,
-    money_str,
     money_texts,
     round_to,
     to_decimal,
@@ -49,6 +49,7 @@ _PCT_MONTHS = Decimal(1200)
 # The limits of the terms angsur prices: one place for the CLI, the API and the screens (check_quote_terms).
 # The core itself computes beyond them (at 34 digits); these are the business's and the database's bounds.
 OTR_MAX = Decimal(100_000_000_000)  # Rp100 billion: far above any vehicle, far below the storage limit
+_OTR_MAX_NEGATED = -OTR_MAX
 TENOR_MAX_MONTHS = 120
 ROUNDING_UNIT_MIN = ONE  # the installment is rounded to whole rupiah at least
 ROUNDING_UNIT_MAX = Decimal(1_000_000)
@@ -174,23 +175,41 @@ class Quote:
 
     def summary_dict(self) -> dict[str, Any]:
         """Return as_dict() without the schedule (the JSON answer appends the schedule itself)."""
+        tdp = self.tdp
+        financed = self.financed_items
+        # every amount formatted in one pass (money_texts: str() over the tuple, money_str only if one needs it)
+        texts = money_texts(
+            (
+                self.financed_principal,
+                self.installment,
+                self.last_installment,
+                self.total_interest,
+                self.total_payable,
+                tdp.down_payment,
+                tdp.first_installment,
+                tdp.total,
+                *(amount for _code, amount in financed),
+                *(amount for _code, amount in tdp.fees),
+            )
+        )
+        upfront_texts = texts[8 + len(financed) :]
         return {
-            "financed_principal": money_str(self.financed_principal),
-            "installment": money_str(self.installment),
-            "last_installment": money_str(self.last_installment),
-            "total_interest": money_str(self.total_interest),
-            "total_payable": money_str(self.total_payable),
+            "financed_principal": texts[0],
+            "installment": texts[1],
+            "last_installment": texts[2],
+            "total_interest": texts[3],
+            "total_payable": texts[4],
             "flat_rate_annual": format(self.flat_rate_annual, "f"),
             "effective_rate_annual": format(self.effective_rate_annual, "f"),
             "all_in_effective_rate_annual": format(self.all_in_effective_rate_annual, "f"),
-            "financed_items": [{"name": code, "amount": money_str(amount)} for code, amount in self.financed_items],
+            "financed_items": [{"name": code, "amount": text} for (code, _amount), text in zip(financed, texts[8:], strict=False)],
             "timing": self.timing.value,
             "tenor_months": self.tenor_months,
             "tdp": {
-                "down_payment": money_str(self.tdp.down_payment),
-                "first_installment": money_str(self.tdp.first_installment),
-                "fees": {code: money_str(amount) for code, amount in self.tdp.fees},
-                "total": money_str(self.tdp.total),
+                "down_payment": texts[5],
+                "first_installment": texts[6],
+                "fees": {code: text for (code, _amount), text in zip(tdp.fees, upfront_texts, strict=True)},
+                "total": texts[7],
             },
         }
 
@@ -204,7 +223,15 @@ class Quote:
 # One schedule line as compact JSON (the separators orjson and json.dumps(separators=(",", ":")) write). Only
 # ints, ISO dates and money_str texts (digits, "-", ".") are formatted in: nothing that JSON would escape.
 _LINE_JSON = '{"no":%d,"due_date":"%s","installment":"%s","principal":"%s","interest":"%s","balance":"%s"}'
-_WHOLE_LINE_JSON = '{"no":%d,"due_date":"%s","installment":"%d","principal":"%d","interest":"%d","balance":"%d"}'
+_WHOLE_LINE_JSON = '{"no":%d,"due_date":"%s","installment":"%%d","principal":"%%d","interest":"%%d","balance":"%%d"}'
+
+
+# Every quote of a day has one of a few due-date rows (cached by schedule.due_dates): keep the JSON of each row's
+# schedule with its numbers and dates written in and a %d left for each amount.
+@lru_cache(maxsize=512)
+def _whole_template(dates: tuple[date, ...]) -> str:
+    lines = (_WHOLE_LINE_JSON % (no, text) for no, text in enumerate(due_date_texts(dates), 1))
+    return "[" + ",".join(lines) + "]"
 
 
 type _Columns = tuple[Sequence[int], tuple[str, ...], list[str], list[str], list[str], list[str]]
@@ -263,18 +290,9 @@ def schedule_json(schedule: tuple[ScheduleLine, ...] | WholeColumns) -> str:
     if not schedule:
         return "[]"
     if isinstance(schedule, WholeColumns):
-        # ints formatted by %d straight into the line: the same text as str(), without a str per amount
-        n = len(schedule.installments)
-        lines = zip(
-            range(1, n + 1),
-            due_date_texts(schedule.due_dates),
-            schedule.installments,
-            schedule.principals,
-            schedule.interests,
-            schedule.balances,
-            strict=True,
-        )
-        return "[" + ",".join(map(_WHOLE_LINE_JSON.__mod__, lines)) + "]"
+        # The amounts (ints: %d writes what str() does) formatted in one pass into the date row's template.
+        amounts = zip(schedule.installments, schedule.principals, schedule.interests, schedule.balances, strict=True)
+        return _whole_template(schedule.due_dates) % tuple(chain.from_iterable(amounts))
     return "[" + ",".join(map(_LINE_JSON.__mod__, zip(*_text_columns(schedule), strict=True))) + "]"
 
 
@@ -286,23 +304,23 @@ def check_quote_terms(
     rounding_unit: Any = None,
 ) -> None:
     """Refuse terms outside the limits angsur prices (the CLI, the API and the screens share this check)."""
-    with localcontext(CONTEXT):
-        for field, value in (("otr", otr), ("down_payment", down_payment)):
-            amount = to_decimal(value, field)
-            if amount > OTR_MAX:
-                raise FinanceError(errors.AMOUNT_TOO_LARGE, field=field, params={"amount": str(amount), "maximum_amount": str(OTR_MAX)})
-            if amount < -OTR_MAX:
-                raise FinanceError(errors.AMOUNT_NEGATIVE, field=field, params={"amount": str(amount)})
-        if isinstance(tenor_months, int) and not isinstance(tenor_months, bool) and tenor_months > TENOR_MAX_MONTHS:
-            raise FinanceError(errors.TENOR_TOO_LONG, field="tenor_months", params={"tenor": tenor_months, "maximum": TENOR_MAX_MONTHS})
-        if rounding_unit is not None:
-            unit = to_decimal(rounding_unit, "rounding")
-            if not ROUNDING_UNIT_MIN <= unit <= ROUNDING_UNIT_MAX or unit != unit.to_integral_value():
-                raise FinanceError(
-                    errors.ROUNDING_UNIT_OUT_OF_RANGE,
-                    field="rounding",
-                    params={"unit": str(unit), "minimum": str(ROUNDING_UNIT_MIN), "maximum": str(ROUNDING_UNIT_MAX)},
-                )
+    # Comparisons of finite Decimals are exact in any context: no local context is needed.
+    for field, value in (("otr", otr), ("down_payment", down_payment)):
+        amount = to_decimal(value, field)
+        if amount > OTR_MAX:
+            raise FinanceError(errors.AMOUNT_TOO_LARGE, field=field, params={"amount": str(amount), "maximum_amount": str(OTR_MAX)})
+        if amount < _OTR_MAX_NEGATED:
+            raise FinanceError(errors.AMOUNT_NEGATIVE, field=field, params={"amount": str(amount)})
+    if isinstance(tenor_months, int) and not isinstance(tenor_months, bool) and tenor_months > TENOR_MAX_MONTHS:
+        raise FinanceError(errors.TENOR_TOO_LONG, field="tenor_months", params={"tenor": tenor_months, "maximum": TENOR_MAX_MONTHS})
+    if rounding_unit is not None:
+        unit = to_decimal(rounding_unit, "rounding")
+        if not ROUNDING_UNIT_MIN <= unit <= ROUNDING_UNIT_MAX or unit != unit.to_integral_value(context=CONTEXT):
+            raise FinanceError(
+                errors.ROUNDING_UNIT_OUT_OF_RANGE,
+                field="rounding",
+                params={"unit": str(unit), "minimum": str(ROUNDING_UNIT_MIN), "maximum": str(ROUNDING_UNIT_MAX)},
+            )
 
 
 def check_quote_amounts(quote: "Quote") -> None:

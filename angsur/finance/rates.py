@@ -224,7 +224,15 @@ def _float_root(principal: Decimal, runs: list[Run]) -> Decimal | None:
     lowest_rate, highest_rate, iterations, last_step = 1e-6, 0.5, 20, 1e-13
     try:
         target = float(principal)
-        financed, later_total, count = _paid_later(principal, runs)
+        if len(runs) == 1:
+            # _paid_later for one run, the same exact Decimal values without its loop
+            ((amount, start, end),) = runs
+            financed = principal - amount if start == 0 else principal
+            count = end - max(start, 1) + 1
+            later_total = amount * count if count > 0 else ZERO
+            count = max(count, 0)
+        else:
+            financed, later_total, count = _paid_later(principal, runs)
         excess = float(later_total) / float(financed) - 1.0
         linear = (count + 1) / 2
         quadratic = (count * count - 1) / 12
@@ -313,6 +321,16 @@ def _repays_exactly(principal: Decimal, runs: list[Run]) -> bool:
     """Tell whether the runs repay principal without interest (an IRR of 0); refuse cash flows without an IRR."""
     if principal <= ZERO:
         raise FinanceError(errors.AMOUNT_NOT_POSITIVE, field="principal")
+    if len(runs) == 1:
+        # The loop below for one run (every level quote).
+        ((amount, start, end),) = runs
+        if amount < ZERO:
+            raise FinanceError(errors.AMOUNT_NEGATIVE, field="installments")
+        if amount * (end - start + 1) == principal:
+            return True
+        if (start == 0 and amount >= principal) or end < 1:
+            raise FinanceError(errors.CASHFLOWS_INVALID, field="installments")
+        return False
     total = ZERO
     paid_at_signing = ZERO
     paid_later = False

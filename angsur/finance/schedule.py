@@ -4,6 +4,8 @@ import functools
 from collections.abc import Sequence
 from datetime import date
 from decimal import Context, Decimal, DivisionByZero, InvalidOperation, localcontext
+from itertools import accumulate
+from operator import sub
 from typing import NamedTuple
 
 from angsur.finance import errors
@@ -235,7 +237,8 @@ class WholeColumns(NamedTuple):
 
 
 def _whole(amount: Decimal) -> bool:
-    return amount.as_tuple().exponent == 0
+    """A whole, non-negative number of rupiah written without exponent (so Decimal(int(amount)) is the same text)."""
+    return str(amount).isdigit()
 
 
 def whole_rupiah_columns(
@@ -256,41 +259,42 @@ def whole_rupiah_columns(
     None (the clamped split then runs with Decimals). A quote's JSON reads the ints' text directly, and its
     ScheduleLines are only built when asked for (Quote.schedule).
     """
-    if not (_whole(principal) and _whole(regular) and _whole(last_amount) and rate.is_finite()) or n < 1:
+    if not (_whole(principal) and _whole(regular) and _whole(last_amount) and rate.is_finite()) or n < 1 or rate < 0:
         return None
     numerator, denominator = rate.as_integer_ratio()
-    twice = 2 * denominator
+    # balance x rate rounded half up (both >= 0): (2 x balance x numerator + denominator) // (2 x denominator)
+    double, twice = 2 * numerator, 2 * denominator
     balance = int(principal)
     amount = int(regular)
     last = n - 1
     installments = (amount,) * last + (int(last_amount),)
     start = 1 if timing is Timing.ADDM and last > 0 else 0
-    principals: list[int] = []
-    interests: list[int] = []
-    balances: list[int] = []
-    if start < last:
-        # _lines_unclamped's guard: every regular installment covers the interest on the full principal.
-        product = balance * numerator
-        if amount < ((2 * product + denominator) // twice if product >= 0 else -((denominator - 2 * product) // twice)):
-            return None
-    if start:
-        balance -= amount
-        principals.append(amount)
-        interests.append(0)
-        balances.append(balance)
-    for _ in range(start, last):
-        # balance x rate rounded half away from zero: (2x + d) // 2d for x >= 0, mirrored below zero
-        product = balance * numerator
-        interest = (2 * product + denominator) // twice if product >= 0 else -((denominator - 2 * product) // twice)
-        balance -= amount - interest
-        principals.append(amount - interest)
-        interests.append(interest)
-        balances.append(balance)
-    interest = installments[last] - balance
-    if balance < 0 or interest < 0:
+    # _lines_unclamped's guard: every regular installment covers the interest on the full principal.
+    if start < last and amount < (balance * double + denominator) // twice:
         return None
+    if start:
+        # ADDM: the first installment is paid at signing, before any interest accrues.
+        balance -= amount
+    opening = balance
+    interests: list[int] = [0] * start
+    append = interests.append
+    for _ in range(start, last):
+        if balance < 0:
+            # Balances only fall from here (the interest on a negative balance is not positive): _lines_unclamped
+            # answers None for such a schedule, and the clamped split runs.
+            return None
+        interest = (balance * double + denominator) // twice
+        balance += interest - amount
+        append(interest)
+    final_interest = installments[last] - balance
+    if balance < 0 or final_interest < 0:
+        return None
+    principals = [amount] * start + list(map(amount.__sub__, interests[start:]))
+    balances = list(accumulate(principals[start:], sub, initial=opening))
+    if not start:
+        del balances[0]
     principals.append(balance)
-    interests.append(interest)
+    interests.append(final_interest)
     balances.append(0)
     return WholeColumns(due_dates, installments, principals, interests, balances)
 
