@@ -192,7 +192,7 @@ class Quote:
                 *(amount for _code, amount in tdp.fees),
             )
         )
-        upfront_texts = texts[8 + len(financed) :]
+        financed_texts, upfront_texts = texts[8 : 8 + len(financed)], texts[8 + len(financed) :]
         return {
             "financed_principal": texts[0],
             "installment": texts[1],
@@ -202,7 +202,7 @@ class Quote:
             "flat_rate_annual": format(self.flat_rate_annual, "f"),
             "effective_rate_annual": format(self.effective_rate_annual, "f"),
             "all_in_effective_rate_annual": format(self.all_in_effective_rate_annual, "f"),
-            "financed_items": [{"name": code, "amount": text} for (code, _amount), text in zip(financed, texts[8:], strict=False)],
+            "financed_items": [{"name": code, "amount": text} for (code, _amount), text in zip(financed, financed_texts, strict=True)],
             "timing": self.timing.value,
             "tenor_months": self.tenor_months,
             "tdp": {
@@ -216,7 +216,7 @@ class Quote:
     def as_dict(self) -> dict[str, Any]:
         """Return JSON-ready data with amounts as decimal strings."""
         data = self.summary_dict()
-        data["schedule"] = _dicts(_text_columns(self.schedule_source))
+        data["schedule"] = schedule_dicts(self.schedule_source)
         return data
 
 
