@@ -154,8 +154,11 @@ def test_a_rounded_solve_equals_the_exact_solve_rounded_and_the_float_root_is_fa
         )
         root = rates._float_root(principal, runs)
     if root is not None:
-        # The margin (1e-8 % a year) is thousands of times what separates the float root from the exact one.
-        assert abs(root - exact) * _PCT_MONTHS <= rates._ROUNDING_MARGIN * RATE_QUANTUM / 1000
+        # The margin (1e-8 % a year) is hundreds of times what separates the float root from the exact one: over
+        # 30,000 random level schedules of up to 240 months the float root's error reached 1/450 of the margin
+        # (long schedules near 0.5 % a month are ill-conditioned in floats), so the bound of 1/1000 this test had
+        # failed about one run in ten; 1/100 still fails if the float root gets five times worse.
+        assert abs(root - exact) * _PCT_MONTHS <= rates._ROUNDING_MARGIN * RATE_QUANTUM / 100
 
 
 def test_near_a_rounding_boundary_the_exact_solve_decides(monkeypatch):
