@@ -78,7 +78,10 @@ def application_list(request: HttpRequest) -> HttpResponse:
         rows = selectors.application_list(viewer=request.user, status=status)
     for app in rows:
         app.masked_nik, app.masked_phone = mask_nik(app.applicant_nik), mask_phone(app.applicant_phone)
-    return render(request, "origination/list.html", {"rows": rows, "q": query, "status": status, "statuses": Status.choices})
+    context = {"rows": rows, "q": query, "status": status, "statuses": Status.choices}
+    # Analysts, admin and the branch manager read the list; only the roles that take orders may start one.
+    context["can_order"] = user_can(request.user, Capability.ORDER_CREATE)
+    return render(request, "origination/list.html", context)
 
 
 @login_required

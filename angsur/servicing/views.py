@@ -62,6 +62,8 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "prepare": user_can(user, Capability.DISBURSEMENT_PREPARE),
         "release": user_can(user, Capability.DISBURSEMENT_RELEASE),
         "collateral": user_can(user, Capability.COLLATERAL_MANAGE),
+        # Collectors, remedial staff and the front office see contracts but not the applications behind them.
+        "application": user_can(user, Capability.APPLICATION_VIEW),
     }
     payment_form = PaymentForm(initial={"value_date": as_of, "channel": "counter", "idempotency_key": uuid.uuid4().hex})
     return render(

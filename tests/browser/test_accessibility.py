@@ -439,3 +439,30 @@ def test_refused_forms_name_messages_that_exist_in_the_html(web, branch_people, 
     assert 'data-testid="decision-errors"' in html and 'id="id_reason_codes_error"' in html
     assert _broken_describedby(html) == []
     assert _broken_describedby(web(branch_people["cmo"]).get("/applications/new/").content.decode()) == []
+
+
+def test_the_turnaround_over_target_and_the_end_of_day_runs_fit_a_390_px_screen(
+    chromium, live_server, login, branch_people, applications, contract
+):
+    """Found walking the demo at 390 px: an order over every turnaround target (four columns with the badge) and the
+    end-of-day's list of runs (five columns) were wider than the screen."""
+    import datetime as dt
+
+    from angsur.origination.models import Application
+    from angsur.servicing.eod import eod_run
+
+    late = applications["in_analysis"]
+    Application.objects.filter(pk=late.pk).update(submitted_at=timezone.now() - dt.timedelta(days=3))
+    eod_run(timezone.localdate() - dt.timedelta(days=1), actor=branch_people["admin"])
+
+    context, page = _phone(chromium, live_server)
+    login(page, branch_people["ca"].username, DEMO_PASSWORD)
+    _visit_all(page, [f"/applications/{late.pk}/"])
+    assert page.locator(".badge.fail").count() >= 1  # over target
+    context.close()
+
+    context, page = _phone(chromium, live_server)
+    login(page, branch_people["admin"].username, DEMO_PASSWORD)
+    _visit_all(page, ["/eod/"])
+    assert page.locator("[data-testid=eod-run]").count() == 1
+    context.close()

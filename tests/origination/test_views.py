@@ -185,3 +185,13 @@ def test_home_pages_show_worklists(web, surveyed, staff, cmo_a):
     app = surveyed()
     assert app.number in web(staff["ca"]).get("/").content.decode()
     assert app.number in web(cmo_a).get("/").content.decode()
+
+
+def test_the_application_list_offers_a_new_order_only_to_the_roles_that_take_orders(web, staff, cmo_a):
+    # An analyst reads the list but may not take an order: the button led it to a 403 (the branch manager takes orders).
+    for user, offered in ((cmo_a, True), (staff["ms"], True), (staff["bm"], True), (staff["ca"], False), (staff["cca"], False)):
+        client = web(user)
+        page = client.get("/applications/")
+        assert page.status_code == 200
+        assert (b'href="/applications/new/"' in page.content) is offered, user.username
+        assert client.get("/applications/new/").status_code == (200 if offered else 403), user.username

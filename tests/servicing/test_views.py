@@ -188,3 +188,15 @@ def test_the_installment_card_pdf(web, contract, people, cmo_a):
         pdf = web(viewer).get(f"/contracts/{contract.pk}/statement.pdf")
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert web(people["fo_b"]).get(f"/contracts/{contract.pk}/statement.pdf").status_code == 404
+
+
+@pytest.mark.parametrize(("role", "linked"), [("adm", True), ("fo", False)])
+def test_the_contract_page_links_its_application_only_for_a_role_that_may_open_it(web, contract, people, role, linked):
+    # The front office (like collectors and remedial staff) sees contracts, not the applications behind them:
+    # a link would lead it to a 403.
+    client = web(people[role])
+    page = client.get(f"/contracts/{contract.pk}/")
+    number = contract.application.number.encode()
+    assert page.status_code == 200 and number in page.content
+    assert (f'href="/applications/{contract.application_id}/"'.encode() in page.content) is linked
+    assert client.get(f"/applications/{contract.application_id}/").status_code == (200 if linked else 403)
