@@ -1,0 +1,67 @@
+"""Every page each role reaches fits a 390 px screen.
+
+The pages the other browser tests open are checked one by one; this walks the seeded demo company (orders in
+every state, booked contracts, the collection cases and performance figures of closed nights) as each role of
+one branch, the head office and a dealer, following the links of the pages reached (one page of each URL
+shape), and fails on any page wider than the screen. Found this way: an order over its turnaround targets and
+the end-of-day's list of runs scrolled sideways at 390 px, though each page passed with fresher data.
+"""
+
+import re
+from collections import deque
+from urllib.parse import urlsplit
+
+import pytest
+
+from angsur.devdata.seed import DEMO_DATE, DEMO_PASSWORD, seed_demo
+from angsur.devdata.seed_nights import seed_nights
+from angsur.devdata.seed_performance import seed_performance
+from angsur.org.models import User
+from angsur.org.roles import Role
+from tests.browser.a11y import hand_check
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+_SKIP = re.compile(r"^/(static|media|api)/|^/sw\.js$|^/logout/|^/i18n/|^/files/|\.(pdf|xlsx|csv)$|/pdf/$|/export")
+_PAGES_PER_ROLE = 40
+
+
+def _links(page) -> list[str]:
+    return page.eval_on_selector_all("a[href^='/']", "els => els.map((e) => e.getAttribute('href').split('#')[0])")
+
+
+def test_every_page_each_role_reaches_fits_a_390_px_screen(chromium, live_server, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    seed_demo(portfolio=0)
+    seed_performance(DEMO_DATE)
+    seed_nights(DEMO_DATE, months=1)
+    people = list(User.objects.filter(branch__code="JKT").exclude(role=Role.DEALER).order_by("username"))
+    dealer_user = User.objects.filter(role=Role.DEALER, branch__code="JKT").order_by("username").first()
+    people += [User.objects.get(username="admin.ho"), dealer_user]
+    wide = {}
+    for user in people:
+        context = chromium.new_context(viewport=PHONE, locale="id-ID", base_url=live_server.url)
+        context.set_default_timeout(15000)
+        page = context.new_page()
+        login(page, user.username, DEMO_PASSWORD)
+        shapes: set[str] = set()
+        queue = deque(["/"])
+        visited = 0
+        while queue and visited < _PAGES_PER_ROLE:
+            url = queue.popleft()
+            path = urlsplit(url).path
+            shape = re.sub(r"\d+", "N", path)
+            if shape in shapes or _SKIP.search(path):
+                continue
+            shapes.add(shape)
+            response = page.goto(url)
+            visited += 1
+            if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+                continue
+            overflow = hand_check(page)["overflow"]
+            if overflow:
+                wide.setdefault(user.username, []).append((url, overflow))
+            queue.extend(_links(page))
+        context.close()
+    assert not wide, "\n".join(f"{who}: {url} {overflow}" for who, rows in wide.items() for url, overflow in rows)
