@@ -150,7 +150,7 @@ def main() -> None:
             return elapsed
 
     def serial_baseline() -> float:
-        """PostgreSQL plans the baseline (a CREATE TABLE AS) with parallel workers; an INSERT never is."""
+        """The baseline without parallel workers: PostgreSQL may run a CREATE TABLE AS in parallel, never an INSERT."""
         with connection.cursor() as cursor:
             cursor.execute("SET max_parallel_workers_per_gather = 0")
             try:
