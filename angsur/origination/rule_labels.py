@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from angsur.finance.policy import pct_shown_down, pct_shown_up
 from angsur.formatting import format_percent
@@ -81,3 +81,56 @@ def _percent_number(value: Any, shown: Any) -> Any:
         return format_percent(shown(number) if shown else number, 2 if shown else 0).removesuffix(" %")
     except (ArithmeticError, ValueError, TypeError):
         return value
+
+
+# The scorecard's labels are configuration (origination.ScorecardConfig), written in the card. The demo card of
+# the scoring core (scoring.DEFAULT_SCORECARD) is written in English; its labels are listed here so that the
+# catalogue carries them, and score_label shows them in the reader's language. A company's own card, written in
+# its own words, is shown as written. tests/origination/test_score_labels.py keeps this list equal to the card's.
+# xgettext would read "% a" and "% o" as format directives: these are plain text.
+SCORE_LABELS = (
+    gettext_noop("Age at application (years)"),
+    gettext_noop("under 21"),
+    gettext_noop("56 and over"),
+    gettext_noop("Debt service ratio (%)"),
+    gettext_noop("under 20%"),
+    gettext_noop("20% to under 25%"),
+    gettext_noop("25% to under 30%"),
+    gettext_noop("30% to 33%"),
+    gettext_noop("over 33% to under 40%"),
+    # xgettext: no-python-format
+    gettext_noop("40% and over"),
+    gettext_noop("Residence ownership"),
+    gettext_noop("own home"),
+    gettext_noop("family home"),
+    gettext_noop("official housing (rumah dinas)"),
+    gettext_noop("rented / boarding (kontrak / kos)"),
+    gettext_noop("Length of stay (months)"),
+    gettext_noop("under 1 year"),
+    gettext_noop("1–2 years"),
+    gettext_noop("2–5 years"),
+    gettext_noop("5 years and over"),
+    gettext_noop("Length of employment / business (months)"),
+    gettext_noop("Employment type"),
+    gettext_noop("employee (karyawan)"),
+    gettext_noop("self-employed (wiraswasta)"),
+    gettext_noop("other"),
+    gettext_noop("Dependents (tanggungan)"),
+    gettext_noop("none"),
+    gettext_noop("5 and more"),
+    # xgettext: no-python-format
+    gettext_noop("Down payment (% of OTR)"),
+    gettext_noop("under 15%"),
+    # xgettext: no-python-format
+    gettext_noop("30% and over"),
+    gettext_noop("Worst SLIK collectibility"),
+    gettext_noop("Vehicle"),
+    gettext_noop("motorcycle"),
+    gettext_noop("car"),
+)
+
+
+def score_label(text: str) -> str:
+    """A scorecard attribute's or bin's label in the reader's language when the catalogue knows it (the demo
+    card's), otherwise as the card writes it; numbers, ranges and SLIK's terms ("21–24", "Kol 1 (lancar)") need none."""
+    return _(text) if text else text

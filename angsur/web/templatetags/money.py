@@ -52,6 +52,14 @@ def rule_title(code: str) -> str:
 
 
 @register.filter
+def score_label(text: str) -> str:
+    """A scorecard label in the reader's language (the demo card's; a company's own as written)."""
+    from angsur.origination.rule_labels import score_label as label
+
+    return label(text)
+
+
+@register.filter
 def rule_detail(result: object) -> str:
     """Translated finding of a policy-rule result (an object or dict with code and params)."""
     from angsur.origination.rule_labels import rule_detail as detail
