@@ -82,6 +82,7 @@ class ProductServicingTerms(models.Model):
     settlement_fee_basis = models.CharField(
         _("settlement fee basis"), max_length=20, default="principal_pct", choices=[(k, k) for k in SETTLEMENT_FEE_BASES]
     )
+    # xgettext: no-python-format ("% o" is text here, not a format directive)
     settlement_fee_value = models.DecimalField(_("settlement fee (% or Rp)"), max_digits=17, decimal_places=4, default=Decimal("3"))
     settlement_quote_days = models.PositiveSmallIntegerField(_("settlement quote valid (days)"), default=7)
 
