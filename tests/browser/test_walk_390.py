@@ -7,23 +7,17 @@ shape), and fails on any page wider than the screen. Found this way: an order ov
 the end-of-day's list of runs scrolled sideways at 390 px, though each page passed with fresher data.
 """
 
-import re
 from collections import deque
-from urllib.parse import urlsplit
 
 import pytest
 
-from angsur.devdata.seed import DEMO_DATE, DEMO_PASSWORD, seed_demo
-from angsur.devdata.seed_nights import seed_nights
-from angsur.devdata.seed_performance import seed_performance
-from angsur.org.models import User
-from angsur.org.roles import Role
+from angsur.devdata.seed import DEMO_PASSWORD
 from tests.browser.a11y import hand_check
+from tests.walk import is_page, seed_walked_company, url_shape
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-_SKIP = re.compile(r"^/(static|media|api)/|^/sw\.js$|^/logout/|^/i18n/|^/files/|\.(pdf|xlsx|csv)$|/pdf/$|/export")
 _PAGES_PER_ROLE = 40
 
 
@@ -32,13 +26,7 @@ def _links(page) -> list[str]:
 
 
 def test_every_page_each_role_reaches_fits_a_390_px_screen(chromium, live_server, login, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    seed_demo(portfolio=0)
-    seed_performance(DEMO_DATE)
-    seed_nights(DEMO_DATE, months=1)
-    people = list(User.objects.filter(branch__code="JKT").exclude(role=Role.DEALER).order_by("username"))
-    dealer_user = User.objects.filter(role=Role.DEALER, branch__code="JKT").order_by("username").first()
-    people += [User.objects.get(username="admin.ho"), dealer_user]
+    people = seed_walked_company(settings, tmp_path)
     wide = {}
     for user in people:
         context = chromium.new_context(viewport=PHONE, locale="id-ID", base_url=live_server.url)
@@ -50,9 +38,8 @@ def test_every_page_each_role_reaches_fits_a_390_px_screen(chromium, live_server
         visited = 0
         while queue and visited < _PAGES_PER_ROLE:
             url = queue.popleft()
-            path = urlsplit(url).path
-            shape = re.sub(r"\d+", "N", path)
-            if shape in shapes or _SKIP.search(path):
+            shape = url_shape(url)
+            if shape in shapes or not is_page(url):
                 continue
             shapes.add(shape)
             response = page.goto(url)

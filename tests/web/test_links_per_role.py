@@ -10,29 +10,19 @@ each URL shape), and fails on any link that answers other than 200 or a redirect
 
 import re
 from collections import deque
-from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
 
-from angsur.devdata.seed import DEMO_DATE, DEMO_PASSWORD, seed_demo
-from angsur.devdata.seed_nights import seed_nights
-from angsur.devdata.seed_performance import seed_performance
-from angsur.org.models import User
-from angsur.org.roles import Role
+from angsur.devdata.seed import DEMO_PASSWORD
+from tests.walk import is_page, seed_walked_company, url_shape
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 _HREF = re.compile(rb'<a\b[^>]*\bhref="(/[^"#]*)')
-# Not pages: the static files, the service worker, logging out, and files or downloads (their own tests);
-# a URL shape is walked at most twice.
-_SKIP = re.compile(r"^/(static|media)/|^/sw\.js$|^/logout/|^/files/|\.(pdf|xlsx|csv)$|/pdf/$|/export")
+# A URL shape is walked at most twice.
 _PER_SHAPE = 2
 _PAGES_PER_ROLE = 80
-
-
-def _shape(path: str) -> str:
-    return re.sub(r"\d+", "N", path)
 
 
 def _walk(client: Client) -> list[tuple[str, str, int]]:
@@ -47,7 +37,7 @@ def _walk(client: Client) -> list[tuple[str, str, int]]:
         if url in seen:
             continue
         seen.add(url)
-        shape = _shape(urlsplit(url).path)
+        shape = url_shape(url)
         if shapes.get(shape, 0) >= _PER_SHAPE:
             continue
         shapes[shape] = shapes.get(shape, 0) + 1
@@ -60,20 +50,14 @@ def _walk(client: Client) -> list[tuple[str, str, int]]:
             continue
         for raw in _HREF.findall(response.content):
             link = raw.decode().replace("&amp;", "&")
-            if not _SKIP.search(urlsplit(link).path) and link not in seen:
+            if is_page(link) and link not in seen:
                 queue.append((url, link))
     assert visited > 3, "the walk reached almost nothing: is the home page empty?"
     return dead
 
 
 def test_no_role_is_shown_a_link_it_may_not_follow(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    seed_demo(portfolio=0)
-    seed_performance(DEMO_DATE)
-    seed_nights(DEMO_DATE, months=1)
-    people = list(User.objects.filter(branch__code="JKT").exclude(role=Role.DEALER).order_by("username"))
-    dealer_user = User.objects.filter(role=Role.DEALER, branch__code="JKT").order_by("username").first()
-    people += [User.objects.get(username="admin.ho"), dealer_user]
+    people = seed_walked_company(settings, tmp_path)
     assert len({user.role for user in people}) >= 12
     dead = {}
     for user in people:
