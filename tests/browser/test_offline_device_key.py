@@ -5,6 +5,7 @@ The outbox's items and the survey's local copy are kept as AES-GCM ciphertext un
 again by logging in, or, without signal, by typing the password on the unlock screen; nothing typed is lost.
 """
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -308,3 +309,41 @@ def test_the_login_derives_the_key_with_at_least_600000_pbkdf2_iterations(phone,
     assert record["byPassword"] == 48 and record["byServer"] == 48 and record["session"] == 48
     # the password-derived key only lived from the login's post to the first page
     assert phone.evaluate("sessionStorage.getItem('angsur-login-key')") is None
+
+
+def test_a_page_left_before_its_key_settled_keeps_the_password_copy_for_the_next_page(phone, live_server, cmo_a):
+    """The CMO taps on from the home page while its key is still settling (a slow answer from the server).
+
+    The password's key, derived at the login, must reach the next page: otherwise the phone keeps no copy
+    under the password and, without signal after a restart, the unlock screen refuses the right password
+    (the work is readable only online again). The landing CI run of 6 December 2026 failed this way."""
+    held = []
+
+    def hold(route) -> None:
+        held.append(route)
+
+    phone.route("**/device/key/", hold)  # the server's key does not come (yet): the home's key is still settling
+    phone.goto("/login/")
+    phone.fill("#id_username", cmo_a.username)
+    phone.fill("#id_password", DEMO_PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_selector("[data-testid=home-title]")
+    for _attempt in range(100):
+        if held:
+            break
+        phone.wait_for_timeout(50)
+    assert held, "the home page did not ask for the server's key"
+    assert _key_records(phone) == []  # nothing settled yet
+    # the home page has not kept the data key under the password yet: the password's key stays for the next page
+    assert phone.evaluate("sessionStorage.getItem('angsur-login-key')") is not None
+    phone.unroute("**/device/key/", hold)
+    phone.goto("/")  # the CMO taps on
+    for route in held:
+        with contextlib.suppress(Exception):  # the page that asked is gone
+            route.abort()
+    assert phone.evaluate("window.AngsurDevice.key().then(() => true)")
+    record = {r["user"]: r for r in _key_records(phone)}[str(cmo_a.pk)]
+    assert record["byPassword"] == 48 and record["byServer"] == 48 and record["session"] == 48
+    # once kept under the password, the password-derived key goes
+    assert phone.evaluate("sessionStorage.getItem('angsur-login-key')") is None
+    phone.wait_for_load_state("networkidle")  # nothing in flight when the database is flushed

@@ -196,20 +196,24 @@
     }
     return next();
   }
-  function takePending() {
-    var pending = null;
+  // The password's key the login page derived: read here, and dropped only once this page has kept the data
+  // key under it (or found it locked). A page left before then (the user tapped on while the server's key was
+  // still coming) leaves it to the next page of the tab: otherwise the phone would keep no copy under the
+  // password, and without signal the unlock screen would refuse the right password.
+  function readPending() {
     try {
       var text = sessionStorage.getItem(PENDING);
-      sessionStorage.removeItem(PENDING);
-      if (text) { var p = JSON.parse(text); pending = { salt: unb64(p.salt), bits: unb64(p.bits), iterations: p.iterations }; }
-    } catch (e) { pending = null; }
-    return pending;
+      if (!text) { return null; }
+      var p = JSON.parse(text);
+      return { salt: unb64(p.salt), bits: unb64(p.bits), iterations: p.iterations };
+    } catch (e) { return null; }
   }
+  function dropPending() { try { sessionStorage.removeItem(PENDING); } catch (e) { /* refused */ } }
 
   // This page's user: open their data key from this session, from the password just typed at the login, or
   // from the server; a user new on this phone gets one. Rejects (locked) when none of these opens it.
   function unlock() {
-    var pending = takePending(), cookie = readCookie(), now = Date.now();
+    var pending = readPending(), cookie = readCookie(), now = Date.now();
     return record(user).then(function (rec) {
       var fromSession = rec && rec.session && cookie && cookie.user === user && now - (rec.seen || 0) < IDLE_MS
         ? unwrap(cookie.secret, rec.session, "session", user).catch(function () { return null; }) : Promise.resolve(null);
@@ -226,6 +230,9 @@
           });
         });
       });
+    }).then(function (key) { dropPending(); return key; }, function (error) {
+      if (error === lockedError) { dropPending(); }
+      throw error;
     });
   }
   // keep the data key wrapped for this session, for the password just typed and for the server; hand out a
