@@ -5,14 +5,17 @@ Never `playwright install`: it downloads browsers.
 """
 
 import os
+import select
 import shutil
+import threading
+import time
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def _serial_live_server() -> None:
+def _serial_live_server() -> type:
     """One request at a time in the live server.
 
     With the in-memory SQLite test database, Django's live server shares the test's one connection with
@@ -29,11 +32,96 @@ def _serial_live_server() -> None:
         def __init__(self, *args, connections_override=None, **kwargs):
             super().__init__(*args, **kwargs)
             self.connections_override = connections_override  # the server thread already uses them
+            self.in_flight = 0
+            self.served = 0  # requests taken, ever
+            SerialWSGIServer.current = self
 
+        def process_request(self, request, client_address):
+            self.in_flight += 1
+            self.served += 1
+            try:
+                with SerialWSGIServer.lock:
+                    super().process_request(request, client_address)
+            finally:
+                self.in_flight -= 1
+
+        def wait_idle(self, timeout: float) -> bool:
+            """Wait until no request is being answered nor waiting to be accepted; False on the timeout."""
+            deadline = time.monotonic() + timeout
+            while True:
+                waiting, _, _ = select.select([self.socket], [], [], 0)
+                if not self.in_flight and not waiting:
+                    return True
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.02)
+
+    SerialWSGIServer.current = None
+    # Held while a request is answered, and by the test's own queries (_queries_between_requests).
+    SerialWSGIServer.lock = threading.RLock()
     LiveServerThread.server_class = SerialWSGIServer
+    return SerialWSGIServer
 
 
-_serial_live_server()
+SerialWSGIServer = _serial_live_server()
+
+
+def clear_cookies_when_quiet(page, **which) -> None:
+    """Clear the browser's cookies (``which``: as BrowserContext.clear_cookies) once the live server has
+    answered all the browser sent and nothing new came for a moment.
+
+    Every answer sets the session cookie again (SESSION_SAVE_EVERY_REQUEST), so an answer still on its way
+    when the cookies are cleared logs the user back in: a walk switching users then found itself on the last
+    user's home instead of the login page (the service worker checks /sw.js right after a download, say).
+    """
+    server = SerialWSGIServer.current
+    for _attempt in range(20):
+        if server is None:
+            break
+        assert server.wait_idle(10), "the live server was still answering after 10 s"
+        served = server.served
+        page.wait_for_timeout(100)  # the browser takes in the last answers' cookies; anything new shows
+        if server.served == served and server.wait_idle(0):
+            break
+    page.context.clear_cookies(**which)
+
+
+@pytest.fixture(autouse=True)
+def _queries_between_requests():
+    """The test's own queries wait while the live server answers a request, and a request waits for them.
+
+    Both run on the one connection of the in-memory SQLite test database: a test that set a branch's date
+    while the server was still answering the browser (the service worker checks /sw.js after a download,
+    say) failed with "database table is locked" now and then, and a page then failed to load.
+    """
+    from django.db import connection
+
+    lock = SerialWSGIServer.lock
+
+    def one_at_a_time(execute, sql, params, many, context):
+        if threading.current_thread() is not threading.main_thread():
+            return execute(sql, params, many, context)  # the server's thread: it holds the lock already
+        with lock:
+            return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(one_at_a_time):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_the_flush():
+    """After a browser test, wait until the live server has answered what the browser had already sent.
+
+    The test's pages are closed by then (their fixtures end first), but a request they sent may still be
+    answered on the test's one database connection while the database is flushed: the flush then failed
+    with "database table is locked" or "FOREIGN KEY constraint failed" now and then. Set up after
+    pytest-django's database fixture (autouse fixtures of a plugin come first), so it ends before the flush.
+    """
+    yield
+    server = SerialWSGIServer.current
+    if server is not None:
+        assert server.wait_idle(10), "the live server was still answering 10 s after the test ended"
+
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

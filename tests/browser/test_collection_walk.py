@@ -20,6 +20,7 @@ from angsur.org.roles import Role
 from angsur.servicing.eod import eod_run
 from angsur.servicing.services import payment_post
 from tests.browser.a11y import assert_accessible
+from tests.browser.conftest import clear_cookies_when_quiet
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +48,7 @@ def now(monkeypatch):
 
 
 def _as(page, user) -> None:
-    page.context.clear_cookies()
+    clear_cookies_when_quiet(page)
     page.goto("/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", DEMO_PASSWORD)

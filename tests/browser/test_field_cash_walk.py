@@ -14,6 +14,7 @@ from angsur.remedial.models import CashDeposit, FieldReceipt
 from angsur.remedial.services import booklet_assign, receipt_issue
 from angsur.servicing.models import Payment
 from tests.browser.a11y import accessibility_problems
+from tests.browser.conftest import clear_cookies_when_quiet
 from tests.remedial.conftest import assign_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,7 +23,7 @@ MON = dt.date(2026, 11, 2)
 
 
 def _as(page, sign_in, user):
-    page.context.clear_cookies()
+    clear_cookies_when_quiet(page)
     sign_in(page, user.username, DEMO_PASSWORD)
 
 

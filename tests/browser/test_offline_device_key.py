@@ -18,6 +18,7 @@ from angsur.org.roles import Role
 from angsur.origination.models import SurveyPhoto, SurveyStatus
 from angsur.origination.services import survey_assign, survey_photo_add
 from tests.browser.a11y import assert_accessible
+from tests.browser.conftest import clear_cookies_when_quiet
 from tests.browser.test_offline_field import _kept, _key_records, _login, _outbox_items, _raw_outbox
 from tests.browser.test_survey_offline import HOME, TYPED, _assert_typed_values_shown, _fill
 from tests.origination.conftest import JPEG
@@ -161,7 +162,7 @@ def test_after_a_restart_without_signal_the_cmo_opens_the_work_with_the_password
 
     # the phone restarts in the village: the browser's session (its cookies, the tab) is gone, no signal
     context = phone.context
-    context.clear_cookies(name="sessionid")  # session cookies die with the browser (the CSRF cookie lasts a year)
+    clear_cookies_when_quiet(phone, name="sessionid")  # session cookies die with the browser (the CSRF cookie lasts a year)
     context.clear_cookies(name="angsur_unlock")
     phone.close()
     page = context.new_page()
@@ -230,7 +231,7 @@ def test_a_password_changed_elsewhere_still_opens_the_work_once_online(phone, li
     phone.click("[data-testid=complete-survey]")
     phone.wait_for_selector("[data-testid=submit-notice]:has-text('Belum terkirim')")
     # the session ends; meanwhile the CMO's password was reset at the branch
-    phone.context.clear_cookies()
+    clear_cookies_when_quiet(phone)
     cmo_a.set_password("Sandi-Baru-2026!")
     cmo_a.save(update_fields=["password"])
     phone.context.set_offline(False)

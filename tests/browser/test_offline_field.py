@@ -19,6 +19,7 @@ from angsur.org.roles import Role
 from angsur.origination.models import SurveyPhoto, SurveyStatus
 from angsur.origination.services import survey_assign, survey_photo_add
 from angsur.origination.workflow import Status
+from tests.browser.conftest import clear_cookies_when_quiet
 from tests.browser.test_survey_offline import HOME, _fill
 from tests.origination.conftest import JPEG
 
@@ -327,7 +328,7 @@ def test_another_user_on_the_same_phone_sees_nothing_of_the_first(phone, live_se
     phone.wait_for_selector("[data-testid=submit-notice]:has-text('Belum terkirim')")
 
     # the CMO's session ends without a logout (8 idle hours); a colleague logs in on the same phone
-    phone.context.clear_cookies()
+    clear_cookies_when_quiet(phone)
     phone.context.set_offline(False)
     colleague = make_user(Role.CMO, branch_a, username="cmo.colleague")
     _login(phone, colleague)

@@ -13,13 +13,14 @@ from angsur.org.roles import Role
 from angsur.performance.models import IncentiveScheme, IncentiveStatement, StatementStatus
 from angsur.servicing.models import Contract
 from tests.browser.a11y import assert_accessible
+from tests.browser.conftest import clear_cookies_when_quiet
 from tests.performance.conftest import portfolio  # noqa: F401  (the hand-built portfolio, a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _as(page, sign_in, user):
-    page.context.clear_cookies()
+    clear_cookies_when_quiet(page)
     sign_in(page, user.username, DEMO_PASSWORD)
 
 

@@ -10,12 +10,13 @@ from angsur.devdata.factories import DEMO_PASSWORD, make_credit_config, make_use
 from angsur.devdata.seed_contracts import approved_application
 from angsur.org.roles import Role
 from angsur.servicing.models import Contract, Payment, Reversal
+from tests.browser.conftest import clear_cookies_when_quiet
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _as(page, sign_in, user):
-    page.context.clear_cookies()
+    clear_cookies_when_quiet(page)
     sign_in(page, user.username, DEMO_PASSWORD)
 
 

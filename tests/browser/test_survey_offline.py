@@ -17,6 +17,7 @@ from angsur.devdata.factories import DEMO_PASSWORD, make_application, make_credi
 from angsur.origination.models import SurveyStatus
 from angsur.origination.services import survey_assign, survey_photo_add
 from angsur.origination.workflow import Status
+from tests.browser.conftest import clear_cookies_when_quiet
 from tests.origination.conftest import JPEG  # a real image: uploads are decoded
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -257,7 +258,7 @@ def test_survey_sent_after_the_session_ended_is_kept_through_the_login(phone, li
     login(phone, cmo_a.username, DEMO_PASSWORD)
     _open_survey(phone, survey)
     _fill(phone)
-    phone.context.clear_cookies(name="sessionid")  # the session ended while the CMO was typing
+    clear_cookies_when_quiet(phone, name="sessionid")  # the session ended while the CMO was typing
     phone.click("[data-testid=complete-survey]")
 
     # the server asks for the login: the copy stays on the phone, and after logging in the survey is back
