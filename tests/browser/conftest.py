@@ -86,6 +86,15 @@ def clear_cookies_when_quiet(page, **which) -> None:
     page.context.clear_cookies(**which)
 
 
+def sign_in_as(page, user) -> None:
+    """Switch the browser to another user: the last one's cookies go (once the server is quiet), then the
+    real login form with the demo password."""
+    from angsur.devdata.factories import DEMO_PASSWORD
+
+    clear_cookies_when_quiet(page)
+    _login(page, user.username, DEMO_PASSWORD)
+
+
 @pytest.fixture(autouse=True)
 def _queries_between_requests():
     """The test's own queries wait while the live server answers a request, and a request waits for them.

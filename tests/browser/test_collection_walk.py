@@ -14,13 +14,13 @@ import pytest
 
 from angsur.collection import clock
 from angsur.collection.models import CollectionCase, CollectorProfile, Contact
-from angsur.devdata.factories import DEMO_PASSWORD, make_credit_config, make_user
+from angsur.devdata.factories import make_credit_config, make_user
 from angsur.devdata.seed_contracts import booked_contract
 from angsur.org.roles import Role
 from angsur.servicing.eod import eod_run
 from angsur.servicing.services import payment_post
 from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import clear_cookies_when_quiet
+from tests.browser.conftest import sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,15 +47,6 @@ def now(monkeypatch):
     return Clock
 
 
-def _as(page, user) -> None:
-    clear_cookies_when_quiet(page)
-    page.goto("/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=home-title]")
-
-
 def test_cmo_reminds_promises_is_refused_at_night_and_a_collector_visits(phone, now, products, branch_a, cmo_a, dealer_a, tmp_path):
     make_credit_config()
     admin = make_user(Role.ADMIN, branch_a, username="adm.coll.walk")
@@ -75,7 +66,7 @@ def test_cmo_reminds_promises_is_refused_at_night_and_a_collector_visits(phone, 
 
     # The CMO's home at 390 px: the reminder and the overdue young contract
     page = phone
-    _as(page, cmo_a)
+    sign_in_as(page, cmo_a)
     page.wait_for_selector("[data-testid=collection_due_soon]")
     assert due_soon.number in page.inner_text("[data-testid=collection_due_soon]")
     overdue = page.inner_text("[data-testid=collection_overdue]")
@@ -126,7 +117,7 @@ def test_cmo_reminds_promises_is_refused_at_night_and_a_collector_visits(phone, 
     # The collector, on their phone with GPS, sees the case and records a visit
     page.context.grant_permissions(["geolocation"])
     page.context.set_geolocation(DEBTOR_HOME)
-    _as(page, collector)
+    sign_in_as(page, collector)
     assert late.number in page.inner_text("[data-testid=collection_assigned]")
     page.click(f"[data-testid=collection_assigned] a:has-text('{late.number}')")
     page.wait_for_selector("[data-testid=case-title]")

@@ -7,24 +7,19 @@ from decimal import Decimal
 
 import pytest
 
-from angsur.devdata.factories import DEMO_PASSWORD, make_credit_config, make_user
+from angsur.devdata.factories import make_credit_config, make_user
 from angsur.devdata.seed_contracts import booked_contract
 from angsur.org.roles import Role
 from angsur.remedial.models import CashDeposit, FieldReceipt
 from angsur.remedial.services import booklet_assign, receipt_issue
 from angsur.servicing.models import Payment
 from tests.browser.a11y import accessibility_problems
-from tests.browser.conftest import clear_cookies_when_quiet
+from tests.browser.conftest import sign_in_as
 from tests.remedial.conftest import assign_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MON = dt.date(2026, 11, 2)
-
-
-def _as(page, sign_in, user):
-    clear_cookies_when_quiet(page)
-    sign_in(page, user.username, DEMO_PASSWORD)
 
 
 def _on(branch, day):
@@ -38,7 +33,7 @@ def _fits(page):
     assert accessibility_problems(page) == []
 
 
-def test_collector_receipt_deposit_reconciled_and_missing_deposit_listed(phone, login, products, branch_a, cmo_a, dealer_a, tmp_path):
+def test_collector_receipt_deposit_reconciled_and_missing_deposit_listed(phone, products, branch_a, cmo_a, dealer_a, tmp_path):
     make_credit_config()
     admin = make_user(Role.ADMIN, branch_a, username="adm.walk")
     collector = make_user(Role.COLLECTOR, branch_a, username="coll.walk")
@@ -51,7 +46,7 @@ def test_collector_receipt_deposit_reconciled_and_missing_deposit_listed(phone, 
     page = phone
 
     # Monday: the collector takes Rp350.000 at the customer's house and writes receipt 4001 on the phone
-    _as(page, login, collector)
+    sign_in_as(page, collector)
     page.goto("/field-cash/")
     page.wait_for_selector("[data-testid=receipt-form]")
     assert page.input_value("#id_number") == "4001"  # the next free number of the booklet
@@ -71,7 +66,7 @@ def test_collector_receipt_deposit_reconciled_and_missing_deposit_listed(phone, 
 
     # Tuesday (the next working day): the Front Office counts the cash and receives the deposit
     _on(branch_a, MON + dt.timedelta(days=1))
-    _as(page, login, cashier)
+    sign_in_as(page, cashier)
     page.goto("/field-cash/deposits/")
     page.wait_for_selector("[data-testid=deposit-group]")
     page.fill("[data-testid=deposit-group] [data-testid=counted]", "350.000")
@@ -82,7 +77,7 @@ def test_collector_receipt_deposit_reconciled_and_missing_deposit_listed(phone, 
     _fits(page)
 
     # ... and the branch reconciliation shows the collector matched
-    _as(page, login, manager)
+    sign_in_as(page, manager)
     page.goto("/field-cash/reconciliation/?date_from=2026-11-02&date_to=2026-11-03")
     page.wait_for_selector("[data-testid=reconciliation-row] [data-testid=matched]")
     _fits(page)
@@ -98,14 +93,14 @@ def test_collector_receipt_deposit_reconciled_and_missing_deposit_listed(phone, 
     page.screenshot(path=str(tmp_path / "exceptions-390.png"), full_page=True)
 
 
-def test_remedial_officer_sends_sp1_and_sees_what_repossession_still_needs(phone, login, products, branch_a, cmo_a, dealer_a):
+def test_remedial_officer_sends_sp1_and_sees_what_repossession_still_needs(phone, products, branch_a, cmo_a, dealer_a):
     make_credit_config()
     admin = make_user(Role.ADMIN, branch_a, username="adm.walk2")
     officer = make_user(Role.REMEDIAL, branch_a, username="rem.walk")
     contract = booked_contract(cmo=cmo_a, dealer=dealer_a, signing_date=MON, admin=admin)
     _on(branch_a, contract.first_due_date + dt.timedelta(days=10))
     page = phone
-    _as(page, login, officer)
+    sign_in_as(page, officer)
     page.goto("/remedial/")
     page.fill("input[name=contract]", contract.number)
     page.press("input[name=contract]", "Enter")
@@ -127,9 +122,7 @@ def test_remedial_officer_sends_sp1_and_sees_what_repossession_still_needs(phone
     _fits(page)
 
 
-def test_a_receipt_written_without_signal_waits_in_the_outbox_and_is_recorded_once_back_online(
-    phone, login, products, branch_a, cmo_a, dealer_a
-):
+def test_a_receipt_written_without_signal_waits_in_the_outbox_and_is_recorded_once_back_online(phone, products, branch_a, cmo_a, dealer_a):
     make_credit_config()
     admin = make_user(Role.ADMIN, branch_a, username="adm.walk3")
     collector = make_user(Role.COLLECTOR, branch_a, username="coll.walk3")
@@ -139,7 +132,7 @@ def test_a_receipt_written_without_signal_waits_in_the_outbox_and_is_recorded_on
     booklet_assign(actor=manager, collector=collector, first_number=6001, last_number=6010, as_of=MON)
     _on(branch_a, MON)
     page = phone
-    _as(page, login, collector)
+    sign_in_as(page, collector)
     page.goto("/field-cash/")
     page.wait_for_selector("[data-testid=receipt-form]")
     page.wait_for_function("() => !!window.AngsurOutbox")

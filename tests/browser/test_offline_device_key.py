@@ -347,4 +347,3 @@ def test_a_page_left_before_its_key_settled_keeps_the_password_copy_for_the_next
     assert record["byPassword"] == 48 and record["byServer"] == 48 and record["session"] == 48
     # once kept under the password, the password-derived key goes
     assert phone.evaluate("sessionStorage.getItem('angsur-login-key')") is None
-    phone.wait_for_load_state("networkidle")  # nothing in flight when the database is flushed

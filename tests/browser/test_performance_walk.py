@@ -8,20 +8,15 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from angsur.devdata.factories import DEMO_PASSWORD, make_dealer_user, make_user
+from angsur.devdata.factories import make_dealer_user, make_user
 from angsur.org.roles import Role
 from angsur.performance.models import IncentiveScheme, IncentiveStatement, StatementStatus
 from angsur.servicing.models import Contract
 from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import clear_cookies_when_quiet
+from tests.browser.conftest import sign_in_as
 from tests.performance.conftest import portfolio  # noqa: F401  (the hand-built portfolio, a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _as(page, sign_in, user):
-    clear_cookies_when_quiet(page)
-    sign_in(page, user.username, DEMO_PASSWORD)
 
 
 def _fits_the_phone(page) -> None:
@@ -30,7 +25,6 @@ def _fits_the_phone(page) -> None:
 
 def test_scorecards_vintage_incentives_and_repeat_orders_on_a_phone(
     phone,
-    login,
     portfolio,  # noqa: F811
     branch_a,
     cmo_a,
@@ -45,7 +39,7 @@ def test_scorecards_vintage_incentives_and_repeat_orders_on_a_phone(
 
     # A Marketing Head opens a dealer's scorecard, then the dashboard's vintage chart
     head = make_user(Role.MARKETING_HEAD, branch_a, username="mh.walk")
-    _as(page, login, head)
+    sign_in_as(page, head)
     page.goto("/performance/dealers/?from=2026-01&to=2026-11")
     page.click(f"text={dealer_a.name}")
     page.wait_for_selector("[data-testid=scorecard]")
@@ -63,7 +57,7 @@ def test_scorecards_vintage_incentives_and_repeat_orders_on_a_phone(
 
     # A dealer user sees its own scorecard only
     dealer_user = make_dealer_user(dealer_a, username="dealer.walk")
-    _as(page, login, dealer_user)
+    sign_in_as(page, dealer_user)
     page.goto("/performance/my-dealer/?from=2026-01&to=2026-11")
     page.wait_for_selector("[data-testid=scorecard]")
     assert dealer_a.name in page.inner_text("h1")
@@ -71,7 +65,7 @@ def test_scorecards_vintage_incentives_and_repeat_orders_on_a_phone(
 
     # The Branch Manager computes April, approves every statement and downloads the payroll file
     manager = make_user(Role.BRANCH_MANAGER, branch_a, username="bm.walk")
-    _as(page, login, manager)
+    sign_in_as(page, manager)
     page.goto("/performance/incentives/?month=2026-04")
     page.click("[data-testid=run-incentives]")
     page.wait_for_selector("[data-testid=approve-all]")
@@ -87,7 +81,7 @@ def test_scorecards_vintage_incentives_and_repeat_orders_on_a_phone(
     # The CMO sees a paid-off customer on the repeat-order list and opens the pre-filled quote
     c1 = portfolio.c["c1"]
     Contract.objects.filter(pk=c1.pk).update(status="paid_off", closed_on=dt.date(2026, 11, 1))
-    _as(page, login, cmo_a)
+    sign_in_as(page, cmo_a)
     page.goto("/performance/repeat-orders/")
     card = page.locator(f"[data-testid='repeat-{c1.number}']")
     card.locator("button[type=submit]").first.click()
@@ -95,6 +89,3 @@ def test_scorecards_vintage_incentives_and_repeat_orders_on_a_phone(
     assert page.input_value("input[name=prospect_name]") == c1.customer_name
     assert page.input_value("select[name=product]") == "NMC"
     _fits_the_phone(page)
-    # The quote screen's own requests finish before the test's database is flushed (one in flight failed the
-    # teardown's flush with "FOREIGN KEY constraint failed" in a local CI run).
-    page.wait_for_load_state("networkidle")

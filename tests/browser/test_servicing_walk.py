@@ -6,21 +6,16 @@ settlement; the CMO sees the contract on a phone (390 px)."""
 import pytest
 from django.utils import timezone
 
-from angsur.devdata.factories import DEMO_PASSWORD, make_credit_config, make_user
+from angsur.devdata.factories import make_credit_config, make_user
 from angsur.devdata.seed_contracts import approved_application
 from angsur.org.roles import Role
 from angsur.servicing.models import Contract, Payment, Reversal
-from tests.browser.conftest import clear_cookies_when_quiet
+from tests.browser.conftest import sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _as(page, sign_in, user):
-    clear_cookies_when_quiet(page)
-    sign_in(page, user.username, DEMO_PASSWORD)
-
-
-def test_book_pay_reverse_and_settle_in_the_browser(desktop, phone, login, products, branch_a, cmo_a, dealer_a, tmp_path):
+def test_book_pay_reverse_and_settle_in_the_browser(desktop, phone, products, branch_a, cmo_a, dealer_a, tmp_path):
     make_credit_config()
     admin = make_user(Role.ADMIN, branch_a, username="adm.browser")
     cashier = make_user(Role.FRONT_OFFICE, branch_a, username="fo.browser")
@@ -29,7 +24,7 @@ def test_book_pay_reverse_and_settle_in_the_browser(desktop, phone, login, produ
     page = desktop
 
     # Admin books it from the booking page
-    _as(page, login, admin)
+    sign_in_as(page, admin)
     page.goto(f"/contracts/book/{app.pk}/")
     page.click("[data-testid=book]")
     page.wait_for_selector("[data-testid=contract-title]")
@@ -42,18 +37,18 @@ def test_book_pay_reverse_and_settle_in_the_browser(desktop, phone, login, produ
         page.click("[data-testid=po-pdf]")
     assert download.value.path().read_bytes().startswith(b"%PDF")
     assert page.query_selector("[data-testid=release-disbursement]") is None  # not by whoever prepared it
-    _as(page, login, manager)
+    sign_in_as(page, manager)
     page.goto(f"/contracts/{contract.pk}/")
     page.click("[data-testid=release-disbursement]")
     page.wait_for_selector("[data-testid=disbursement-status]:has-text('Dicairkan')")
-    _as(page, login, admin)
+    sign_in_as(page, admin)
     page.goto(f"/contracts/{contract.pk}/")
     page.fill("input[name=bank_reference]", "BCA-TRX-778")
     page.click("[data-testid=mark-paid]")
     page.wait_for_selector("[data-testid=disbursement-status]:has-text('Ditransfer')")
 
     # Front office takes a counter payment (a double click records it once) and downloads the receipt
-    _as(page, login, cashier)
+    sign_in_as(page, cashier)
     page.goto(f"/contracts/{contract.pk}/")
     page.fill("#id_amount", "500.000")
     page.dblclick("[data-testid=post-payment]")
@@ -68,14 +63,14 @@ def test_book_pay_reverse_and_settle_in_the_browser(desktop, phone, login, produ
     page.fill("input[name=reason]", "Salah kontrak")
     page.click("[data-testid=request-reversal]")
     page.wait_for_selector("text=Pembatalan diajukan")
-    _as(page, login, manager)
+    sign_in_as(page, manager)
     page.goto(f"/contracts/{contract.pk}/")
     page.click("[data-testid=approve-reversal]")
     page.wait_for_selector("text=Dibatalkan")
     assert Reversal.objects.get().status == "approved"
 
     # Front office quotes an early settlement (PDF) and executes it
-    _as(page, login, cashier)
+    sign_in_as(page, cashier)
     page.goto(f"/contracts/{contract.pk}/")
     page.click("[data-testid=quote-settlement]")
     page.wait_for_selector("[data-testid=settlement-quote]")
@@ -90,7 +85,7 @@ def test_book_pay_reverse_and_settle_in_the_browser(desktop, phone, login, produ
     page.close()  # one browser at a time on the live server's in-memory SQLite
 
     # The CMO sees their contract on the phone, without sideways scrolling
-    _as(phone, login, cmo_a)
+    sign_in_as(phone, cmo_a)
     phone.goto("/contracts/")
     phone.click(f"a:has-text('{contract.number}')")
     phone.wait_for_selector("[data-testid=schedule]")
