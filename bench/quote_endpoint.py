@@ -35,7 +35,10 @@ What it does:
    from /proc/<pid>/stat before and after (``--cpu-rounds`` rounds, alternating the order, after an
    untimed warm-up of every endpoint). Ratio = health's CPU per request ÷ the quote's, taken two ways: of
    the endpoints' median rounds, and the median of each round's own ratio (steadier when the machine's
-   load drifts); the target is met only when both reach it;
+   load drifts); the target is met only when both reach it. The same rounds time the product quote's body
+   without its vehicle year, which the route refuses (400) after authenticating, parsing and validating it,
+   before any pricing: the route's floor. Health ÷ 0.7 minus that floor is what the target leaves for
+   pricing and the answer, printed beside what they take (product quote minus floor);
 7. in-process CPU per request (no server, no sockets): a subprocess sets Django up with the same
    settings and calls the WSGI application directly ``--inprocess-requests`` times per endpoint, timing
    ``time.process_time()``; the same ratio, the part of a request that is the app's own code.
@@ -69,6 +72,10 @@ TARGET_RATIO = 0.7
 
 FREE_TERMS = {"otr": "15000000", "down_payment": "3000000", "tenor_months": 12, "flat_rate": "17", "timing": "addb"}
 PRODUCT = {"otr": "23400000", "down_payment": "4700000", "tenor_months": 24, "product": "NMC", "vehicle_year": 2026}
+# The product quote's body without the vehicle year: the route authenticates, parses and validates the body, checks
+# the role and takes the branch's date, then refuses (400 "required") before any pricing. Its CPU is the quote
+# route's own floor, so "product quote − refused" is what pricing and the answer cost.
+REFUSED = {k: v for k, v in PRODUCT.items() if k != "vehicle_year"}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -107,6 +114,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "demo: the whole `angsur demo --no-serve`",
     )
     parser.add_argument("--cpu-requests", type=int, default=3000, help="requests per endpoint per CPU round (default 3000)")
+    parser.add_argument(
+        "--interleaved-requests",
+        type=int,
+        default=2000,
+        help="requests per endpoint of the interleaved server-CPU measure, by the processes' ns CPU clocks (default 2000; 0: skip)",
+    )
+    parser.add_argument("--interleaved-block", type=int, default=10, help="requests per block of the interleaved measure (default 10)")
     parser.add_argument("--cpu-rounds", type=int, default=3, help="rounds of the server-CPU measure, alternating the order (default 3)")
     parser.add_argument(
         "--inprocess-requests", type=int, default=3000, help="requests per endpoint per in-process round (default 3000; 0: skip)"
@@ -120,6 +134,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("keep the load bounded: 1 ≤ --concurrency ≤ 64 and 0 < --duration ≤ 300")
     if not 100 <= args.cpu_requests <= 100_000 or not 1 <= args.cpu_rounds <= 20 or not 0 <= args.inprocess_requests <= 100_000:
         parser.error("keep the CPU measures bounded: 100 ≤ --cpu-requests ≤ 100000, 1 ≤ --cpu-rounds ≤ 20, --inprocess-requests ≤ 100000")
+    if not 0 <= args.interleaved_requests <= 100_000 or not 1 <= args.interleaved_block <= 1000:
+        parser.error("keep the interleaved measure bounded: --interleaved-requests ≤ 100000, 1 ≤ --interleaved-block ≤ 1000")
     return args
 
 
@@ -284,8 +300,8 @@ def request(
 
 
 class Endpoint:
-    def __init__(self, name: str, method: str, path: str, body: dict | None = None, token: str = "") -> None:
-        self.name, self.method, self.path = name, method, path
+    def __init__(self, name: str, method: str, path: str, body: dict | None = None, token: str = "", expect: int = 200) -> None:
+        self.name, self.method, self.path, self.expect = name, method, path, expect
         self.body = json.dumps(body).encode() if body is not None else None
         self.headers = {"Accept": "application/json"}
         if body is not None:
@@ -323,6 +339,63 @@ def process_tree_cpu(master: int) -> tuple[float, int]:
     return (total if total is not None else float("nan")), children
 
 
+def _cpu_clock(pid: int) -> int:
+    """The process-wide CPU clock of another process (Linux: clock id ((~pid) << 3) | 2, CPUCLOCK_SCHED), in ns."""
+    return ((~pid) << 3) | 2
+
+
+def interleaved_cpu(port: int, endpoints: list["Endpoint"], *, requests: int, block: int, server_pid: int) -> dict[str, Any]:
+    """Server CPU per request with the endpoints interleaved in blocks of `block` requests (the order reversed every
+    other cycle), timed in nanoseconds by the server processes' CPU clocks; None where those clocks are not readable.
+
+    /proc's CPU times count 10 ms ticks, so a round must run for seconds, and a shared machine's speed drifts within
+    seconds (this machine: one round's health ÷ quote anywhere from 0.54 to 0.82). A few hundredths of a second per
+    block leaves drift nothing to tell the endpoints apart by. A block is charged the CPU the server spends
+    between its first request and the answer to its last, so it may receive the tail of the block before (the
+    worker closing that connection) and hand its own to the next: a few requests in `block`, alike for every endpoint.
+    """
+    pids = [server_pid] + sorted(
+        int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and (f := _proc_stat(e.name)) and f[1] == str(server_pid)
+    )
+    try:
+        clocks = [_cpu_clock(pid) for pid in pids]
+        for clock in clocks:
+            time.clock_gettime_ns(clock)
+    except (OSError, AttributeError):
+        return {}
+
+    def now() -> int:
+        return sum(time.clock_gettime_ns(clock) for clock in clocks)
+
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    spent = {ep.name: [] for ep in endpoints}
+    errors = 0
+    for cycle in range(max(1, requests // block)):
+        for ep in endpoints if cycle % 2 == 0 else list(reversed(endpoints)):
+            t0 = now()
+            for _ in range(block):
+                try:
+                    status, _data, _ms = request(port, ep.method, ep.path, ep.body, ep.headers, conn=conn)
+                except (OSError, http.client.HTTPException):
+                    errors += 1
+                    conn.close()
+                    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+                    continue
+                errors += status != ep.expect
+            spent[ep.name].append(now() - t0)
+    conn.close()
+    try:
+        now()
+    except OSError:
+        errors += 1  # a worker exited: its CPU time was lost
+    return {
+        "errors": errors,
+        "block": block,
+        "ms_per_request": {name: sum(ns) / (len(ns) * block) / 1e6 for name, ns in spent.items()},
+        "blocks_ns": spent,
+    }
+
+
 def cpu_phase(port: int, endpoint: Endpoint, *, requests: int, server_pid: int) -> dict[str, Any]:
     """Exactly `requests` requests, one at a time from one client thread; the server's CPU time around them.
 
@@ -341,7 +414,7 @@ def cpu_phase(port: int, endpoint: Endpoint, *, requests: int, server_pid: int) 
             conn.close()
             conn = http.client.HTTPConnection(HOST, port, timeout=10)
             continue
-        errors += status >= 400
+        errors += status != endpoint.expect
     elapsed = time.perf_counter() - t0
     cpu1, workers1 = process_tree_cpu(server_pid)
     conn.close()
@@ -401,10 +474,12 @@ def inprocess_loop(requests: int, username: str, password: str) -> None:
         "me": ("GET", "/api/me", b"", True),
         "free": ("POST", "/api/quotes", json.dumps(FREE_TERMS).encode(), True),
         "product": ("POST", "/api/quotes", json.dumps(PRODUCT).encode(), True),
+        "refused": ("POST", "/api/quotes", json.dumps(REFUSED).encode(), True),
     }
+    expected = {name: "400 Bad Request" if name == "refused" else "200 OK" for name in cases}
     rounds: dict[str, list[float]] = {name: [] for name in cases}
     for name, case in cases.items():
-        if (status := call(*case)) != "200 OK":
+        if (status := call(*case)) != expected[name]:
             sys.exit(f"in-process {name}: {status}")
     for r in range(3):
         for name, case in cases.items() if r % 2 == 0 else reversed(cases.items()):
@@ -538,9 +613,10 @@ def main(argv: list[str] | None = None) -> int:
             Endpoint("POST /api/quotes (free terms)", "POST", "/api/quotes", FREE_TERMS, token),
             Endpoint("POST /api/quotes (product NMC)", "POST", "/api/quotes", PRODUCT, token),
         ]
-        for ep in endpoints:  # one correct answer each before any load
+        refused = Endpoint("POST /api/quotes (400, unpriced)", "POST", "/api/quotes", REFUSED, token, expect=400)
+        for ep in [*endpoints, refused]:  # one correct answer each before any load
             status, data, _ms = request(port, ep.method, ep.path, ep.body, ep.headers)
-            if status != 200:
+            if status != ep.expect or (ep is refused and json.loads(data).get("field") != "vehicle_year"):
                 sys.exit(f"{ep.name} → {status}: {data[:300]!r}")
             if ep.name.endswith("(free terms)") and json.loads(data).get("installment") not in {"1170000", "1170000.00"}:
                 sys.exit(f"the OJK example should price to an installment of 1,170,000: {data[:300]!r}")
@@ -565,7 +641,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
         # The target's measure: the server's own CPU per request, a fixed number of requests each.
         # /api/me: a trivial answer behind the same bearer-token authentication (tells authentication from pricing).
-        cpu_endpoints = list(endpoints)
+        # The refused quote: the route's floor (everything but pricing and the answer), not a target of its own.
+        cpu_endpoints = [*endpoints, refused]
         print(f"server CPU: {args.cpu_requests:,} requests per endpoint, one at a time, {args.cpu_rounds} rounds", flush=True)
         cpu_phases: dict[str, list[dict[str, Any]]] = {ep.name: [] for ep in cpu_endpoints}
         # Untimed first: every worker serves every path before a round is timed (the first timed phase
@@ -582,6 +659,18 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"  round {r + 1}: {ep.name:<32} {phase['cpu_ms_per_request']:.3f} ms CPU/request  errors {phase['errors']}", flush=True
                 )
+        interleaved: dict[str, Any] = {}
+        if args.interleaved_requests:
+            print(
+                f"server CPU, interleaved: {args.interleaved_requests:,} requests per endpoint in blocks of {args.interleaved_block}, "
+                "timed by the server processes' CPU clocks",
+                flush=True,
+            )
+            interleaved = interleaved_cpu(
+                port, cpu_endpoints, requests=args.interleaved_requests, block=args.interleaved_block, server_pid=proc.pid
+            )
+            if not interleaved:
+                print("  the server's CPU clocks are not readable here: skipped")
     finally:
         stop_server(proc)
 
@@ -633,7 +722,7 @@ def main(argv: list[str] | None = None) -> int:
     ratios: dict[str, dict[str, Any]] = {}
     print(f"\nCPU per request (target: health ÷ quote ≥ {TARGET_RATIO}); server: median of {args.cpu_rounds} rounds; in-process: best of 3")
     print(f"{'endpoint':<32} {'server ms':>10} {'ratio':>6} {'in-process ms':>14} {'ratio':>6}")
-    for name, key in zip((ep.name for ep in endpoints), ("health", "me", "free", "product"), strict=True):
+    for name, key in zip((ep.name for ep in cpu_endpoints), ("health", "me", "free", "product", "refused"), strict=True):
         in_ms = min(inprocess[key]) if inprocess else None
         entry = {
             "server_cpu_ms_per_request": server_cpu[name],
@@ -654,19 +743,68 @@ def main(argv: list[str] | None = None) -> int:
         paired = [h["cpu_ms_per_request"] / q["cpu_ms_per_request"] for h, q in zip(health_rounds, cpu_phases[name], strict=True)]
         ratios[key]["server_cpu_ratio_rounds"] = paired
         ratios[key]["server_cpu_ratio_paired_median"] = statistics.median(paired)
-    verdicts = {
-        key: min(ratios[key]["server_cpu_ratio"], ratios[key]["server_cpu_ratio_paired_median"]) >= TARGET_RATIO
-        for key in ("free", "product")
-    }
+    # Interleaved: the endpoints' blocks alternate every few hundredths of a second, timed in ns.
+    keys = dict(zip((ep.name for ep in cpu_endpoints), ("health", "me", "free", "product", "refused"), strict=True))
+    if interleaved:
+        per_request = interleaved["ms_per_request"]
+        health_blocks = interleaved["blocks_ns"][endpoints[0].name]
+        print(f"interleaved, blocks of {interleaved['block']} ({len(health_blocks)} per endpoint), by the server processes' CPU clocks:")
+        for name, ms in per_request.items():
+            entry = ratios[keys[name]]
+            entry["interleaved_ms_per_request"] = ms
+            entry["interleaved_ratio"] = per_request[endpoints[0].name] / ms
+            paired = [h / q for h, q in zip(health_blocks, interleaved["blocks_ns"][name], strict=True) if q]
+            entry["interleaved_ratio_blocks_median"] = statistics.median(paired)
+            print(
+                f"  {name:<32} {ms:7.3f} ms  ratio {entry['interleaved_ratio']:.2f} (totals), "
+                f"{entry['interleaved_ratio_blocks_median']:.2f} (median of the cycles' ratios)"
+            )
+        cpu_errors += interleaved["errors"]
+
+    def server_figures(key: str) -> list[float]:
+        figures = [ratios[key]["server_cpu_ratio"], ratios[key]["server_cpu_ratio_paired_median"]]
+        if interleaved:
+            figures += [ratios[key]["interleaved_ratio"], ratios[key]["interleaved_ratio_blocks_median"]]
+        return figures
+
+    # The target counts as met only when every server-CPU figure reaches it.
+    verdicts = {key: min(server_figures(key)) >= TARGET_RATIO for key in ("free", "product")}
     for key, ok in verdicts.items():
         in_ratio = ratios[key]["inprocess_cpu_ratio"]
         in_text = "" if in_ratio is None else f"; in-process {in_ratio:.2f} ({'≥' if in_ratio >= TARGET_RATIO else '<'} {TARGET_RATIO})"
         rounds_text = ", ".join(f"{r:.2f}" for r in ratios[key]["server_cpu_ratio_rounds"])
+        inter_text = ""
+        if interleaved:
+            totals, cycles = ratios[key]["interleaved_ratio"], ratios[key]["interleaved_ratio_blocks_median"]
+            inter_text = f", interleaved {totals:.2f} (totals) / {cycles:.2f} (cycles)"
         print(
             f"{key} quote: server-CPU ratio {ratios[key]['server_cpu_ratio']:.2f} (medians), "
-            f"{ratios[key]['server_cpu_ratio_paired_median']:.2f} (median of the rounds' ratios: {rounds_text}) — target ≥ {TARGET_RATIO} "
-            f"{'met' if ok else 'NOT met'}{in_text}"
+            f"{ratios[key]['server_cpu_ratio_paired_median']:.2f} (median of the rounds' ratios: {rounds_text}){inter_text} — "
+            f"target ≥ {TARGET_RATIO} {'met' if ok else 'NOT met'}{in_text}"
         )
+    # What the target leaves for pricing: 0.7 allows a quote health ÷ 0.7 of server CPU; the refused quote is the
+    # route without pricing and its answer, so the rest of that allowance is the pricing's budget.
+    floor = ratios["refused"]
+    budget = health_cpu / TARGET_RATIO - floor["server_cpu_ms_per_request"]
+    pricing = {key: ratios[key]["server_cpu_ms_per_request"] - floor["server_cpu_ms_per_request"] for key in ("free", "product")}
+    in_floor = floor["inprocess_cpu_ms_per_request"]
+    in_text = "" if in_floor is None else f"; in-process {floor['inprocess_cpu_ratio']:.2f}"
+    print(
+        f"the quote route without pricing (refused before it): server-CPU ratio {floor['server_cpu_ratio']:.2f}{in_text}; "
+        f"0.7 leaves pricing and the answer {budget:.3f} ms of server CPU; they take {pricing['free']:.3f} ms (free terms), "
+        f"{pricing['product']:.3f} ms (product)"
+    )
+    ratios["pricing_budget_ms"] = budget
+    ratios["pricing_ms"] = pricing
+    if interleaved:
+        inter = {key: ratios[key]["interleaved_ms_per_request"] for key in ("health", "free", "product", "refused")}
+        inter_budget = inter["health"] / TARGET_RATIO - inter["refused"]
+        print(
+            f"  interleaved: without pricing {inter['health'] / inter['refused']:.2f}; 0.7 leaves {inter_budget:.3f} ms; pricing and the "
+            f"answer take {inter['free'] - inter['refused']:.3f} ms (free terms), {inter['product'] - inter['refused']:.3f} ms (product)"
+        )
+        ratios["interleaved_pricing_budget_ms"] = inter_budget
+        ratios["interleaved_pricing_ms"] = {key: inter[key] - inter["refused"] for key in ("free", "product")}
     if cpu_errors:
         print(f"{cpu_errors} errors during the CPU rounds: the figures are not valid")
 
@@ -689,6 +827,8 @@ def main(argv: list[str] | None = None) -> int:
         "cpu_rounds": args.cpu_rounds,
         "inprocess_requests": args.inprocess_requests,
         "cpu_per_request": ratios,
+        "interleaved_requests": args.interleaved_requests,
+        "interleaved_block": args.interleaved_block,
     }
     Path(args.json).write_text(json.dumps(payload, indent=2))
     print(f"wrote {args.json}")
