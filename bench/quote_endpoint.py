@@ -370,24 +370,27 @@ def interleaved_cpu(port: int, endpoints: list["Endpoint"], *, requests: int, bl
     conn = http.client.HTTPConnection(HOST, port, timeout=10)
     spent = {ep.name: [] for ep in endpoints}
     errors = 0
-    for cycle in range(max(1, requests // block)):
-        for ep in endpoints if cycle % 2 == 0 else list(reversed(endpoints)):
-            t0 = now()
-            for _ in range(block):
-                try:
-                    status, _data, _ms = request(port, ep.method, ep.path, ep.body, ep.headers, conn=conn)
-                except (OSError, http.client.HTTPException):
-                    errors += 1
-                    conn.close()
-                    conn = http.client.HTTPConnection(HOST, port, timeout=10)
-                    continue
-                errors += status != ep.expect
-            spent[ep.name].append(now() - t0)
-    conn.close()
     try:
-        now()
-    except OSError:
-        errors += 1  # a worker exited: its CPU time was lost
+        for cycle in range(max(1, requests // block)):
+            for ep in endpoints if cycle % 2 == 0 else list(reversed(endpoints)):
+                t0 = now()
+                for _ in range(block):
+                    try:
+                        status, _data, _ms = request(port, ep.method, ep.path, ep.body, ep.headers, conn=conn)
+                    except (OSError, http.client.HTTPException):
+                        errors += 1
+                        conn.close()
+                        conn = http.client.HTTPConnection(HOST, port, timeout=10)
+                        continue
+                    errors += status != ep.expect
+                spent[ep.name].append(now() - t0)
+    except OSError:  # a worker exited (restarted): its CPU clock went with it, and the figures are void
+        errors += 1
+    conn.close()
+    cycles = min(len(ns) for ns in spent.values())
+    if not cycles:
+        return {}
+    spent = {name: ns[:cycles] for name, ns in spent.items()}
     return {
         "errors": errors,
         "block": block,
