@@ -317,6 +317,13 @@ def _proc_stat(pid: int | str) -> list[str] | None:
         return None
 
 
+def _children(pid: int) -> list[int]:
+    """The live children of a process — gunicorn's workers (Linux /proc; field 4, the ppid, is index 1 after the name)."""
+    return sorted(
+        int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and (f := _proc_stat(e.name)) is not None and f[1] == str(pid)
+    )
+
+
 def cpu_seconds(pid: int) -> float | None:
     """User + system CPU seconds of a process, its threads and its live children — gunicorn's workers
     (Linux /proc; None elsewhere)."""
@@ -324,19 +331,27 @@ def cpu_seconds(pid: int) -> float | None:
     if own is None:
         return None
     ticks = int(own[11]) + int(own[12])
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and entry.name != str(pid):
-            fields = _proc_stat(entry.name)
-            if fields is not None and fields[1] == str(pid):  # field 4 (ppid) is index 1 after the name
-                ticks += int(fields[11]) + int(fields[12])
+    for child in _children(pid):
+        if (fields := _proc_stat(child)) is not None:
+            ticks += int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def process_tree_cpu(master: int) -> tuple[float, int]:
     """User + system CPU seconds of the master and its children (gunicorn's workers), and how many there are."""
     total = cpu_seconds(master)
-    children = sum(1 for e in Path("/proc").iterdir() if e.name.isdigit() and (f := _proc_stat(e.name)) and f[1] == str(master))
-    return (total if total is not None else float("nan")), children
+    return (total if total is not None else float("nan")), len(_children(master))
+
+
+def _send(port: int, endpoint: "Endpoint", conn: http.client.HTTPConnection) -> tuple[bool, http.client.HTTPConnection]:
+    """One request on the keep-alive connection: whether it failed (no answer, or not the status expected), and the
+    connection to go on with (a new one after a failure)."""
+    try:
+        status, _data, _ms = request(port, endpoint.method, endpoint.path, endpoint.body, endpoint.headers, conn=conn)
+    except (OSError, http.client.HTTPException):
+        conn.close()
+        return True, http.client.HTTPConnection(HOST, port, timeout=10)
+    return status != endpoint.expect, conn
 
 
 def _cpu_clock(pid: int) -> int:
@@ -354,9 +369,7 @@ def interleaved_cpu(port: int, endpoints: list["Endpoint"], *, requests: int, bl
     between its first request and the answer to its last, so it may receive the tail of the block before (the
     worker closing that connection) and hand its own to the next: a few requests in `block`, alike for every endpoint.
     """
-    pids = [server_pid] + sorted(
-        int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and (f := _proc_stat(e.name)) and f[1] == str(server_pid)
-    )
+    pids = [server_pid, *_children(server_pid)]
     try:
         clocks = [_cpu_clock(pid) for pid in pids]
         for clock in clocks:
@@ -375,14 +388,8 @@ def interleaved_cpu(port: int, endpoints: list["Endpoint"], *, requests: int, bl
             for ep in endpoints if cycle % 2 == 0 else list(reversed(endpoints)):
                 t0 = now()
                 for _ in range(block):
-                    try:
-                        status, _data, _ms = request(port, ep.method, ep.path, ep.body, ep.headers, conn=conn)
-                    except (OSError, http.client.HTTPException):
-                        errors += 1
-                        conn.close()
-                        conn = http.client.HTTPConnection(HOST, port, timeout=10)
-                        continue
-                    errors += status != ep.expect
+                    failed, conn = _send(port, ep, conn)
+                    errors += failed
                 spent[ep.name].append(now() - t0)
     except OSError:  # a worker exited (restarted): its CPU clock went with it, and the figures are void
         errors += 1
@@ -410,14 +417,8 @@ def cpu_phase(port: int, endpoint: Endpoint, *, requests: int, server_pid: int) 
     cpu0, workers0 = process_tree_cpu(server_pid)
     t0 = time.perf_counter()
     for _ in range(requests):
-        try:
-            status, _data, _ms = request(port, endpoint.method, endpoint.path, endpoint.body, endpoint.headers, conn=conn)
-        except (OSError, http.client.HTTPException):
-            errors += 1
-            conn.close()
-            conn = http.client.HTTPConnection(HOST, port, timeout=10)
-            continue
-        errors += status != endpoint.expect
+        failed, conn = _send(port, endpoint, conn)
+        errors += failed
     elapsed = time.perf_counter() - t0
     cpu1, workers1 = process_tree_cpu(server_pid)
     conn.close()

@@ -10,6 +10,7 @@ import zoneinfo
 from types import SimpleNamespace
 from unittest import mock
 
+from django.conf import settings as django_settings
 from django.test import override_settings
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -72,10 +73,11 @@ def test_the_held_date_is_the_clocks_date_in_the_zone(asked):
         branch = None if zone is None else SimpleNamespace(time_zone=zone)
         with mock.patch("django.utils.timezone.now", return_value=now):
             answered = clock.calendar_date(branch)
-        expected = now.astimezone(zoneinfo.ZoneInfo(zone or "Asia/Jakarta")).date()
+        expected = now.astimezone(zoneinfo.ZoneInfo(zone or django_settings.TIME_ZONE)).date()
         assert answered == expected, (zone, now)
 
 
+@override_settings(TIME_ZONE="Asia/Jakarta")
 def test_the_default_zone_follows_the_setting():
     now = dt.datetime(2026, 12, 6, 20, 0, tzinfo=dt.UTC)  # 7 December in Jakarta, still 6 December in UTC
     with mock.patch("django.utils.timezone.now", return_value=now):
