@@ -1,7 +1,7 @@
 """Compute a credit quote: installments, TDP, effective rate and schedule."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cached_property, lru_cache
@@ -23,7 +23,16 @@ from angsur.finance.money import (
     round_to,
     to_decimal,
 )
-from angsur.finance.rates import Run, Timing, annuity_and_slope, level_runs, solve_runs, solve_runs_rounded
+from angsur.finance.rates import (
+    Run,
+    Timing,
+    annuity_and_slope,
+    bracket_rounded,
+    level_bracket,
+    level_runs,
+    solve_runs,
+    solve_runs_rounded,
+)
 from angsur.finance.schedule import (
     ScheduleLine,
     WholeColumns,
@@ -43,8 +52,11 @@ FEE_BASES: tuple[str, ...] = ("fixed", "otr", "principal")
 RESIDUES: tuple[str, ...] = ("interest", "last_installment")
 RATE_MIN_PCT = Decimal(0)
 RATE_MAX_PCT = Decimal(100)
-RATE_QUANTUM = Decimal("0.0001")
+# Rates are shown in percent a year to 4 places; a monthly rate is x 1200 percent a year, x 1200 x 10^4 quanta.
+_RATE_EXPONENT = -4
+RATE_QUANTUM = Decimal(10) ** _RATE_EXPONENT
 _PCT_MONTHS = Decimal(1200)
+_PCT_MONTHS_PER_QUANTUM = 1200 * 10**-_RATE_EXPONENT
 
 # The limits of the terms angsur prices: one place for the CLI, the API and the screens (check_quote_terms).
 # The core itself computes beyond them (at 34 digits); these are the business's and the database's bounds.
@@ -510,6 +522,7 @@ class InstallmentPlan:
     total_payable: Decimal
     total_interest: Decimal
     rate_guess: Decimal | None
+    capitalised: Decimal  # the financed fees: what is financed on top of OTR - DP
 
 
 def plan_installments(q: QuoteInput) -> InstallmentPlan:
@@ -518,7 +531,7 @@ def plan_installments(q: QuoteInput) -> InstallmentPlan:
         return InstallmentPlan(*_plan(q))
 
 
-type _Plan = tuple[Timing, Decimal, tuple[FeeAmount, ...], Decimal, Decimal, Decimal, Decimal, Decimal, Decimal | None]
+type _Plan = tuple[Timing, Decimal, tuple[FeeAmount, ...], Decimal, Decimal, Decimal, Decimal, Decimal, Decimal | None, Decimal]
 
 
 def _plan(q: QuoteInput) -> _Plan:
@@ -527,9 +540,11 @@ def _plan(q: QuoteInput) -> _Plan:
     n = q.tenor_months
     principal = otr - down_payment
     fees: tuple[FeeAmount, ...] = ()
+    capitalised = ZERO
     if q.fees:
         fees = _fee_amounts(q.fees, otr, principal)
-        principal += sum((fee.amount for fee in fees if fee.financed), ZERO)
+        capitalised = sum((fee.amount for fee in fees if fee.financed), ZERO)
+        principal += capitalised
     regular, last, guess = _installments(principal, annual_pct, timing, q)
     if last <= ZERO:
         raise FinanceError(errors.INSTALLMENT_NOT_POSITIVE, field="residue", params={"last_installment": str(last)})
@@ -549,37 +564,41 @@ def _plan(q: QuoteInput) -> _Plan:
             field="down_payment",
             params={"principal": str(principal), "installment": str(regular)},
         )
-    return timing, down_payment, fees, principal, regular, last, total_payable, total_interest, guess
+    return timing, down_payment, fees, principal, regular, last, total_payable, total_interest, guess, capitalised
 
 
 def compute_quote(q: QuoteInput) -> Quote:
     """Compute installments, rates, TDP, fees and the schedule for one quote."""
     n = q.tenor_months
     with localcontext(CONTEXT):
-        timing, down_payment, fees, principal, regular, last, total_payable, total_interest, guess = _plan(q)
+        timing, down_payment, fees, principal, regular, last, total_payable, total_interest, guess, capitalised = _plan(q)
         first = 0 if timing is Timing.ADDM else 1
         runs = level_runs(regular, last, n, first)
-        monthly_rate = solve_runs(principal, runs, guess)
-        effective_rate_annual = (monthly_rate * _PCT_MONTHS).quantize(RATE_QUANTUM, ROUND_HALF_UP)
+        dates = _due_dates(q, timing, n)
+        # A level schedule's IRR bracketed without the Decimal Newton (rates.level_bracket): where the contractual
+        # rate and every line's interest round alike across the bracket, they are the exact IRR's.
+        schedule: tuple[ScheduleLine, ...] | WholeColumns | None = None
+        bracket = level_bracket(principal, runs)
+        if bracket is not None and (effective_rate_annual := bracket_rounded(bracket, _PCT_MONTHS_PER_QUANTUM, _RATE_EXPONENT)) is not None:
+            schedule = whole_rupiah_columns(principal, regular, last, n, dates, timing, bracket)
+        if schedule is None:
+            monthly_rate = solve_runs(principal, runs, guess)
+            effective_rate_annual = (monthly_rate * _PCT_MONTHS).quantize(RATE_QUANTUM, ROUND_HALF_UP)
+            schedule = whole_rupiah_columns(principal, regular, last, n, dates, timing, monthly_rate)
+            if schedule is None:
+                installments = (regular,) * n if last == regular else (regular,) * (n - 1) + (last,)
+                schedule = schedule_lines(principal, installments, dates, timing, monthly_rate, RUPIAH, regular)
         all_in_annual = effective_rate_annual
-        capitalised = sum((fee.amount for fee in fees if fee.financed), ZERO) if fees else ZERO
         if capitalised:
             all_in_annual = _all_in_annual_pct(principal - capitalised, runs)
         flat_rate_annual = (total_interest * _PCT_MONTHS / (principal * n)).quantize(RATE_QUANTUM, ROUND_HALF_UP)
-        dates = _due_dates(q, timing, n)
-        schedule: tuple[ScheduleLine, ...] | WholeColumns | None = whole_rupiah_columns(
-            principal, regular, last, n, dates, timing, monthly_rate
-        )
-        if schedule is None:
-            installments = (regular,) * n if last == regular else (regular,) * (n - 1) + (last,)
-            schedule = schedule_lines(principal, installments, dates, timing, monthly_rate, RUPIAH, regular)
         first_installment = regular if timing is Timing.ADDM else ZERO
         tdp_total = down_payment + first_installment
         upfront: tuple[tuple[str, Decimal], ...] = ()
         if fees:
             upfront = tuple((fee.code, fee.amount) for fee in fees if not fee.financed)
             tdp_total += sum((amount for _, amount in upfront), ZERO)
-    return Quote(
+    return _new_quote(
         principal,
         regular,
         last,
@@ -594,6 +613,18 @@ def compute_quote(q: QuoteInput) -> Quote:
         schedule,
         all_in_annual,
     )
+
+
+# Quote's fields in order. compute_quote fills a new quote's __dict__ with them in one call: a frozen dataclass's
+# __init__ sets each field through object.__setattr__ (13 calls on every quote). The same object as Quote(*values)
+# (tests/finance/test_rate_bracket.py).
+_QUOTE_FIELDS = tuple(field.name for field in fields(Quote))
+
+
+def _new_quote(*values: Any) -> Quote:
+    quote = object.__new__(Quote)
+    quote.__dict__.update(zip(_QUOTE_FIELDS, values, strict=True))
+    return quote
 
 
 def _all_in_annual_pct(advanced: Decimal, runs: list[Run]) -> Decimal:

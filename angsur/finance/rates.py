@@ -4,6 +4,7 @@ import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from enum import StrEnum
+from typing import NamedTuple
 
 from angsur.finance import errors
 from angsur.finance.errors import FinanceError
@@ -215,13 +216,27 @@ def _initial_guess(principal: Decimal, runs: list[Run]) -> Decimal:
 def _float_root(principal: Decimal, runs: list[Run]) -> Decimal | None:
     """Find the root by Newton in binary floating point, as a starting point; None if floats fail.
 
+    _float_root_value's root as the Decimal of its shortest repr.
+    """
+    root = _float_root_value(principal, runs)
+    return None if root is None else Decimal(repr(root))
+
+
+def _float_root_value(principal: Decimal, runs: list[Run], *, certified: bool = False) -> float | None:
+    """Find the root by Newton in binary floating point; None if floats fail.
+
+    `certified`: the root is for _certified_bracket, which proves its own accuracy (and refuses a root that
+    lacks it), so Newton stops once the step is below 1e-10 of the rate, whose square bounds the error left
+    (~1e-20), instead of taking one more step to see it shrink below 1e-13.
+
     The start is _initial_guess's expansion; 53 bits then put the result within ~1e-16 of the
     root, so the exact Newton in Decimal that follows stops after one step (its error is then
     ~1e-32) instead of three or four. Where floats lose the root (|r| tiny, where the closed forms
     cancel, or r far below zero) this gives up and the Decimal guess is used.
     """
-    # Where floats are trusted (|r| between these), how many steps, and when they have converged.
-    lowest_rate, highest_rate, iterations, last_step = 1e-6, 0.5, 20, 1e-13
+    # Where floats are trusted (|r| between these: the root must be, the steps towards it need not), how many
+    # steps, and when they have converged. A step that strays (a division by zero, an overflow) gives up.
+    lowest_rate, highest_rate, iterations, last_step = 1e-6, 0.5, 20, 1e-10 if certified else 1e-13
     try:
         target = float(principal)
         if len(runs) == 1:
@@ -245,8 +260,6 @@ def _float_root(principal: Decimal, runs: list[Run]) -> Decimal | None:
             level = float(amount)
             before = start - 1
             for _ in range(iterations):
-                if not lowest_rate < abs(rate) < highest_rate:
-                    return None
                 discount = 1.0 / (1.0 + rate)
                 head = discount**before
                 tail = discount**end
@@ -254,12 +267,10 @@ def _float_root(principal: Decimal, runs: list[Run]) -> Decimal | None:
                 step = (level * run_value - target) / (level * ((discount * (end * tail - before * head) - run_value) / rate))
                 rate -= step
                 if abs(step) <= last_step * abs(rate):
-                    return Decimal(repr(rate)) if math.isfinite(rate) and rate > -1.0 else None
+                    return rate if lowest_rate < abs(rate) < highest_rate else None
             return None
         flows = [(float(amount), start, end) for amount, start, end in runs]
         for _ in range(iterations):
-            if not lowest_rate < abs(rate) < highest_rate:
-                return None
             discount = 1.0 / (1.0 + rate)
             value = slope = 0.0
             for amount, start, end in flows:
@@ -271,7 +282,7 @@ def _float_root(principal: Decimal, runs: list[Run]) -> Decimal | None:
             step = (value - target) / slope
             rate -= step
             if abs(step) <= last_step * abs(rate):
-                return Decimal(repr(rate)) if math.isfinite(rate) and rate > -1.0 else None
+                return rate if lowest_rate < abs(rate) < highest_rate else None
     except (ArithmeticError, ValueError):
         pass
     return None
@@ -368,6 +379,114 @@ def solve_runs_rounded(principal: Decimal, runs: list[Run], scale: Decimal, quan
             return rounded
     # guess=root: the same start _newton finds itself (it computes the float root when given none).
     return (+_newton(principal, runs, root) * scale).quantize(quantum, ROUND_HALF_UP)
+
+
+class RateBracket(NamedTuple):
+    """A monthly rate known to lie in a bracket of binary fractions: every rate from (numerator - slack) / 2^shift
+    to (numerator + slack) / 2^shift. A result that is the same at both ends of the bracket and monotone in the
+    rate (a rounded interest, a rounded annual rate) is the result of every rate inside it, the exact IRR's and
+    solve_runs' (within IRR_TOLERANCE of the IRR) included; a result that differs at the ends is left to solve_runs."""
+
+    numerator: int
+    shift: int
+    slack: int
+
+
+# x = 1 + r in [1, 2) is a multiple of 2^-52, and so is r = x - 1 (exact). The IRR is proven to lie within
+# _CERTIFIED_STEPS of those steps of the float root; the bracket given out is twice as wide, so that it also holds
+# the Decimal solve, which lies within IRR_TOLERANCE (under one step, 2.2e-16) of the IRR.
+_BRACKET_SHIFT = 52
+_CERTIFIED_STEPS = 32
+_BRACKET_SLACK = 2 * _CERTIFIED_STEPS
+# Amounts must be exact binary floats for the error bound below: whole rupiah below 2^53.
+_EXACT_FLOAT_LIMIT = 2**53
+
+
+def level_bracket(principal: Decimal, runs: list[Run]) -> RateBracket | None:
+    """Bracket the monthly IRR of a level schedule (one run of whole-rupiah installments) without the Decimal
+    Newton: the float root, certified by the sign of the loan's balance at either end of a narrow bracket around
+    it, each evaluated in floats with a proven bound on its rounding error (_certified_bracket). None when the
+    schedule is not of that form or the certificate fails (a rate too near zero, say): solve_runs then decides."""
+    if len(runs) != 1:
+        return None
+    ((amount, start, end),) = runs
+    whole_principal = int(principal)
+    whole_amount = int(amount)
+    if whole_principal != principal or whole_amount != amount or not 0 < whole_amount <= whole_principal < _EXACT_FLOAT_LIMIT:
+        return None
+    if end < 1 or start > 1:
+        return None
+    return _certified_bracket(whole_principal, whole_amount, start, end, _float_root_value(principal, runs, certified=True))
+
+
+def _certified_bracket(principal: int, amount: int, start: int, end: int, root: float | None) -> RateBracket | None:
+    """Prove that the IRR of `amount` paid in months start..end (start 0 or 1) for `principal` lies within
+    _CERTIFIED_STEPS steps of 2^-52 of `root`, and return the bracket twice as wide; None if it cannot.
+
+    The loan's balance after the last installment, at a rate r (x = 1 + r, T = end, c0 = what stays financed
+    after an installment paid at signing):
+
+        B(x) = c0 x^T - amount (x^T - 1) / r   =   x^T (principal - PV(r))
+
+    has the sign of principal - PV(r), which rises with r (the present value of positive installments falls):
+    B < 0 below the IRR and B > 0 above it. B is evaluated in binary floating point at both ends of the bracket.
+    Every operand is exact (whole rupiah below 2^53, x a float, r = x - 1 exact by Sterbenz's lemma) and every
+    operation is correctly rounded (IEEE 754; u = 2^-53), so with p = fl(x^T) by squaring (any chain of
+    multiplications: |p - x^T| <= gamma_(T-1) x^T < T u x^T), g = fl(p - 1), s = fl(g / r) and
+    b = fl(fl(c0 p) - fl(amount s)), the error is bounded by
+
+        |b - B| <= u (c0 p (T + 3) + amount (p (T + 2) / r + 4 s)) = e
+
+    (first order in u; the bound used is 2e, which also covers the rounding of e itself). b < -2e at the lower end
+    and b > 2e at the upper end prove the IRR lies strictly between them.
+    """
+    if root is None or not 0.0 < root < 0.5:
+        return None
+    financed = principal - amount if start == 0 else principal
+    step = 2.0**-_BRACKET_SHIFT
+    numerator = round(root / step)  # the root to the nearest step (x = 1 + root has no finer bits anyway)
+    if financed <= 0 or numerator <= _BRACKET_SLACK:  # the whole bracket above 0
+        return None
+    c0 = float(financed)
+    level = float(amount)
+    width = _CERTIFIED_STEPS * step
+    x_mid = 1.0 + numerator * step
+    low_rate, high_rate = x_mid - width - 1.0, x_mid + width - 1.0
+    # x^end at both ends by squaring (exact operands; gamma_(end-1) whatever the chain)
+    low_base, high_base = x_mid - width, x_mid + width
+    low_power = high_power = 1.0
+    exponent = end
+    while True:
+        if exponent & 1:
+            low_power *= low_base
+            high_power *= high_base
+        exponent >>= 1
+        if not exponent:
+            break
+        low_base *= low_base
+        high_base *= high_base
+    low_annuity = (low_power - 1.0) / low_rate
+    high_annuity = (high_power - 1.0) / high_rate
+    # 2e = 2u (c0 p (T + 3) + amount (p (T + 2) / r + 4 s)), with 2u = 2^-52 = step
+    low_bound = step * (c0 * low_power * (end + 3) + level * (low_power * (end + 2) / low_rate + 4.0 * low_annuity))
+    if c0 * low_power - level * low_annuity >= -low_bound:
+        return None
+    high_bound = step * (c0 * high_power * (end + 3) + level * (high_power * (end + 2) / high_rate + 4.0 * high_annuity))
+    if c0 * high_power - level * high_annuity <= high_bound:
+        return None
+    return RateBracket(numerator, _BRACKET_SHIFT, _BRACKET_SLACK)
+
+
+def bracket_rounded(bracket: RateBracket, factor: int, exponent: int) -> Decimal | None:
+    """Return r x factor x 10^exponent rounded half up to a whole number, scaled back by 10^exponent (the rate as
+    percent a year to 10^exponent: factor = 1200 x 10^-exponent), when every rate r >= 0 of the bracket rounds
+    alike; None otherwise. Equal to (r x 1200).quantize(Decimal(10) ** exponent, ROUND_HALF_UP) for those r."""
+    numerator, shift, slack = bracket
+    half = 1 << shift
+    lowest = (2 * factor * (numerator - slack) + half) >> (shift + 1)
+    if lowest != (2 * factor * (numerator + slack) + half) >> (shift + 1):
+        return None
+    return Decimal(lowest).scaleb(exponent)
 
 
 def effective_rate_from_cashflows(principal: Decimal, installments: Sequence[Decimal], timing: Timing) -> Decimal:

@@ -4,8 +4,8 @@ import functools
 from collections.abc import Sequence
 from datetime import date
 from decimal import Context, Decimal, DivisionByZero, InvalidOperation, localcontext
-from itertools import accumulate
-from operator import sub
+from itertools import accumulate, repeat
+from operator import rshift, sub
 from typing import NamedTuple
 
 from angsur.finance import errors
@@ -19,7 +19,7 @@ from angsur.finance.money import (
     RoundingRule,
     to_decimal,
 )
-from angsur.finance.rates import Timing, first_period, runs_of, solve_runs
+from angsur.finance.rates import RateBracket, Timing, first_period, runs_of, solve_runs
 
 _DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -248,7 +248,7 @@ def whole_rupiah_columns(
     n: int,
     due_dates: tuple[date, ...],
     timing: Timing,
-    rate: Decimal,
+    rate: Decimal | RateBracket,
 ) -> "WholeColumns | None":
     """The level schedule (n - 1 regular installments, then last_amount) split to the rupiah half-up, in ints.
 
@@ -258,34 +258,27 @@ def whole_rupiah_columns(
     amount is not a whole number of rupiah written without exponent, or where _lines_unclamped would answer
     None (the clamped split then runs with Decimals). A quote's JSON reads the ints' text directly, and its
     ScheduleLines are only built when asked for (Quote.schedule).
+
+    The rate may be a RateBracket (rates.level_bracket) instead: each interest is then computed at its middle
+    and must round alike at both ends (no half-rupiah boundary inside the bracket), so it is the interest at
+    every rate of the bracket, the exact IRR's and solve_runs' included; None if one does not.
     """
-    if not (_whole(principal) and _whole(regular) and _whole(last_amount) and rate.is_finite()) or n < 1 or rate < 0:
+    if not (_whole(principal) and _whole(regular) and _whole(last_amount)) or n < 1:
         return None
-    numerator, denominator = rate.as_integer_ratio()
-    # balance x rate rounded half up (both >= 0): (2 x balance x numerator + denominator) // (2 x denominator)
-    double, twice = 2 * numerator, 2 * denominator
     balance = int(principal)
     amount = int(regular)
     last = n - 1
     installments = (amount,) * last + (int(last_amount),)
     start = 1 if timing is Timing.ADDM and last > 0 else 0
-    # _lines_unclamped's guard: every regular installment covers the interest on the full principal.
-    if start < last and amount < (balance * double + denominator) // twice:
+    if isinstance(rate, RateBracket):
+        split = _bracket_interests(balance, amount, start, last, rate)
+    elif rate.is_finite() and rate >= 0:
+        split = _exact_interests(balance, amount, start, last, rate)
+    else:
         return None
-    if start:
-        # ADDM: the first installment is paid at signing, before any interest accrues.
-        balance -= amount
-    opening = balance
-    interests: list[int] = [0] * start
-    append = interests.append
-    for _ in range(start, last):
-        if balance < 0:
-            # Balances only fall from here (the interest on a negative balance is not positive): _lines_unclamped
-            # answers None for such a schedule, and the clamped split runs.
-            return None
-        interest = (balance * double + denominator) // twice
-        balance += interest - amount
-        append(interest)
+    if split is None:
+        return None
+    interests, balance, opening = split
     final_interest = installments[last] - balance
     if balance < 0 or final_interest < 0:
         return None
@@ -297,6 +290,75 @@ def whole_rupiah_columns(
     interests.append(final_interest)
     balances.append(0)
     return WholeColumns(due_dates, installments, principals, interests, balances)
+
+
+type _Split = tuple[list[int], int, int]
+
+
+def _exact_interests(balance: int, amount: int, start: int, last: int, rate: Decimal) -> _Split | None:
+    """The interests of lines start..last-1 at the rate's exact integer ratio, the balance before the last line
+    and the balance the lines start from; None where _lines_unclamped would answer None, or the balance before the
+    last line negative."""
+    numerator, denominator = rate.as_integer_ratio()
+    # balance x rate rounded half up (both >= 0): (2 x balance x numerator + denominator) // (2 x denominator)
+    double, twice = 2 * numerator, 2 * denominator
+    # _lines_unclamped's guard: every regular installment covers the interest on the full principal.
+    if start < last and amount < (balance * double + denominator) // twice:
+        return None
+    if start:
+        # ADDM: the first installment is paid at signing, before any interest accrues.
+        balance -= amount
+    opening = balance
+    interests: list[int] = [0] * start
+    append = interests.append
+    # A balance that goes negative stays negative (the interest on it is not positive), and the caller refuses a
+    # negative final balance: _lines_unclamped answers None for such a schedule, and the clamped split runs.
+    for _ in range(start, last):
+        interest = (balance * double + denominator) // twice
+        balance += interest - amount
+        append(interest)
+    return interests, balance, opening
+
+
+def _bracket_interests(balance: int, amount: int, start: int, last: int, bracket: RateBracket) -> _Split | None:
+    """_exact_interests for every rate of the bracket at once, or None (also when a line's interest would differ
+    between the bracket's ends).
+
+    With r = numerator / 2^shift, balance x r rounded half up is v >> (shift + 1) for v = 2 x balance x numerator
+    + 2^shift; moving r by d / 2^shift moves v by 2 x balance x d. The interest is the same for every |d| <= slack
+    when the remainder v mod 2^(shift + 1) keeps 2 x balance x slack from both of its ends, that is when
+    (v - 2 x balance x slack) mod 2^(shift + 1) < 2^(shift + 1) - 4 x balance x slack. Balances never exceed the
+    principal, so that distance is the principal's, for every line (a negative balance: see _exact_interests).
+    """
+    numerator, shift, slack = bracket
+    double, half, out = 2 * numerator, 1 << shift, shift + 1
+    mask = (1 << out) - 1
+    margin = 2 * balance * slack
+    span = mask + 1 - 2 * margin
+    if span <= 0:
+        return None
+    if start < last:
+        # _lines_unclamped's guard, on the full principal
+        value = balance * double + half
+        if (value - margin) & mask >= span or amount < value >> out:
+            return None
+    if start:
+        balance -= amount
+    opening = balance
+    # Each line's v, offset by the margin so that one comparison of its remainder checks both ends; the interest
+    # is then v's quotient, unchanged by the offset where the check passes. The loop carries v alone (the next
+    # balance's v is v + 2 x numerator x (interest - amount)); the quotients and the checks run over the whole
+    # column in C afterwards, and the last balance is read back from its v.
+    half -= margin
+    value = balance * double + half
+    values: list[int] = []
+    append = values.append
+    for _ in range(start, last):
+        append(value)
+        value += ((value >> out) - amount) * double
+    if not all(map(span.__gt__, map(mask.__and__, values))):
+        return None
+    return [0] * start + list(map(rshift, values, repeat(out, len(values)))), (value - half) // double, opening
 
 
 type _Parts = tuple[list[Decimal], list[Decimal], list[Decimal]]

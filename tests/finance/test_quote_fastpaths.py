@@ -229,3 +229,18 @@ def test_the_float_root_of_a_level_schedule_is_the_general_loops(principal, inst
         reject()
     with localcontext(CONTEXT):
         assert rates._float_root(principal, runs) == _float_root_over_runs(principal, runs)
+
+
+@PROPERTY
+@given(quotes_with_fees())
+def test_a_quote_is_built_as_its_dataclass_would_build_it(q):
+    """compute_quote fills a Quote's __dict__ in one call (quote._new_quote) instead of its frozen __init__."""
+    from dataclasses import fields
+
+    from angsur.finance.quote import Quote
+
+    quote = _quote_or_reject(q)
+    built = Quote(*(getattr(quote, field.name) for field in fields(Quote)))
+    assert type(quote) is Quote
+    assert vars(quote) == vars(built)
+    assert quote == built
