@@ -493,7 +493,46 @@ def inprocess_loop(requests: int, username: str, password: str) -> None:
             for _ in range(requests):
                 call(*case)
             rounds[name].append(1000 * (time.process_time() - t0) / requests)
-    print(json.dumps(rounds))
+    print(json.dumps({**rounds, "instructions": instruction_counts(lambda name: call(*cases[name]), list(cases))}))
+
+
+def instruction_counts(call: Any, names: list[str]) -> dict[str, int]:
+    """The Python bytecode instructions one request of each endpoint executes (sys.monitoring): the interpreter's
+    work, which the machine's noise does not move, so two versions of the code compare exactly. C code (Decimal,
+    orjson, pydantic-core, the socket) counts as the one instruction that calls it; the garbage collector is held
+    off while counting (finalizers it would run are not the request's). Empty where sys.monitoring is missing."""
+    import gc
+
+    monitoring = getattr(sys, "monitoring", None)
+    if monitoring is None:
+        return {}
+    tool = next((i for i in range(1, 6) if monitoring.get_tool(i) is None), None)
+    if tool is None:
+        return {}
+    monitoring.use_tool_id(tool, "quote_endpoint bench")
+    executed = [0]
+
+    def count(_code: object, _offset: int) -> None:
+        executed[0] += 1
+
+    monitoring.register_callback(tool, monitoring.events.INSTRUCTION, count)
+    counts = {}
+    try:
+        for name in names:
+            call(name)  # warm: caches filled as a steady server has them
+            gc.disable()
+            executed[0] = 0
+            monitoring.set_events(tool, monitoring.events.INSTRUCTION)
+            try:
+                call(name)
+            finally:
+                monitoring.set_events(tool, 0)
+                gc.enable()
+            counts[name] = executed[0]
+    finally:
+        monitoring.register_callback(tool, monitoring.events.INSTRUCTION, None)
+        monitoring.free_tool_id(tool)
+    return counts
 
 
 def drive(port: int, endpoint: Endpoint, *, seconds: float, concurrency: int, max_requests: int, server_pid: int = 0) -> dict[str, Any]:
@@ -723,9 +762,13 @@ def main(argv: list[str] | None = None) -> int:
     cpu_errors = sum(p["errors"] for ps in cpu_phases.values() for p in ps)
     health_cpu = server_cpu[endpoints[0].name]
     in_health = min(inprocess["health"]) if inprocess else None
+    instructions: dict[str, int] = inprocess.get("instructions", {}) if inprocess else {}
     ratios: dict[str, dict[str, Any]] = {}
-    print(f"\nCPU per request (target: health ÷ quote ≥ {TARGET_RATIO}); server: median of {args.cpu_rounds} rounds; in-process: best of 3")
-    print(f"{'endpoint':<32} {'server ms':>10} {'ratio':>6} {'in-process ms':>14} {'ratio':>6}")
+    print(
+        f"\nCPU per request (target: health ÷ quote ≥ {TARGET_RATIO}); server: median of {args.cpu_rounds} rounds; in-process: best of 3;"
+        " bytecodes: Python instructions of one in-process request (exact, not a time)"
+    )
+    print(f"{'endpoint':<32} {'server ms':>10} {'ratio':>6} {'in-process ms':>14} {'ratio':>6} {'bytecodes':>10} {'ratio':>6}")
     for name, key in zip((ep.name for ep in cpu_endpoints), ("health", "me", "free", "product", "refused"), strict=True):
         in_ms = min(inprocess[key]) if inprocess else None
         entry = {
@@ -735,10 +778,13 @@ def main(argv: list[str] | None = None) -> int:
             "inprocess_cpu_ms_per_request": in_ms,
             "inprocess_cpu_rounds": inprocess.get(key),
             "inprocess_cpu_ratio": None if in_ms is None else in_health / in_ms,
+            "bytecodes_per_request": instructions.get(key),
+            "bytecodes_ratio": instructions["health"] / instructions[key] if key in instructions else None,
         }
         ratios[key] = entry
         in_text = "n/a" if in_ms is None else f"{in_ms:14.3f} {entry['inprocess_cpu_ratio']:6.2f}"
-        print(f"{name:<32} {server_cpu[name]:10.3f} {entry['server_cpu_ratio']:6.2f} {in_text}")
+        code_text = "" if key not in instructions else f" {instructions[key]:10,d} {entry['bytecodes_ratio']:6.2f}"
+        print(f"{name:<32} {server_cpu[name]:10.3f} {entry['server_cpu_ratio']:6.2f} {in_text}{code_text}")
     # The same ratio round by round: health's phase and the quote's of one round run minutes apart at most, so
     # a change of load on the shared machine moves both; the median of those ratios is the steadier figure.
     # The target counts as met only when both figures reach it.

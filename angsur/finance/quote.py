@@ -631,10 +631,14 @@ def _all_in_annual_pct(advanced: Decimal, runs: list[Run]) -> Decimal:
     """Return the IRR of the cash advanced against the installments in percent a year, rounded as the
     effective rate is; call inside the CONTEXT.
 
-    Only solved when something is capitalised (otherwise it is the contractual rate). Only its rounded
-    value is shown, so solve_runs_rounded may stop at the float root when that rounds beyond doubt.
+    Only solved when something is capitalised (otherwise it is the contractual rate). Only its rounded value is
+    shown: a level schedule's is rounded on its certified bracket (rates.level_bracket) when that rounds alike at
+    both ends; otherwise solve_runs_rounded may stop at the float root when that rounds beyond doubt.
     """
     _check_paid_at_signing(advanced, runs)
+    bracket = level_bracket(advanced, runs)
+    if bracket is not None and (rounded := bracket_rounded(bracket, _PCT_MONTHS_PER_QUANTUM, _RATE_EXPONENT)) is not None:
+        return rounded
     return solve_runs_rounded(advanced, runs, _PCT_MONTHS, RATE_QUANTUM)
 
 

@@ -222,12 +222,8 @@ def _float_root(principal: Decimal, runs: list[Run]) -> Decimal | None:
     return None if root is None else Decimal(repr(root))
 
 
-def _float_root_value(principal: Decimal, runs: list[Run], *, certified: bool = False) -> float | None:
+def _float_root_value(principal: Decimal, runs: list[Run]) -> float | None:
     """Find the root by Newton in binary floating point; None if floats fail.
-
-    `certified`: the root is for _certified_bracket, which proves its own accuracy (and refuses a root that
-    lacks it), so Newton stops once the step is below 1e-10 of the rate, whose square bounds the error left
-    (~1e-20), instead of taking one more step to see it shrink below 1e-13.
 
     The start is _initial_guess's expansion; 53 bits then put the result within ~1e-16 of the
     root, so the exact Newton in Decimal that follows stops after one step (its error is then
@@ -236,7 +232,7 @@ def _float_root_value(principal: Decimal, runs: list[Run], *, certified: bool = 
     """
     # Where floats are trusted (|r| between these: the root must be, the steps towards it need not), how many
     # steps, and when they have converged. A step that strays (a division by zero, an overflow) gives up.
-    lowest_rate, highest_rate, iterations, last_step = 1e-6, 0.5, 20, 1e-10 if certified else 1e-13
+    lowest_rate, highest_rate, iterations, last_step = 1e-6, 0.5, 20, 1e-13
     try:
         target = float(principal)
         if len(runs) == 1:
@@ -392,21 +388,21 @@ class RateBracket(NamedTuple):
     slack: int
 
 
-# x = 1 + r in [1, 2) is a multiple of 2^-52, and so is r = x - 1 (exact). The IRR is proven to lie within
-# _CERTIFIED_STEPS of those steps of the float root; the bracket given out is twice as wide, so that it also holds
-# the Decimal solve, which lies within IRR_TOLERANCE (under one step, 2.2e-16) of the IRR.
+# Rates in steps of 2^-52 (a float's resolution at 1 + r). The IRR is proven to lie within _CERTIFIED_STEPS steps
+# of the float root rounded to a step; the bracket given out is twice as wide, so that it also holds the Decimal
+# solve, which lies within IRR_TOLERANCE (under one step, 2.2e-16) of the IRR.
 _BRACKET_SHIFT = 52
 _CERTIFIED_STEPS = 32
 _BRACKET_SLACK = 2 * _CERTIFIED_STEPS
-# Amounts must be exact binary floats for the error bound below: whole rupiah below 2^53.
+# Whole rupiah below 2^53: exact as floats, so the float root starts from the amounts themselves.
 _EXACT_FLOAT_LIMIT = 2**53
 
 
 def level_bracket(principal: Decimal, runs: list[Run]) -> RateBracket | None:
     """Bracket the monthly IRR of a level schedule (one run of whole-rupiah installments) without the Decimal
-    Newton: the float root, certified by the sign of the loan's balance at either end of a narrow bracket around
-    it, each evaluated in floats with a proven bound on its rounding error (_certified_bracket). None when the
-    schedule is not of that form or the certificate fails (a rate too near zero, say): solve_runs then decides."""
+    Newton: a float root (_level_root), certified by the exact sign of the loan's balance at either end of a narrow
+    bracket around it (_certified_bracket). None when the schedule is not of that form or the certificate fails
+    (a rate too near zero, say): solve_runs then decides."""
     if len(runs) != 1:
         return None
     ((amount, start, end),) = runs
@@ -416,7 +412,39 @@ def level_bracket(principal: Decimal, runs: list[Run]) -> RateBracket | None:
         return None
     if end < 1 or start > 1:
         return None
-    return _certified_bracket(whole_principal, whole_amount, start, end, _float_root_value(principal, runs, certified=True))
+    return _certified_bracket(whole_principal, whole_amount, start, end, _level_root(whole_principal, whole_amount, start, end))
+
+
+def _level_root(principal: int, amount: int, start: int, end: int) -> float | None:
+    """Find the IRR of `amount` paid in months start..end (start 0 or 1) for `principal` by Newton in floats, on the
+    closed form _certified_bracket evaluates (g(r) = c0 (1 + r)^T - amount ((1 + r)^T - 1) / r, T = end); None if
+    floats fail. Only a starting point: the certificate proves the bracket around it or refuses it, so Newton stops
+    once a step is below 1e-10 of the rate (the error left is about its square) and x**T may be libm's pow.
+    """
+    financed = principal - amount if start == 0 else principal
+    if financed <= 0 or end < 1:
+        return None
+    c0 = float(financed)
+    level = float(amount)
+    # _initial_guess's expansion: T level installments in arrears totalling (1 + excess) x what stays financed
+    excess = level * end / c0 - 1.0
+    linear = (end + 1) / 2
+    quadratic = (end * end - 1) / 12
+    discriminant = linear * linear + 4 * quadratic * excess
+    rate = excess / linear if not quadratic or discriminant <= 0 else (math.sqrt(discriminant) - linear) / (2 * quadratic)
+    try:
+        for _ in range(20):
+            grown = (1.0 + rate) ** end
+            before = grown / (1.0 + rate)
+            annuity = (grown - 1.0) / rate
+            # g / g', g' = T (1 + r)^(T - 1) (c0 - amount / r) + amount ((1 + r)^T - 1) / r^2
+            step = (c0 * grown - level * annuity) / (end * before * (c0 - level / rate) + level * annuity / rate)
+            rate -= step
+            if abs(step) <= 1e-10 * rate:
+                return rate
+    except (ArithmeticError, ValueError):
+        pass
+    return None
 
 
 def _certified_bracket(principal: int, amount: int, start: int, end: int, root: float | None) -> RateBracket | None:
@@ -429,50 +457,28 @@ def _certified_bracket(principal: int, amount: int, start: int, end: int, root: 
         B(x) = c0 x^T - amount (x^T - 1) / r   =   x^T (principal - PV(r))
 
     has the sign of principal - PV(r), which rises with r (the present value of positive installments falls):
-    B < 0 below the IRR and B > 0 above it. B is evaluated in binary floating point at both ends of the bracket.
-    Every operand is exact (whole rupiah below 2^53, x a float, r = x - 1 exact by Sterbenz's lemma) and every
-    operation is correctly rounded (IEEE 754; u = 2^-53), so with p = fl(x^T) by squaring (any chain of
-    multiplications: |p - x^T| <= gamma_(T-1) x^T < T u x^T), g = fl(p - 1), s = fl(g / r) and
-    b = fl(fl(c0 p) - fl(amount s)), the error is bounded by
+    B < 0 below the IRR and B > 0 above it. At r = m / D (D = 2^52, X = D + m) the sign of B is that of
 
-        |b - B| <= u (c0 p (T + 3) + amount (p (T + 2) / r + 4 s)) = e
+        B x D^T x m   =   c0 X^T m - amount (X^T - D^T) D
 
-    (first order in u; the bound used is 2e, which also covers the rounding of e itself). b < -2e at the lower end
-    and b > 2e at the upper end prove the IRR lies strictly between them.
+    computed here in exact integers at both ends of the bracket: a negative value at the lower end and a positive
+    one at the upper end prove the IRR lies strictly between them. No rounding enters the proof.
     """
     if root is None or not 0.0 < root < 0.5:
         return None
     financed = principal - amount if start == 0 else principal
-    step = 2.0**-_BRACKET_SHIFT
-    numerator = round(root / step)  # the root to the nearest step (x = 1 + root has no finer bits anyway)
+    numerator = round(root * 2.0**_BRACKET_SHIFT)  # the root to the nearest step
     if financed <= 0 or numerator <= _BRACKET_SLACK:  # the whole bracket above 0
         return None
-    c0 = float(financed)
-    level = float(amount)
-    width = _CERTIFIED_STEPS * step
-    x_mid = 1.0 + numerator * step
-    low_rate, high_rate = x_mid - width - 1.0, x_mid + width - 1.0
-    # x^end at both ends by squaring (exact operands; gamma_(end-1) whatever the chain)
-    low_base, high_base = x_mid - width, x_mid + width
-    low_power = high_power = 1.0
-    exponent = end
-    while True:
-        if exponent & 1:
-            low_power *= low_base
-            high_power *= high_base
-        exponent >>= 1
-        if not exponent:
-            break
-        low_base *= low_base
-        high_base *= high_base
-    low_annuity = (low_power - 1.0) / low_rate
-    high_annuity = (high_power - 1.0) / high_rate
-    # 2e = 2u (c0 p (T + 3) + amount (p (T + 2) / r + 4 s)), with 2u = 2^-52 = step
-    low_bound = step * (c0 * low_power * (end + 3) + level * (low_power * (end + 2) / low_rate + 4.0 * low_annuity))
-    if c0 * low_power - level * low_annuity >= -low_bound:
+    one = 1 << _BRACKET_SHIFT
+    scale = 1 << (_BRACKET_SHIFT * end)  # D^T
+    low = numerator - _CERTIFIED_STEPS
+    power = (one + low) ** end
+    if financed * power * low - amount * ((power - scale) << _BRACKET_SHIFT) >= 0:
         return None
-    high_bound = step * (c0 * high_power * (end + 3) + level * (high_power * (end + 2) / high_rate + 4.0 * high_annuity))
-    if c0 * high_power - level * high_annuity <= high_bound:
+    high = numerator + _CERTIFIED_STEPS
+    power = (one + high) ** end
+    if financed * power * high - amount * ((power - scale) << _BRACKET_SHIFT) <= 0:
         return None
     return RateBracket(numerator, _BRACKET_SHIFT, _BRACKET_SLACK)
 

@@ -184,7 +184,8 @@ def test_near_a_rounding_boundary_the_exact_solve_decides(monkeypatch):
 
 
 def _float_root_over_runs(principal, runs):
-    """The float Newton over any number of runs, as written before the level case was unrolled."""
+    """The float Newton over any number of runs, as written before the level case was unrolled (the range where
+    floats are trusted checked at the root, not at every step towards it)."""
     lowest_rate, highest_rate, iterations, last_step = 1e-6, 0.5, 20, 1e-13
     try:
         target = float(principal)
@@ -196,8 +197,6 @@ def _float_root_over_runs(principal, runs):
         discriminant = linear * linear + 4 * quadratic * excess
         rate = excess / linear if not quadratic or discriminant <= 0 else (math.sqrt(discriminant) - linear) / (2 * quadratic)
         for _ in range(iterations):
-            if not lowest_rate < abs(rate) < highest_rate:
-                return None
             discount = 1.0 / (1.0 + rate)
             value = slope = 0.0
             for amount, start, end in flows:
@@ -209,7 +208,7 @@ def _float_root_over_runs(principal, runs):
             step = (value - target) / slope
             rate -= step
             if abs(step) <= last_step * abs(rate):
-                return Decimal(repr(rate)) if math.isfinite(rate) and rate > -1.0 else None
+                return Decimal(repr(rate)) if lowest_rate < abs(rate) < highest_rate else None
     except (ArithmeticError, ValueError):
         pass
     return None

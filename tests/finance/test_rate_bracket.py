@@ -1,11 +1,12 @@
-"""A level schedule's IRR bracketed in floats (rates.level_bracket) answers exactly what the Decimal Newton answers.
+"""A level schedule's IRR bracketed without the Decimal Newton (rates.level_bracket) answers exactly what the
+Decimal Newton answers.
 
-The certificate is a proof, so it is tested as one: whenever ``_certified_bracket`` gives a bracket, the exact sign
-of the loan's final balance (big integers, no rounding at all) is negative at its lower end and positive at its
-upper end, also for roots placed a few steps from the true one, where a bound on the float error that were too
-small would certify a bracket without the IRR. The users of the bracket (the interest split, the rounded annual
-rate) are compared with the exact computations at its ends, and a whole quote with the certified path with the
-same quote priced by the Decimal Newton alone.
+The certificate is a proof, so it is tested as one: whenever ``_certified_bracket`` gives a bracket, the sign of
+the loan's final balance, computed independently here in exact integers, is negative at its lower end and positive
+at its upper end, also for roots placed a few steps from the true one, where a sign or an end mixed up would
+certify a bracket without the IRR. The users of the bracket (the interest split, the rounded annual rate) are
+compared with the exact computations at its ends, and a whole quote priced on the bracket with the same quote
+priced by the Decimal Newton alone.
 """
 
 from datetime import date
@@ -64,8 +65,8 @@ def level_loans(draw: st.DrawFn) -> tuple[int, int, int, int]:
 @example(loan=(19_712_600, 1_118_000, 0, 23), offset=CERTIFIED + 1)
 @example(loan=(19_712_600, 1_118_000, 0, 23), offset=-CERTIFIED - 1)
 def test_a_certified_bracket_holds_the_exact_irr(loan, offset):
-    """Also from a root moved by `offset` steps: near |offset| = 32 one end lies a step or two from the IRR, where
-    the float balance is all rounding noise, and only a sound error bound keeps the certificate from lying."""
+    """Also from a root moved by `offset` steps: near |offset| = 32 one end lies a step or two from the IRR, and
+    beyond it the IRR is outside the bracket, which must then be refused."""
     principal, amount, start, end = loan
     with localcontext(CONTEXT):
         root = rates._float_root_value(Decimal(principal), [(Decimal(amount), start, end)])
