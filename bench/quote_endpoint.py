@@ -41,7 +41,8 @@ What it does:
    pricing and the answer, printed beside what they take (product quote minus floor);
 7. in-process CPU per request (no server, no sockets): a subprocess sets Django up with the same
    settings and calls the WSGI application directly ``--inprocess-requests`` times per endpoint, timing
-   ``time.process_time()``; the same ratio, the part of a request that is the app's own code.
+   ``time.process_time()``; the same ratio, the part of a request that is the app's own code. It also counts
+   the Python bytecode instructions of one request of each endpoint (sys.monitoring): exact, whatever the load.
 
 The load generator runs on the same machine as the server: on a small machine it takes CPU from the
 server, which lowers both endpoints' throughput alike (the ratio is the figure to read).
