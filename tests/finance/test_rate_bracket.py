@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, example, given, reject, settings
 from hypothesis import strategies as st
 
 import angsur.finance.rates as rates
-from angsur.finance import FeeSpec, FinanceError, QuoteInput, RateSpec, RoundingRule, compute_quote
+from angsur.finance import FeeSpec, QuoteInput, RateSpec, RoundingRule, compute_quote
 from angsur.finance.money import CONTEXT
 from angsur.finance.quote import _PCT_MONTHS, _PCT_MONTHS_PER_QUANTUM, _RATE_EXPONENT, RATE_QUANTUM
 from angsur.finance.rates import RateBracket, Timing, _certified_bracket, bracket_rounded, level_bracket
 from angsur.finance.schedule import _bracket_interests, _exact_interests
-from tests.finance.test_quote_fastpaths import quotes_with_fees
+from tests.finance.test_quote_fastpaths import _quote_or_reject, quotes_with_fees
 
 PROPERTY = settings(max_examples=400, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 STEP_BITS = rates._BRACKET_SHIFT
@@ -145,17 +145,10 @@ def test_bracket_rounded_is_the_quantized_rate_at_both_ends(numerator):
         assert str(rounded) == str(low) == str(high)
 
 
-def _priced(q: QuoteInput):
-    try:
-        return compute_quote(q)
-    except FinanceError:
-        reject()
-
-
 @PROPERTY
 @given(quotes_with_fees())
 def test_a_quote_priced_on_the_bracket_is_the_quote_priced_by_the_decimal_newton(q):
-    quote = _priced(q)
+    quote = _quote_or_reject(q)
     with patch("angsur.finance.quote.level_bracket", return_value=None):
         reference = compute_quote(q)
     assert quote == reference
