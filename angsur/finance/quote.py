@@ -24,6 +24,7 @@ from angsur.finance.money import (
     to_decimal,
 )
 from angsur.finance.rates import (
+    RateBracket,
     Run,
     Timing,
     annuity_and_slope,
@@ -56,7 +57,7 @@ RATE_MAX_PCT = Decimal(100)
 _RATE_EXPONENT = -4
 RATE_QUANTUM = Decimal(10) ** _RATE_EXPONENT
 _PCT_MONTHS = Decimal(1200)
-_PCT_MONTHS_PER_QUANTUM = 1200 * 10**-_RATE_EXPONENT
+_PCT_MONTHS_PER_QUANTUM = int(_PCT_MONTHS) * 10**-_RATE_EXPONENT
 
 # The limits of the terms angsur prices: one place for the CLI, the API and the screens (check_quote_terms).
 # The core itself computes beyond them (at 34 digits); these are the business's and the database's bounds.
@@ -579,7 +580,7 @@ def compute_quote(q: QuoteInput) -> Quote:
         # rate and every line's interest round alike across the bracket, they are the exact IRR's.
         schedule: tuple[ScheduleLine, ...] | WholeColumns | None = None
         bracket = level_bracket(principal, runs)
-        if bracket is not None and (effective_rate_annual := bracket_rounded(bracket, _PCT_MONTHS_PER_QUANTUM, _RATE_EXPONENT)) is not None:
+        if (effective_rate_annual := _annual_pct_on(bracket)) is not None:
             schedule = whole_rupiah_columns(principal, regular, last, n, dates, timing, bracket)
         if schedule is None:
             monthly_rate = solve_runs(principal, runs, guess)
@@ -636,10 +637,15 @@ def _all_in_annual_pct(advanced: Decimal, runs: list[Run]) -> Decimal:
     both ends; otherwise solve_runs_rounded may stop at the float root when that rounds beyond doubt.
     """
     _check_paid_at_signing(advanced, runs)
-    bracket = level_bracket(advanced, runs)
-    if bracket is not None and (rounded := bracket_rounded(bracket, _PCT_MONTHS_PER_QUANTUM, _RATE_EXPONENT)) is not None:
+    if (rounded := _annual_pct_on(level_bracket(advanced, runs))) is not None:
         return rounded
     return solve_runs_rounded(advanced, runs, _PCT_MONTHS, RATE_QUANTUM)
+
+
+def _annual_pct_on(bracket: RateBracket | None) -> Decimal | None:
+    """The rate of a bracketed monthly IRR in percent a year to RATE_QUANTUM (as (r x 1200).quantize(RATE_QUANTUM,
+    ROUND_HALF_UP)), when every rate of the bracket rounds to it; None without a bracket or where they do not."""
+    return None if bracket is None else bracket_rounded(bracket, _PCT_MONTHS_PER_QUANTUM, _RATE_EXPONENT)
 
 
 def _all_in_monthly_rate(advanced: Decimal, runs: list[Run]) -> Decimal:

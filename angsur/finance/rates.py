@@ -222,6 +222,15 @@ def _float_root(principal: Decimal, runs: list[Run]) -> Decimal | None:
     return None if root is None else Decimal(repr(root))
 
 
+def _float_guess(excess: float, count: int) -> float:
+    """_initial_guess's expansion in floats: `count` level installments in arrears totalling (1 + excess) x what
+    stays financed."""
+    linear = (count + 1) / 2
+    quadratic = (count * count - 1) / 12
+    discriminant = linear * linear + 4 * quadratic * excess
+    return excess / linear if not quadratic or discriminant <= 0 else (math.sqrt(discriminant) - linear) / (2 * quadratic)
+
+
 def _float_root_value(principal: Decimal, runs: list[Run]) -> float | None:
     """Find the root by Newton in binary floating point; None if floats fail.
 
@@ -244,11 +253,7 @@ def _float_root_value(principal: Decimal, runs: list[Run]) -> float | None:
             count = max(count, 0)
         else:
             financed, later_total, count = _paid_later(principal, runs)
-        excess = float(later_total) / float(financed) - 1.0
-        linear = (count + 1) / 2
-        quadratic = (count * count - 1) / 12
-        discriminant = linear * linear + 4 * quadratic * excess
-        rate = excess / linear if not quadratic or discriminant <= 0 else (math.sqrt(discriminant) - linear) / (2 * quadratic)
+        rate = _float_guess(float(later_total) / float(financed) - 1.0, count)
         if len(runs) == 1:
             # A level schedule (one run): the loop below unrolled, the same float operations in the same
             # order (0.0 + x is x), so the same root, without building the flows (every quote has one).
@@ -410,28 +415,23 @@ def level_bracket(principal: Decimal, runs: list[Run]) -> RateBracket | None:
     whole_amount = int(amount)
     if whole_principal != principal or whole_amount != amount or not 0 < whole_amount <= whole_principal < _EXACT_FLOAT_LIMIT:
         return None
-    if end < 1 or start > 1:
+    # What stays financed after an installment paid at signing (ADDM: start 0); the later ones fall in months 1..end.
+    financed = whole_principal - whole_amount if start == 0 else whole_principal
+    if end < 1 or start > 1 or financed <= 0:
         return None
-    return _certified_bracket(whole_principal, whole_amount, start, end, _level_root(whole_principal, whole_amount, start, end))
+    return _certified_bracket(financed, whole_amount, end, _level_root(financed, whole_amount, end))
 
 
-def _level_root(principal: int, amount: int, start: int, end: int) -> float | None:
-    """Find the IRR of `amount` paid in months start..end (start 0 or 1) for `principal` by Newton in floats, on the
-    closed form _certified_bracket evaluates (g(r) = c0 (1 + r)^T - amount ((1 + r)^T - 1) / r, T = end); None if
-    floats fail. Only a starting point: the certificate proves the bracket around it or refuses it, so Newton stops
-    once a step is below 1e-10 of the rate (the error left is about its square) and x**T may be libm's pow.
+def _level_root(financed: int, amount: int, end: int) -> float | None:
+    """Find the IRR of `amount` paid in months 1..end for `financed` (what stays financed after an installment paid
+    at signing) by Newton in floats, on the closed form _certified_bracket evaluates (g(r) = c0 (1 + r)^T - amount
+    ((1 + r)^T - 1) / r, c0 = financed, T = end); None if floats fail. Only a starting point: the certificate proves
+    the bracket around it or refuses it, so Newton stops once a step is below 1e-10 of the rate (the error left is
+    about its square) and x**T may be libm's pow.
     """
-    financed = principal - amount if start == 0 else principal
-    if financed <= 0 or end < 1:
-        return None
     c0 = float(financed)
     level = float(amount)
-    # _initial_guess's expansion: T level installments in arrears totalling (1 + excess) x what stays financed
-    excess = level * end / c0 - 1.0
-    linear = (end + 1) / 2
-    quadratic = (end * end - 1) / 12
-    discriminant = linear * linear + 4 * quadratic * excess
-    rate = excess / linear if not quadratic or discriminant <= 0 else (math.sqrt(discriminant) - linear) / (2 * quadratic)
+    rate = _float_guess(level * end / c0 - 1.0, end)
     try:
         for _ in range(20):
             grown = (1.0 + rate) ** end
@@ -447,12 +447,12 @@ def _level_root(principal: int, amount: int, start: int, end: int) -> float | No
     return None
 
 
-def _certified_bracket(principal: int, amount: int, start: int, end: int, root: float | None) -> RateBracket | None:
-    """Prove that the IRR of `amount` paid in months start..end (start 0 or 1) for `principal` lies within
-    _CERTIFIED_STEPS steps of 2^-52 of `root`, and return the bracket twice as wide; None if it cannot.
+def _certified_bracket(financed: int, amount: int, end: int, root: float | None) -> RateBracket | None:
+    """Prove that the IRR of `amount` paid in months 1..end for `financed` (what stays financed after an installment
+    paid at signing) lies within _CERTIFIED_STEPS steps of 2^-52 of `root`, and return the bracket twice as wide;
+    None if it cannot.
 
-    The loan's balance after the last installment, at a rate r (x = 1 + r, T = end, c0 = what stays financed
-    after an installment paid at signing):
+    The loan's balance after the last installment, at a rate r (x = 1 + r, T = end, c0 = financed):
 
         B(x) = c0 x^T - amount (x^T - 1) / r   =   x^T (principal - PV(r))
 
@@ -466,9 +466,8 @@ def _certified_bracket(principal: int, amount: int, start: int, end: int, root: 
     """
     if root is None or not 0.0 < root < 0.5:
         return None
-    financed = principal - amount if start == 0 else principal
     numerator = round(root * 2.0**_BRACKET_SHIFT)  # the root to the nearest step
-    if financed <= 0 or numerator <= _BRACKET_SLACK:  # the whole bracket above 0
+    if numerator <= _BRACKET_SLACK:  # the whole bracket above 0
         return None
     one = 1 << _BRACKET_SHIFT
     scale = 1 << (_BRACKET_SHIFT * end)  # D^T

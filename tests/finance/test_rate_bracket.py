@@ -72,7 +72,8 @@ def test_a_certified_bracket_holds_the_exact_irr(loan, offset):
         root = rates._float_root_value(Decimal(principal), [(Decimal(amount), start, end)])
     if root is None:
         reject()
-    bracket = _certified_bracket(principal, amount, start, end, root + offset * 2.0**-STEP_BITS)
+    financed = principal - amount if start == 0 else principal
+    bracket = _certified_bracket(financed, amount, end, root + offset * 2.0**-STEP_BITS)
     if bracket is None:
         return
     assert bracket.shift == STEP_BITS and bracket.slack == SLACK
@@ -88,8 +89,8 @@ def test_the_demo_quote_is_certified_and_a_bracket_beside_the_irr_is_not():
     assert bracket is not None
     assert _rate(bracket.numerator - CERTIFIED) < exact < _rate(bracket.numerator + CERTIFIED)
     root = float(exact)
-    assert _certified_bracket(19_712_600, 1_118_000, 0, 23, root + 3 * CERTIFIED * 2.0**-STEP_BITS) is None
-    assert _certified_bracket(19_712_600, 1_118_000, 0, 23, root - 3 * CERTIFIED * 2.0**-STEP_BITS) is None
+    assert _certified_bracket(19_712_600 - 1_118_000, 1_118_000, 23, root + 3 * CERTIFIED * 2.0**-STEP_BITS) is None
+    assert _certified_bracket(19_712_600 - 1_118_000, 1_118_000, 23, root - 3 * CERTIFIED * 2.0**-STEP_BITS) is None
 
 
 def test_what_the_certificate_does_not_cover_is_left_to_the_decimal_solve():
@@ -98,8 +99,8 @@ def test_what_the_certificate_does_not_cover_is_left_to_the_decimal_solve():
     assert level_bracket(Decimal("11000000.50"), runs) is None  # sen
     assert level_bracket(Decimal(2**53), [(Decimal(2**49), 1, 12)]) is None  # beyond exact floats
     assert level_bracket(Decimal(11_000_000), [(Decimal(900_000), 1, 11), (Decimal(2_000_000), 12, 12)]) is None  # two runs
-    assert _certified_bracket(11_000_000, 1_000_000, 1, 12, None) is None
-    assert _certified_bracket(11_000_000, 11_000_000, 0, 12, 0.01) is None  # paid at signing: nothing financed
+    assert _certified_bracket(11_000_000, 1_000_000, 12, None) is None
+    assert level_bracket(Decimal(11_000_000), [(Decimal(11_000_000), 0, 12)]) is None  # paid at signing: nothing financed
 
 
 def _kept(split):
