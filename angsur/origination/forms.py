@@ -333,9 +333,7 @@ class DecisionForm(forms.Form):
         help_text=_("For example a shorter tenor than asked; the quote engine prices it and checks the DSR."),
     )
     reason_codes = forms.MultipleChoiceField(label=_("Reasons"), choices=ReasonCode.choices, widget=forms.CheckboxSelectMultiple)
-    reasons_override = forms.BooleanField(
-        label=_("Keep a reason the analysis contradicts (explain why in the rationale)"), required=False
-    )
+    reasons_override = forms.BooleanField(label=_("Keep a reason the analysis contradicts (explain why in the rationale)"), required=False)
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 3}))
     documents_override = forms.CharField(
         label=_("Approve without the missing documents: the reason"),

@@ -591,9 +591,7 @@ class DealerReasonWording(models.Model):
     code = models.CharField(_("reason code"), max_length=40, unique=True)
     reason = models.CharField(_("what the dealer is told"), max_length=300)
     remedy = models.CharField(_("what would make it workable"), max_length=300, blank=True)
-    remedy_with_counter_offer = models.CharField(
-        _("what would make it workable, when a counter-offer exists"), max_length=300, blank=True
-    )
+    remedy_with_counter_offer = models.CharField(_("what would make it workable, when a counter-offer exists"), max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

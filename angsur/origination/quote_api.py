@@ -90,10 +90,10 @@ def _json(response: HttpResponse, status: int, body: dict) -> HttpResponse:
 
 def _quote_json(response: HttpResponse, summary: dict, quote: Quote) -> HttpResponse:
     """Answer a priced quote: its summary (and whatever the route adds) encoded by orjson, then its schedule
-    as the finance core writes it as JSON text (finance.quote.schedule_json), spliced in as the last key.
+    as the finance core writes it as JSON (finance.quote.schedule_json), spliced in as the last key.
     The same document as _json(response, 200, {**summary, "schedule": schedule_dicts(...)}) without a dict per line."""
     head = orjson.dumps(summary)
-    response.content = b"".join((head[:-1], b',"schedule":', schedule_json(quote.schedule_source).encode(), b"}"))
+    response.content = b"".join((head[:-1], b',"schedule":', schedule_json(quote.schedule_source), b"}"))
     return response
 
 

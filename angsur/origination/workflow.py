@@ -130,9 +130,7 @@ def decider_branch(app: Any, actor: Any) -> Refusal | None:
 def not_a_decider_of_the_appealed(app: Any, actor: Any) -> Refusal | None:
     """Whoever decided this application (the rejection, or a step before it) does not decide its appeal."""
     if app.status == Status.APPEALED and app.decisions.filter(decided_by_id=actor.pk).exists():
-        return forbidden(
-            "decided_before", gettext("You decided this application before: its appeal is decided by someone above you.")
-        )
+        return forbidden("decided_before", gettext("You decided this application before: its appeal is decided by someone above you."))
     return None
 
 
@@ -200,9 +198,7 @@ APPLICATION = Workflow(
         Transition(A.COMPLETE_SURVEY, {S.SURVEY_ASSIGNED: S.SURVEYED}, Capability.SURVEY_DO, (assigned_surveyor,)),
         Transition(A.START_ANALYSIS, {S.SURVEYED: S.IN_ANALYSIS}, Capability.CREDIT_DECIDE, DECIDER),
         Transition(A.APPROVE, {state: S.APPROVED for state in DECIDABLE}, Capability.CREDIT_DECIDE, DECIDE),
-        Transition(
-            A.APPROVE_WITH_CONDITIONS, {state: S.APPROVED_WITH_CONDITIONS for state in DECIDABLE}, Capability.CREDIT_DECIDE, DECIDE
-        ),
+        Transition(A.APPROVE_WITH_CONDITIONS, {state: S.APPROVED_WITH_CONDITIONS for state in DECIDABLE}, Capability.CREDIT_DECIDE, DECIDE),
         Transition(A.REJECT, {state: S.REJECTED for state in DECIDABLE}, Capability.CREDIT_DECIDE, DECIDE),
         Transition(
             A.ESCALATE,

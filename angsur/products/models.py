@@ -19,12 +19,12 @@ from angsur.finance.quote import ROUNDING_UNIT_MAX, ROUNDING_UNIT_MIN, TENOR_MAX
 PCT = {"max_digits": 9, "decimal_places": 4, "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]}
 
 
-
 class VehicleKind(models.TextChoices):
     """What a product finances and a dealer sells: the regulatory minimum DP differs by kind."""
 
     MOTORCYCLE = "motorcycle", _("Motorcycle")
     CAR = "car", _("Car")
+
 
 class ProductKind(models.TextChoices):
     NEW_MOTORCYCLE = "new_motorcycle", _("New motorcycle")

@@ -115,9 +115,7 @@ def test_conditions_go_only_with_a_conditional_approval(surveyed, staff):
 
 def test_the_counter_offer_is_a_condition_fulfilled_when_the_customer_accepts(surveyed, staff, cmo_a):
     app = _in_analysis(surveyed, staff, income=LOW_INCOME)
-    decision = _approve_with(
-        app, staff, [ConditionData("spouse_signature")], reason_codes=["dsr_too_high"], counter_offer_kind="dp"
-    )
+    decision = _approve_with(app, staff, [ConditionData("spouse_signature")], reason_codes=["dsr_too_high"], counter_offer_kind="dp")
     assert decision.counter_offer["kind"] == "dp"
     rows = {c.kind: c for c in Condition.objects.filter(application=app)}
     assert set(rows) == {"down_payment", "spouse_signature"}
@@ -250,9 +248,7 @@ def test_a_reason_the_analysis_supports_needs_no_override(surveyed, staff):
 
 def test_the_dealer_is_pointed_at_a_counter_offer_only_when_there_is_one(surveyed, staff):
     rejected = _in_analysis(surveyed, staff, income=LOW_INCOME)
-    decision_record(
-        actor=staff["ca"], application=rejected, outcome="reject", reason_codes=["dsr_too_high"], rationale="DSR.", as_of=AS_OF
-    )
+    decision_record(actor=staff["ca"], application=rejected, outcome="reject", reason_codes=["dsr_too_high"], rationale="DSR.", as_of=AS_OF)
     rejected.refresh_from_db()
     (told,) = dealer_notice(rejected)["explanations"]
     assert "counter-offer" not in told["remedy"] and "penawaran" not in told["remedy"].lower()

@@ -31,11 +31,15 @@ def test_api_product_quote_lists_the_financed_items_and_the_all_in_rate(api, cmo
 
 
 def test_api_free_quote_has_no_financed_items_and_equal_rates(api, cmo_a):
-    body = api(cmo_a).post(
-        "/api/quotes",
-        {"otr": "15000000", "down_payment": "3000000", "tenor_months": 12, "flat_rate": "17"},
-        content_type="application/json",
-    ).json()
+    body = (
+        api(cmo_a)
+        .post(
+            "/api/quotes",
+            {"otr": "15000000", "down_payment": "3000000", "tenor_months": 12, "flat_rate": "17"},
+            content_type="application/json",
+        )
+        .json()
+    )
     assert body["installment"] == "1170000"
     assert body["financed_items"] == []
     assert body["all_in_effective_rate_annual"] == body["effective_rate_annual"]
@@ -116,9 +120,7 @@ def test_cli_json_carries_the_financed_items_and_the_all_in_rate():
 
 
 def test_cli_json_of_a_product_lists_its_financed_items(products, capsys):
-    call_command(
-        "quote", "--product", "NMC", "--otr", "23400000", "--dp", "4700000", "--tenor", "12", "--as-of", "2026-11-26", "--json"
-    )
+    call_command("quote", "--product", "NMC", "--otr", "23400000", "--dp", "4700000", "--tenor", "12", "--as-of", "2026-11-26", "--json")
     body = json.loads(capsys.readouterr().out)
     assert body["financed_items"] == NMC_ITEMS
     assert Decimal(body["all_in_effective_rate_annual"]) > Decimal(body["effective_rate_annual"])

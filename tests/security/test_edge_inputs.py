@@ -48,8 +48,11 @@ def test_a_nul_deep_in_a_json_body_is_refused(api, cmo_a, dealer_a, credit):
 
 def test_an_escaped_backslash_before_u0000_is_plain_text_not_a_nul(api, cmo_a):
     # the JSON text "\\u0000" is a backslash followed by "u0000": no NUL, nothing to refuse
-    response = api(cmo_a).post("/api/quotes", b'{"otr": "15000000", "down_payment": "3000000", "tenor_months": 12, '
-                               b'"flat_rate": "17", "prospect_name": "a\\\\u0000"}', content_type="application/json")
+    response = api(cmo_a).post(
+        "/api/quotes",
+        b'{"otr": "15000000", "down_payment": "3000000", "tenor_months": 12, "flat_rate": "17", "prospect_name": "a\\\\u0000"}',
+        content_type="application/json",
+    )
     assert response.status_code == 200
 
 

@@ -499,10 +499,7 @@ def _django_routes() -> set[str]:
 def test_every_route_that_takes_an_id_is_swept(db):
     document = Client().get("/api/openapi.json").json()
     api_routes = {
-        (method, re.sub(r"{\w+}", "{id}", path))
-        for path, operations in document["paths"].items()
-        for method in operations
-        if "{" in path
+        (method, re.sub(r"{\w+}", "{id}", path)) for path, operations in document["paths"].items() for method in operations if "{" in path
     }
     swept = {(method, re.sub(r"{\w+}", "{id}", path)) for routes in ROUTES.values() for method, path in routes}
     assert api_routes - swept == set(), "add these API routes to ROUTES"
